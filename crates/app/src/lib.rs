@@ -1,0 +1,1 @@
+//! The motcua filing app.

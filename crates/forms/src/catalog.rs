@@ -1,0 +1,241 @@
+//! The procedure catalog: its index and the metadata and dossier components
+//! (thành phần hồ sơ) of each procedure.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Error;
+use crate::i18n::LocalizedText;
+
+/// The catalog and schema format version this code reads and writes.
+pub const CATALOG_FORMAT: u32 = 1;
+
+/// A national procedure code (mã thủ tục), `d.dddddd`, e.g. `1.001193`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProcedureCode(String);
+
+impl ProcedureCode {
+    /// The code as written in the national procedure database.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for ProcedureCode {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let b = s.as_bytes();
+        let ok = b.len() == 8
+            && b[0].is_ascii_digit()
+            && b[1] == b'.'
+            && b[2..].iter().all(u8::is_ascii_digit);
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Error::ProcedureCode(s.to_owned()))
+        }
+    }
+}
+
+impl fmt::Display for ProcedureCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for ProcedureCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ProcedureCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The level of government that handles a procedure, after the 2025 reform
+/// removed districts (Decision 19/2025/QĐ-TTg).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Province (cấp tỉnh).
+    Province,
+    /// Commune, ward or special zone (cấp xã).
+    Commune,
+}
+
+impl Level {
+    /// The name of the level for display.
+    pub fn label(self) -> LocalizedText {
+        match self {
+            Self::Province => LocalizedText::new("Cấp tỉnh", "Province"),
+            Self::Commune => LocalizedText::new("Cấp xã", "Commune"),
+        }
+    }
+}
+
+/// The catalog index: one entry per procedure, enough to list and search them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogIndex {
+    /// Format version, [`CATALOG_FORMAT`].
+    pub format: u32,
+    /// The procedures, in display order.
+    pub procedures: Vec<ProcedureSummary>,
+}
+
+impl CatalogIndex {
+    /// Reads an index from its JSON bytes.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
+        let index: Self = serde_json::from_slice(bytes).map_err(|source| Error::Json {
+            what: "catalog index",
+            source,
+        })?;
+        check_format("catalog index", index.format)?;
+        Ok(index)
+    }
+}
+
+/// One procedure as listed in the catalog index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcedureSummary {
+    /// National procedure code; the schema file is `<code>.json`.
+    pub code: ProcedureCode,
+    /// Schema version of this procedure's file.
+    pub version: String,
+    /// Who handles it.
+    pub level: Level,
+    /// Name of the procedure.
+    pub name: LocalizedText,
+}
+
+/// How a paper must be presented (bản chính, bản sao, bản sao chứng thực).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyKind {
+    /// The original (bản chính).
+    Original,
+    /// A plain copy (bản sao).
+    Copy,
+    /// A certified copy (bản sao chứng thực) or an electronic certified copy.
+    CertifiedCopy,
+    /// The original, or a copy shown with the original.
+    OriginalOrCopy,
+}
+
+impl CopyKind {
+    /// The note shown next to a component.
+    pub fn label(self) -> LocalizedText {
+        match self {
+            Self::Original => LocalizedText::new("Bản chính", "Original"),
+            Self::Copy => LocalizedText::new("Bản sao", "Copy"),
+            Self::CertifiedCopy => {
+                LocalizedText::new("Bản sao có chứng thực", "Certified copy")
+            }
+            Self::OriginalOrCopy => {
+                LocalizedText::new("Bản chính hoặc bản sao", "Original or copy")
+            }
+        }
+    }
+}
+
+/// What files a dossier component accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRule {
+    /// Accepted media types, e.g. `application/pdf`, `image/jpeg`.
+    pub accept: Vec<String>,
+    /// Most pages in the produced attachment.
+    pub max_pages: u32,
+    /// Most bytes of the produced attachment.
+    pub max_bytes: u64,
+}
+
+/// A dossier component (thành phần hồ sơ): one paper the office expects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Component {
+    /// Identifier, unique within the procedure; used in the manifest.
+    pub id: String,
+    /// What the paper is.
+    pub name: LocalizedText,
+    /// Whether the dossier is incomplete without it.
+    pub required: bool,
+    /// Original or copy.
+    pub copy: CopyKind,
+    /// When it applies, or other advice for the applicant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<LocalizedText>,
+    /// Files accepted for it.
+    pub attachment: AttachmentRule,
+}
+
+/// A procedure's schema file. Metadata and dossier components; the form
+/// itself (fields, groups, rules) is described in `docs/procedure-schema.md`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Procedure {
+    /// Format version, [`CATALOG_FORMAT`].
+    pub format: u32,
+    /// National procedure code.
+    pub code: ProcedureCode,
+    /// Version of this schema; recorded in every manifest made with it.
+    pub version: String,
+    /// Name of the procedure.
+    pub name: LocalizedText,
+    /// Who handles it.
+    pub level: Level,
+    /// Fee (lệ phí), as stated by the office.
+    pub fee: LocalizedText,
+    /// Processing time (thời hạn giải quyết).
+    pub processing_time: LocalizedText,
+    /// Legal basis (căn cứ pháp lý).
+    pub legal_basis: Vec<LocalizedText>,
+    /// The papers of the dossier.
+    pub components: Vec<Component>,
+}
+
+impl Procedure {
+    /// Reads a procedure schema from its JSON bytes.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
+        let procedure: Self = serde_json::from_slice(bytes).map_err(|source| Error::Json {
+            what: "procedure schema",
+            source,
+        })?;
+        check_format("procedure schema", procedure.format)?;
+        Ok(procedure)
+    }
+}
+
+fn check_format(what: &'static str, found: u32) -> Result<(), Error> {
+    if found == CATALOG_FORMAT {
+        Ok(())
+    } else {
+        Err(Error::Format {
+            what,
+            found,
+            expected: CATALOG_FORMAT,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn procedure_codes() {
+        assert!("1.001193".parse::<ProcedureCode>().is_ok());
+        for bad in ["", "1001193", "1.00119", "1.0011933", "a.001193", "1,001193"] {
+            assert!(bad.parse::<ProcedureCode>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn unknown_format_is_refused() {
+        let err = CatalogIndex::from_json(br#"{"format":2,"procedures":[]}"#).unwrap_err();
+        assert!(matches!(err, Error::Format { found: 2, .. }), "{err}");
+    }
+}
