@@ -1,1 +1,37 @@
-//! The reference one-stop intake server.
+//! The reference one-stop intake server (bộ phận một cửa).
+//!
+//! It serves the filing app and the procedure catalog, announces its
+//! capabilities at `/.well-known/motcua`, and keeps its data in a directory
+//! (an embedded SQLite database by default). [`router`] builds the whole HTTP
+//! service without a socket, so tests call it directly; [`serve`] binds it.
+//!
+//! ```no_run
+//! use motcua_intake::{Catalog, Config, Server};
+//!
+//! # async fn run() -> Result<(), motcua_intake::Error> {
+//! let config = Config::new(([127, 0, 0, 1], 8080).into(), "data".into(), "dist".into());
+//! let catalog = Catalog::from_dir("web/procedures".as_ref())?;
+//! let server = Server::bind(config, catalog).await?;
+//! println!("serving on http://{}", server.local_addr());
+//! server.run(async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod assets;
+mod capabilities;
+mod config;
+mod error;
+mod headers;
+mod health;
+mod server;
+mod state;
+mod store;
+
+pub use capabilities::{Capabilities, Endpoints, Limits, PROTOCOL};
+pub use config::{Catalog, Config};
+pub use error::Error;
+pub use server::{router, serve, Server};
+pub use state::AppState;
+pub use store::Store;

@@ -1,0 +1,116 @@
+//! How an intake server is set up: where it listens, keeps data and finds the app.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use motcua_forms::{CatalogIndex, Procedure, ProcedureCode};
+
+use crate::capabilities::Limits;
+use crate::error::Error;
+
+/// Settings of one intake server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Socket address to listen on.
+    pub addr: SocketAddr,
+    /// Directory for the database and stored files; created on first start.
+    pub data_dir: PathBuf,
+    /// The built app (Trunk's `dist/`), served at `/`.
+    pub dist_dir: PathBuf,
+    /// Limits announced to clients and enforced on intake.
+    pub limits: Limits,
+}
+
+impl Config {
+    /// Settings with the default limits.
+    pub fn new(addr: SocketAddr, data_dir: PathBuf, dist_dir: PathBuf) -> Self {
+        Self {
+            addr,
+            data_dir,
+            dist_dir,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The procedure catalog the server offers and checks dossiers against: the
+/// index and every procedure's schema, each kept as parsed value and as the
+/// exact bytes it was read from (served as is).
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    index: CatalogIndex,
+    index_bytes: Vec<u8>,
+    procedures: BTreeMap<ProcedureCode, (Procedure, Vec<u8>)>,
+}
+
+impl Catalog {
+    /// Builds a catalog from the index bytes and a function giving the bytes
+    /// of `<code>.json`. Every listed procedure must load and agree with its
+    /// index entry, so a broken catalog stops the server at start, not a
+    /// citizen halfway through a form.
+    pub fn from_source(
+        index_bytes: Vec<u8>,
+        mut read: impl FnMut(&ProcedureCode) -> Result<Vec<u8>, Error>,
+    ) -> Result<Self, Error> {
+        let index = CatalogIndex::from_json(&index_bytes).map_err(|source| Error::Catalog {
+            file: "index.json".into(),
+            source,
+        })?;
+        let mut procedures = BTreeMap::new();
+        for entry in &index.procedures {
+            let file = format!("{}.json", entry.code);
+            let bytes = read(&entry.code)?;
+            let procedure = Procedure::from_json(&bytes).map_err(|source| Error::Catalog {
+                file: file.clone(),
+                source,
+            })?;
+            if procedure.code != entry.code || procedure.version != entry.version {
+                return Err(Error::CatalogMismatch {
+                    file,
+                    indexed: format!("{} {}", entry.code, entry.version),
+                    found: format!("{} {}", procedure.code, procedure.version),
+                });
+            }
+            procedures.insert(entry.code.clone(), (procedure, bytes));
+        }
+        Ok(Self {
+            index,
+            index_bytes,
+            procedures,
+        })
+    }
+
+    /// Loads a catalog from a directory holding `index.json` and `<code>.json` files.
+    pub fn from_dir(dir: &Path) -> Result<Self, Error> {
+        let read = |path: PathBuf| {
+            std::fs::read(&path).map_err(|source| Error::Io {
+                action: "read catalog file",
+                path,
+                source,
+            })
+        };
+        let index_bytes = read(dir.join("index.json"))?;
+        Self::from_source(index_bytes, |code| read(dir.join(format!("{code}.json"))))
+    }
+
+    /// The index.
+    pub fn index(&self) -> &CatalogIndex {
+        &self.index
+    }
+
+    /// The index as served.
+    pub fn index_bytes(&self) -> &[u8] {
+        &self.index_bytes
+    }
+
+    /// A procedure by its code.
+    pub fn procedure(&self, code: &ProcedureCode) -> Option<&Procedure> {
+        self.procedures.get(code).map(|(p, _)| p)
+    }
+
+    /// A procedure's schema as served.
+    pub fn procedure_bytes(&self, code: &ProcedureCode) -> Option<&[u8]> {
+        self.procedures.get(code).map(|(_, b)| b.as_slice())
+    }
+}

@@ -1,0 +1,116 @@
+//! The HTTP service: [`router`] builds it, [`Server`] binds and runs it.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::http::Request;
+use axum::routing::get;
+use axum::{middleware, Router};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::Level;
+
+use crate::config::{Catalog, Config};
+use crate::error::Error;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::{assets, capabilities, headers, health};
+
+/// Builds the whole service for `state`, without binding a socket.
+pub fn router(state: AppState) -> Router {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request<_>| {
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+            )
+        })
+        .on_request(())
+        .on_response(
+            |response: &axum::http::Response<_>, latency: Duration, _span: &tracing::Span| {
+                tracing::info!(
+                    status = response.status().as_u16(),
+                    latency_us = latency.as_micros() as u64,
+                    "response"
+                );
+            },
+        )
+        .on_failure(DefaultOnFailure::new().level(Level::WARN));
+    Router::new()
+        .route("/.well-known/motcua", get(capabilities::get))
+        .route("/healthz", get(health::get))
+        .merge(assets::catalog_routes())
+        .fallback(assets::static_files)
+        .layer(middleware::from_fn(headers::add))
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(trace)
+        .with_state(state)
+}
+
+/// A server bound to its socket, ready to run.
+#[derive(Debug)]
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+    local_addr: SocketAddr,
+}
+
+impl Server {
+    /// Opens the data directory and database, checks the built app is there,
+    /// and binds the socket (port 0 picks a free one).
+    pub async fn bind(config: Config, catalog: Catalog) -> Result<Self, Error> {
+        if !config.dist_dir.join("index.html").is_file() {
+            return Err(Error::NoApp(config.dist_dir));
+        }
+        let data_dir = config.data_dir.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&data_dir))
+            .await
+            .map_err(|e| Error::Io {
+                action: "open database in",
+                path: config.data_dir.clone(),
+                source: std::io::Error::other(e),
+            })??;
+        let state = AppState::new(store, catalog, config.limits, config.dist_dir);
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| Error::Listen {
+                addr: config.addr,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| Error::Listen {
+            addr: config.addr,
+            source,
+        })?;
+        Ok(Self {
+            listener,
+            router: router(state),
+            local_addr,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), Error> {
+        let addr = self.local_addr;
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|source| Error::Listen { addr, source })
+    }
+}
+
+/// Binds and serves `config` until `shutdown` completes.
+pub async fn serve(
+    config: Config,
+    catalog: Catalog,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    Server::bind(config, catalog).await?.run(shutdown).await
+}

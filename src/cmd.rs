@@ -1,0 +1,25 @@
+//! The subcommands. Each module has an `Args` struct and a `run` function.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+mod serve;
+
+/// Exit status when the input could not be used at all (unreadable file,
+/// malformed JSON, unknown procedure). `1` means "read fine, but invalid".
+pub(crate) const EXIT_UNUSABLE: u8 = 2;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the reference intake server, serving the app and the catalog.
+    Serve(serve::Args),
+}
+
+impl Command {
+    pub(crate) fn run(self) -> anyhow::Result<ExitCode> {
+        match self {
+            Self::Serve(args) => serve::run(args),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! `motcua serve`: the reference intake server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use motcua_intake::{Config, Server};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "MOTCUA_ADDR")]
+    addr: SocketAddr,
+    /// Directory for the database and stored files; created on first start.
+    #[arg(long, default_value = "data", env = "MOTCUA_DATA_DIR")]
+    data_dir: PathBuf,
+    /// The built app (Trunk's output).
+    #[arg(long, default_value = "dist", env = "MOTCUA_DIST")]
+    dist: PathBuf,
+    /// A procedure catalog directory to serve instead of the built-in one.
+    #[arg(long, env = "MOTCUA_CATALOG")]
+    catalog: Option<PathBuf>,
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    init_logs(&args.log_format);
+    let catalog = crate::catalog::load(args.catalog.as_deref())?;
+    let config = Config::new(args.addr, args.data_dir.clone(), args.dist.clone());
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let server = Server::bind(config, catalog)
+            .await
+            .context("starting the intake server")?;
+        // Scripts and tests read this line to learn the port.
+        println!("motcua: serving on http://{}/", server.local_addr());
+        println!(
+            "motcua: data in {}, app from {}; press Ctrl-C to stop",
+            args.data_dir.display(),
+            args.dist.display()
+        );
+        server.run(shutdown_signal()).await.context("serving")?;
+        println!("motcua: stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logs(format: &str) {
+    let filter = EnvFilter::try_from_env("MOTCUA_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM, so that both a terminal and a service
+/// manager stop the server cleanly.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    eprintln!("motcua: shutting down, finishing requests in flight");
+}
