@@ -9,10 +9,22 @@ use motcua_intake::Catalog;
 /// `web/procedures/`, file by file. A test checks that nothing there is missing.
 const FILES: &[(&str, &[u8])] = &[
     ("index.json", include_bytes!("../web/procedures/index.json")),
-    ("1.001193.json", include_bytes!("../web/procedures/1.001193.json")),
-    ("1.004194.json", include_bytes!("../web/procedures/1.004194.json")),
-    ("2.000488.json", include_bytes!("../web/procedures/2.000488.json")),
-    ("2.000720.json", include_bytes!("../web/procedures/2.000720.json")),
+    (
+        "1.001193.json",
+        include_bytes!("../web/procedures/1.001193.json"),
+    ),
+    (
+        "1.004194.json",
+        include_bytes!("../web/procedures/1.004194.json"),
+    ),
+    (
+        "2.000488.json",
+        include_bytes!("../web/procedures/2.000488.json"),
+    ),
+    (
+        "2.000720.json",
+        include_bytes!("../web/procedures/2.000720.json"),
+    ),
 ];
 
 fn builtin_file(name: &str) -> Option<&'static [u8]> {
@@ -28,13 +40,13 @@ pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<Catalog> {
             let index = builtin_file("index.json").unwrap_or_default().to_vec();
             Catalog::from_source(index, |code| {
                 let name = format!("{code}.json");
-                builtin_file(&name).map(<[u8]>::to_vec).ok_or_else(|| {
-                    motcua_intake::Error::Io {
+                builtin_file(&name)
+                    .map(<[u8]>::to_vec)
+                    .ok_or_else(|| motcua_intake::Error::Io {
                         action: "find built-in catalog file",
                         path: name.into(),
                         source: std::io::ErrorKind::NotFound.into(),
-                    }
-                })
+                    })
             })
             .context("loading the built-in procedure catalog")
         }
@@ -52,7 +64,11 @@ mod tests {
             let entry = entry.unwrap();
             let name = entry.file_name().into_string().unwrap();
             let on_disk = std::fs::read(entry.path()).unwrap();
-            assert_eq!(builtin_file(&name), Some(on_disk.as_slice()), "{name} not built in");
+            assert_eq!(
+                builtin_file(&name),
+                Some(on_disk.as_slice()),
+                "{name} not built in"
+            );
         }
         let catalog = load(None).unwrap();
         assert!(catalog.index().procedures.len() >= 4);

@@ -1,1 +1,63 @@
-//! The motcua filing app.
+//! The motcua filing app: a Yew single-page app over the pure crates.
+//!
+//! This crate is a thin shell. What a procedure is, how a form is checked, how
+//! a photo becomes a PDF page and how a dossier is sealed live in the pure
+//! crates; here are the screens, browser storage and network calls.
+//!
+//! [`mount`] renders the app into a host element, so that a provincial portal
+//! can embed it in its own page; the `motcua-app` binary mounts it into
+//! `#motcua` (or `<body>`) of the app's own `index.html`.
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+
+mod components;
+mod hooks;
+mod pages;
+mod route;
+mod search;
+mod services;
+mod state;
+#[cfg(test)]
+#[cfg(target_arch = "wasm32")]
+mod tests;
+mod text;
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::header::Header;
+use crate::route::{Route, switch};
+use crate::state::PrefsProvider;
+
+pub use crate::state::LANG_STORAGE_KEY;
+
+/// The whole app: preferences, router and the current page.
+#[component]
+pub fn App() -> Html {
+    html! {
+        <PrefsProvider>
+            <BrowserRouter>
+                <div class="mc-app">
+                    <Header />
+                    <main class="mc-main" id="mc-main">
+                        <Switch<Route> render={switch} />
+                    </main>
+                </div>
+            </BrowserRouter>
+        </PrefsProvider>
+    }
+}
+
+/// Renders the app into `host` and keeps it running.
+pub fn mount(host: web_sys::Element) {
+    host.class_list().add_1("motcua").ok();
+    yew::Renderer::<App>::with_root(host).render();
+}
+
+/// The element the app mounts into: `#motcua` if the page has one, else `<body>`.
+pub fn default_host() -> Option<web_sys::Element> {
+    let document = gloo::utils::document();
+    document
+        .get_element_by_id("motcua")
+        .or_else(|| document.body().map(Into::into))
+}

@@ -134,9 +134,7 @@ impl CopyKind {
         match self {
             Self::Original => LocalizedText::new("Bản chính", "Original"),
             Self::Copy => LocalizedText::new("Bản sao", "Copy"),
-            Self::CertifiedCopy => {
-                LocalizedText::new("Bản sao có chứng thực", "Certified copy")
-            }
+            Self::CertifiedCopy => LocalizedText::new("Bản sao có chứng thực", "Certified copy"),
             Self::OriginalOrCopy => {
                 LocalizedText::new("Bản chính hoặc bản sao", "Original or copy")
             }
@@ -228,7 +226,14 @@ mod tests {
     #[test]
     fn procedure_codes() {
         assert!("1.001193".parse::<ProcedureCode>().is_ok());
-        for bad in ["", "1001193", "1.00119", "1.0011933", "a.001193", "1,001193"] {
+        for bad in [
+            "",
+            "1001193",
+            "1.00119",
+            "1.0011933",
+            "a.001193",
+            "1,001193",
+        ] {
             assert!(bad.parse::<ProcedureCode>().is_err(), "{bad:?} accepted");
         }
     }

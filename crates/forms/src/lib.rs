@@ -23,8 +23,8 @@ mod error;
 mod i18n;
 
 pub use catalog::{
-    AttachmentRule, CatalogIndex, Component, CopyKind, Level, Procedure, ProcedureCode,
-    ProcedureSummary, CATALOG_FORMAT,
+    AttachmentRule, CATALOG_FORMAT, CatalogIndex, Component, CopyKind, Level, Procedure,
+    ProcedureCode, ProcedureSummary,
 };
 pub use error::Error;
 pub use i18n::{Lang, LocalizedText};

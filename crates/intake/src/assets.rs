@@ -1,11 +1,11 @@
 //! The app and the catalog: static files from the built app, the catalog from
 //! memory, and `index.html` for every in-app route.
 
+use axum::Router;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use motcua_forms::ProcedureCode;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
@@ -34,7 +34,10 @@ async fn procedure(
         .ok_or_else(not_found)?
         .parse()
         .map_err(|_| not_found())?;
-    let bytes = state.catalog().procedure_bytes(&code).ok_or_else(not_found)?;
+    let bytes = state
+        .catalog()
+        .procedure_bytes(&code)
+        .ok_or_else(not_found)?;
     Ok(json_bytes(bytes.to_vec()))
 }
 
@@ -43,11 +46,17 @@ fn json_bytes(bytes: Vec<u8>) -> Response {
 }
 
 /// Serves files of the built app, precompressed variants when the build made
-/// them; any path without a file extension is an in-app route and gets
-/// `index.html`, while a missing file is a plain 404.
+/// them. A page navigation (a request that accepts HTML) to a path with no
+/// file is an in-app route and gets `index.html`; anything else missing is a
+/// plain 404, so a broken asset link is not hidden behind the app's page.
 pub(crate) async fn static_files(State(state): State<AppState>, request: Request) -> Response {
     let dist = state.dist_dir();
     let path = request.uri().path().to_owned();
+    let navigation = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
     let serve_dir = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
@@ -59,8 +68,7 @@ pub(crate) async fn static_files(State(state): State<AppState>, request: Request
     if response.status() != StatusCode::NOT_FOUND {
         return response;
     }
-    let last = path.rsplit('/').next().unwrap_or_default();
-    if last.contains('.') {
+    if !navigation {
         return AppError::NotFound(format!("no file {path}")).into_response();
     }
     let index = Request::builder()

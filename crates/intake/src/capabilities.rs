@@ -3,8 +3,8 @@
 //! A client reads this before it uploads anything, so that limits are checked
 //! on the device (before work is done) rather than discovered by a refusal.
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
 use crate::state::AppState;

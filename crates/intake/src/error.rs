@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 

@@ -1,7 +1,7 @@
 //! Response headers every answer carries: caching and security.
 
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -27,7 +27,11 @@ pub(crate) async fn add(request: Request, next: Next) -> Response {
     };
     let headers = response.headers_mut();
     set_default(headers, header::CACHE_CONTROL, cache);
-    set_default(headers, header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set_default(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        CONTENT_SECURITY_POLICY,
+    );
     set_default(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set_default(headers, header::REFERRER_POLICY, "no-referrer");
     set_default(headers, header::X_FRAME_OPTIONS, "DENY");

@@ -1,8 +1,8 @@
 //! `GET /healthz`: the server is up and its database answers.
 
-use axum::extract::State;
 use axum::Json;
-use serde_json::{json, Value};
+use axum::extract::State;
+use serde_json::{Value, json};
 
 use crate::error::AppError;
 use crate::state::AppState;

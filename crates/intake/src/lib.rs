@@ -28,10 +28,12 @@ mod health;
 mod server;
 mod state;
 mod store;
+#[cfg(test)]
+mod tests;
 
 pub use capabilities::{Capabilities, Endpoints, Limits, PROTOCOL};
 pub use config::{Catalog, Config};
 pub use error::Error;
-pub use server::{router, serve, Server};
+pub use server::{Server, router, serve};
 pub use state::AppState;
 pub use store::Store;

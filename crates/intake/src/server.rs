@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::http::Request;
 use axum::routing::get;
-use axum::{middleware, Router};
+use axum::{Router, middleware};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
@@ -97,7 +97,10 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), Error> {
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), Error> {
         let addr = self.local_addr;
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)

@@ -43,9 +43,12 @@ impl Store {
             source,
         };
         let mut conn = Connection::open(&path).map_err(db_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(db_err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
-        conn.pragma_update(None, "foreign_keys", true).map_err(db_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(db_err)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(db_err)?;
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .map_err(db_err)?;
@@ -60,7 +63,8 @@ impl Store {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.transaction().map_err(db_err)?;
             tx.execute_batch(sql).map_err(db_err)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1).map_err(db_err)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(db_err)?;
             tx.commit().map_err(db_err)?;
         }
         Ok(Self {
@@ -119,6 +123,9 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).unwrap();
         drop(conn);
         let err = Store::open(dir.path()).unwrap_err();
-        assert!(matches!(err, Error::DatabaseTooNew { found: 99, .. }), "{err}");
+        assert!(
+            matches!(err, Error::DatabaseTooNew { found: 99, .. }),
+            "{err}"
+        );
     }
 }

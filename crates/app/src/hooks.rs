@@ -1,0 +1,3 @@
+//! Hooks: one `use_*` per file.
+
+pub(crate) mod use_remote;

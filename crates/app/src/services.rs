@@ -1,0 +1,3 @@
+//! Network calls of the app.
+
+pub(crate) mod catalog;

@@ -1,0 +1,186 @@
+//! Browser tests: components rendered into a real DOM in headless Chromium
+//! (`cargo xtask test`, or `cargo test --target wasm32-unknown-unknown -p
+//! motcua-app` with `CHROMEDRIVER` set).
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use gloo::storage::{LocalStorage, Storage};
+use motcua_forms::CatalogIndex;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+use yew_router::BrowserRouter;
+
+use crate::components::procedure_list::{ProcedureList, ProcedureListProps};
+use crate::state::PrefsProvider;
+use crate::{App, LANG_STORAGE_KEY};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const INDEX: &str = include_str!("../../../web/procedures/index.json");
+
+/// A fresh element in the page to render into.
+fn host() -> Element {
+    let document = gloo::utils::document();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+/// Waits (at most five seconds) until `probe` finds what it looks for.
+async fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..500 {
+        if let Some(found) = probe() {
+            return found;
+        }
+        gloo::timers::future::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn text_of(root: &Element, selector: &str) -> Option<String> {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector)
+        .map(|l| l.length())
+        .unwrap_or(0)
+}
+
+#[component]
+fn ListInProvider(props: &ProcedureListProps) -> Html {
+    html! {
+        <PrefsProvider>
+            <BrowserRouter><ProcedureList index={props.index.clone()} /></BrowserRouter>
+        </PrefsProvider>
+    }
+}
+
+async fn render_list() -> Element {
+    LocalStorage::delete(LANG_STORAGE_KEY);
+    let root = host();
+    let index = Rc::new(CatalogIndex::from_json(INDEX.as_bytes()).unwrap());
+    yew::Renderer::<ListInProvider>::with_root_and_props(
+        root.clone(),
+        ProcedureListProps { index },
+    )
+    .render();
+    wait_for("the list", || (count(&root, ".mc-card") > 0).then_some(())).await;
+    root
+}
+
+fn type_into(root: &Element, selector: &str, text: &str) {
+    let input: HtmlInputElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    input.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn lists_every_procedure_in_the_catalog() {
+    let root = render_list().await;
+    let expected = CatalogIndex::from_json(INDEX.as_bytes())
+        .unwrap()
+        .procedures
+        .len() as u32;
+    assert_eq!(count(&root, ".mc-card"), expected);
+    assert_eq!(
+        text_of(&root, ".mc-count").unwrap(),
+        format!("{expected} thủ tục")
+    );
+    let first = text_of(&root, ".mc-card-title").unwrap();
+    assert_eq!(first, "Đăng ký khai sinh");
+}
+
+#[wasm_bindgen_test]
+async fn search_ignores_diacritics_and_case() {
+    let root = render_list().await;
+    type_into(&root, "#mc-search", "DANG KY khai sinh");
+    wait_for("one match", || {
+        (count(&root, ".mc-card") == 1).then_some(())
+    })
+    .await;
+    assert_eq!(
+        text_of(&root, ".mc-card-title").unwrap(),
+        "Đăng ký khai sinh"
+    );
+
+    type_into(&root, "#mc-search", "2.000488");
+    wait_for("search by code", || {
+        (text_of(&root, ".mc-code").as_deref() == Some("2.000488")).then_some(())
+    })
+    .await;
+
+    type_into(&root, "#mc-search", "không có thủ tục này");
+    wait_for("no match", || (count(&root, ".mc-card") == 0).then_some(())).await;
+    assert_eq!(
+        text_of(&root, ".mc-empty").unwrap(),
+        "Không tìm thấy thủ tục nào phù hợp."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn language_switch_is_applied_and_remembered() {
+    LocalStorage::delete(LANG_STORAGE_KEY);
+    let root = host();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    let title = wait_for("the Vietnamese title", || text_of(&root, ".mc-title")).await;
+    assert_eq!(title, "Thủ tục hành chính");
+
+    let button: HtmlElement = root
+        .query_selector(".mc-lang")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(button.text_content().unwrap().trim(), "English");
+    button.click();
+    wait_for("the English title", || {
+        (text_of(&root, ".mc-title").as_deref() == Some("Administrative procedures")).then_some(())
+    })
+    .await;
+    assert_eq!(LocalStorage::get::<String>(LANG_STORAGE_KEY).unwrap(), "en");
+    let html_lang = gloo::utils::document()
+        .document_element()
+        .unwrap()
+        .get_attribute("lang");
+    assert_eq!(html_lang.as_deref(), Some("en"));
+
+    // A second app, as after a reload, starts in English.
+    let again = host();
+    yew::Renderer::<App>::with_root(again.clone()).render();
+    let title = wait_for("the remembered language", || text_of(&again, ".mc-title")).await;
+    assert_eq!(title, "Administrative procedures");
+    LocalStorage::delete(LANG_STORAGE_KEY);
+}
+
+#[wasm_bindgen_test]
+async fn catalog_failure_is_explained_with_a_retry() {
+    LocalStorage::delete(LANG_STORAGE_KEY);
+    // The test runner's server has no catalog, so the fetch fails as it
+    // would offline or against a broken server.
+    let root = host();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    let alert = wait_for("the error notice", || text_of(&root, "[role=alert] p")).await;
+    assert!(
+        alert.starts_with("Không tải được danh mục thủ tục"),
+        "{alert}"
+    );
+    assert_eq!(
+        text_of(&root, "[role=alert] button").unwrap().trim(),
+        "Thử lại"
+    );
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: a real `motcua serve` on a free loopback port with a
+//! temporary data directory, and the built app driven in headless Chromium
+//! over WebDriver. `cargo xtask test` builds the app and runs these with the
+//! `e2e` feature; screenshots of failures land in `tests/artifacts/`.
+#![cfg(feature = "e2e")]
+
+mod harness;
+mod shell;
