@@ -56,6 +56,8 @@ pub struct Endpoints {
     pub catalog: String,
     /// Liveness and database check.
     pub health: String,
+    /// Resumable uploads of attachment bytes (tus 1.0).
+    pub uploads: String,
 }
 
 impl Capabilities {
@@ -67,6 +69,7 @@ impl Capabilities {
             endpoints: Endpoints {
                 catalog: "/procedures/index.json".to_owned(),
                 health: "/healthz".to_owned(),
+                uploads: crate::uploads::UPLOADS_PATH.to_owned(),
             },
         }
     }

@@ -74,50 +74,119 @@ pub enum Error {
     NoApp(PathBuf),
 }
 
-/// A request that failed, answered as an RFC 9457 problem document.
+/// A request that failed, answered as an RFC 9457 problem document whose
+/// `type` is `/problems/<code>` (documented in `docs/intake-protocol.md`).
 #[derive(Debug)]
 pub(crate) enum AppError {
-    /// The resource does not exist.
+    /// 400: the request is malformed; `code` names the rule it broke.
+    BadRequest { code: &'static str, detail: String },
+    /// 404: the resource does not exist.
     NotFound(String),
-    /// A fault on our side; the details go to the log, not to the client.
+    /// 409: the request contradicts the resource's state.
+    Conflict { code: &'static str, detail: String },
+    /// 410: the resource existed but has expired.
+    Gone(String),
+    /// 412: the client speaks a protocol version we do not.
+    UnsupportedVersion(String),
+    /// 413: more bytes than allowed.
+    TooLarge { limit: u64, detail: String },
+    /// 415: the body has the wrong media type.
+    UnsupportedMediaType(String),
+    /// 423: another request is working on the resource; try again shortly.
+    Locked(String),
+    /// 460 (tus): the bytes do not match their checksum.
+    ChecksumMismatch(String),
+    /// 500: a fault on our side; details go to the log, not to the client.
     Internal(String),
+}
+
+impl From<Error> for AppError {
+    fn from(err: Error) -> Self {
+        Self::Internal(err.to_string())
+    }
 }
 
 /// RFC 9457 §3.1 problem details.
 #[derive(Debug, Serialize)]
 struct Problem<'a> {
     #[serde(rename = "type")]
-    kind: &'a str,
+    kind: String,
     title: &'a str,
     status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u64>,
+}
+
+impl AppError {
+    fn parts(&self) -> (StatusCode, &'static str, &'static str, Option<&str>) {
+        let checksum = StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST);
+        match self {
+            Self::BadRequest { code, detail } => {
+                (StatusCode::BAD_REQUEST, code, "Bad request", Some(detail))
+            }
+            Self::NotFound(detail) => (
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                Some(detail),
+            ),
+            Self::Conflict { code, detail } => {
+                (StatusCode::CONFLICT, code, "Conflict", Some(detail))
+            }
+            Self::Gone(detail) => (StatusCode::GONE, "expired", "Expired", Some(detail)),
+            Self::UnsupportedVersion(detail) => (
+                StatusCode::PRECONDITION_FAILED,
+                "unsupported-version",
+                "Unsupported protocol version",
+                Some(detail),
+            ),
+            Self::TooLarge { detail, .. } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "Too large",
+                Some(detail),
+            ),
+            Self::UnsupportedMediaType(detail) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                Some(detail),
+            ),
+            Self::Locked(detail) => (StatusCode::LOCKED, "locked", "Busy", Some(detail)),
+            Self::ChecksumMismatch(detail) => (
+                checksum,
+                "checksum-mismatch",
+                "Checksum mismatch",
+                Some(detail),
+            ),
+            Self::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal server error",
+                None,
+            ),
+        }
+    }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, kind, title, detail) = match &self {
-            Self::NotFound(what) => (
-                StatusCode::NOT_FOUND,
-                "https://motcua.invalid/problems/not-found",
-                "Not found",
-                Some(what.as_str()),
-            ),
-            Self::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "about:blank",
-                    "Internal server error",
-                    None,
-                )
-            }
+        if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let (status, code, title, detail) = self.parts();
+        let limit = match &self {
+            Self::TooLarge { limit, .. } => Some(*limit),
+            _ => None,
         };
         let body = Problem {
-            kind,
+            kind: format!("/problems/{code}"),
             title,
             status: status.as_u16(),
             detail,
+            limit,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
         (

@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 
 mod assets;
+mod blobs;
 mod capabilities;
 mod config;
 mod error;
@@ -27,13 +28,14 @@ mod headers;
 mod health;
 mod server;
 mod state;
-mod store;
+mod storage;
 #[cfg(test)]
 mod tests;
+mod uploads;
 
 pub use capabilities::{Capabilities, Endpoints, Limits, PROTOCOL};
 pub use config::{Catalog, Config};
 pub use error::Error;
 pub use server::{Server, router, serve};
 pub use state::AppState;
-pub use store::Store;
+pub use storage::{SqliteStorage, Storage, Upload, UploadId};

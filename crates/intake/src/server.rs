@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::Request;
@@ -15,8 +16,8 @@ use tracing::Level;
 use crate::config::{Catalog, Config};
 use crate::error::Error;
 use crate::state::AppState;
-use crate::store::Store;
-use crate::{assets, capabilities, headers, health};
+use crate::storage::SqliteStorage;
+use crate::{assets, capabilities, headers, health, uploads};
 
 /// Builds the whole service for `state`, without binding a socket.
 pub fn router(state: AppState) -> Router {
@@ -43,11 +44,25 @@ pub fn router(state: AppState) -> Router {
         .route("/.well-known/motcua", get(capabilities::get))
         .route("/healthz", get(health::get))
         .merge(assets::catalog_routes())
+        .merge(uploads::routes())
         .fallback(assets::static_files)
         .layer(middleware::from_fn(headers::add))
         .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(trace)
         .with_state(state)
+}
+
+/// Deletes expired uploads now and every ten minutes.
+fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(err) = uploads::expire(&state).await {
+                tracing::warn!(?err, "could not delete expired uploads");
+            }
+        }
+    });
 }
 
 /// A server bound to its socket, ready to run.
@@ -66,14 +81,21 @@ impl Server {
             return Err(Error::NoApp(config.dist_dir));
         }
         let data_dir = config.data_dir.clone();
-        let store = tokio::task::spawn_blocking(move || Store::open(&data_dir))
+        let storage = tokio::task::spawn_blocking(move || SqliteStorage::open(&data_dir))
             .await
             .map_err(|e| Error::Io {
                 action: "open database in",
                 path: config.data_dir.clone(),
                 source: std::io::Error::other(e),
             })??;
-        let state = AppState::new(store, catalog, config.limits, config.dist_dir);
+        let state = AppState::new(
+            Arc::new(storage),
+            &config.data_dir,
+            catalog,
+            config.limits,
+            config.dist_dir,
+        )?;
+        spawn_housekeeping(state.clone());
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|source| Error::Listen {

@@ -5,14 +5,15 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use crate::{AppState, Catalog, Limits, Store, router};
+use crate::{AppState, Catalog, Limits, SqliteStorage, router};
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    app: axum::Router,
+pub(crate) struct Fixture {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) app: axum::Router,
+    pub(crate) state: AppState,
 }
 
-fn fixture() -> Fixture {
+pub(crate) fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
@@ -20,11 +21,17 @@ fn fixture() -> Fixture {
     std::fs::write(dist.join("app-0123456789abcdef.js"), "export {}").unwrap();
     let catalog_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures");
     let catalog = Catalog::from_dir(&catalog_dir).unwrap();
-    let store = Store::open(&dir.path().join("data")).unwrap();
-    let state = AppState::new(store, catalog, Limits::default(), dist);
+    let data = dir.path().join("data");
+    let storage = SqliteStorage::open(&data).unwrap();
+    let limits = Limits {
+        max_attachment_bytes: 1024 * 1024,
+        ..Limits::default()
+    };
+    let state = AppState::new(std::sync::Arc::new(storage), &data, catalog, limits, dist).unwrap();
     Fixture {
-        _dir: dir,
-        app: router(state),
+        dir,
+        app: router(state.clone()),
+        state,
     }
 }
 
@@ -58,7 +65,7 @@ async fn capabilities_announce_protocol_limits_and_endpoints() {
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
     let caps: crate::Capabilities = serde_json::from_slice(&body).unwrap();
     assert_eq!(caps.protocol, crate::PROTOCOL);
-    assert_eq!(caps.limits, Limits::default());
+    assert_eq!(caps.limits.max_attachment_bytes, 1024 * 1024);
     assert_eq!(caps.endpoints.catalog, "/procedures/index.json");
 }
 
