@@ -22,6 +22,11 @@ pub(crate) struct Args {
     /// A procedure catalog directory to serve instead of the built-in one.
     #[arg(long, env = "MOTCUA_CATALOG")]
     catalog: Option<PathBuf>,
+    /// Keep records in PostgreSQL (`postgres://user:password@host/db`)
+    /// instead of the SQLite file in the data directory. Attachment bytes
+    /// stay in the data directory either way.
+    #[arg(long, env = "MOTCUA_DATABASE")]
+    database: Option<String>,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
@@ -30,24 +35,34 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     init_logs(&args.log_format);
     let catalog = crate::catalog::load(args.catalog.as_deref())?;
-    let config = Config::new(args.addr, args.data_dir.clone(), args.dist.clone());
+    let mut config = Config::new(args.addr, args.data_dir.clone(), args.dist.clone());
+    config.database = args.database.clone();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let server = Server::bind(config, catalog)
             .await
             .context("starting the intake server")?;
         // Scripts and tests read this line to learn the port.
-        println!("motcua: serving on http://{}/", server.local_addr());
-        println!(
-            "motcua: data in {}, app from {}; press Ctrl-C to stop",
+        say(&format!("serving on http://{}/", server.local_addr()));
+        say(&format!(
+            "data in {}, app from {}; press Ctrl-C to stop",
             args.data_dir.display(),
             args.dist.display()
-        );
+        ));
         server.run(shutdown_signal()).await.context("serving")?;
-        println!("motcua: stopped");
+        say("stopped");
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A line for the operator on stdout. A server must outlive whoever read its
+/// first line, so a closed stdout is not an error (`println!` would panic).
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "motcua: {line}");
+    let _ = out.flush();
 }
 
 fn init_logs(format: &str) {

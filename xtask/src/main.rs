@@ -7,6 +7,7 @@
 use std::process::ExitCode;
 
 mod build;
+mod postgres;
 mod sh;
 mod tasks;
 mod tools;

@@ -85,8 +85,21 @@ pub(crate) fn test(_extra: &[String]) -> anyhow::Result<()> {
         .args(["doc", "--workspace", "--no-deps", "--exclude", "xtask"])
         .env("RUSTDOCFLAGS", "-D warnings"))?;
 
-    step("native tests");
-    run(Command::new("cargo").args(["test", "--workspace", "--exclude", "motcua-app"]))?;
+    let postgres = crate::postgres::Postgres::start()?;
+    crate::postgres::check(&postgres)?;
+    step("native tests (storage against SQLite and PostgreSQL)");
+    run(Command::new("cargo")
+        .args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "motcua-app",
+            "--features",
+            "motcua-intake/test-postgres",
+        ])
+        .env("MOTCUA_TEST_DATABASE_URL", &postgres.url)
+        .env("PATH", path_with(&tools::npm_bin_dirs())))?;
+    drop(postgres);
 
     step("wasm tests in headless Chromium");
     run(Command::new("cargo")

@@ -20,6 +20,8 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// Limits announced to clients and enforced on intake.
     pub limits: Limits,
+    /// A PostgreSQL URL; `None` keeps records in SQLite in `data_dir`.
+    pub database: Option<String>,
 }
 
 impl Config {
@@ -30,6 +32,7 @@ impl Config {
             data_dir,
             dist_dir,
             limits: Limits::default(),
+            database: None,
         }
     }
 }

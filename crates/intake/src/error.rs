@@ -40,6 +40,18 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// A PostgreSQL statement failed.
+    #[error("PostgreSQL at {at}: {source}")]
+    Postgres {
+        /// Host, port and database (never the password).
+        at: String,
+        /// The server's or driver's reason.
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// No PostgreSQL connection could be had from the pool.
+    #[error("PostgreSQL connection pool: {0}")]
+    Pool(String),
     /// The database was written by a newer version of motcua.
     #[error("database {path} has schema version {found}, newer than this server's {supported}")]
     DatabaseTooNew {

@@ -38,4 +38,4 @@ pub use config::{Catalog, Config};
 pub use error::Error;
 pub use server::{Server, router, serve};
 pub use state::AppState;
-pub use storage::{SqliteStorage, Storage, Upload, UploadId};
+pub use storage::{PostgresStorage, SqliteStorage, Storage, Upload, UploadId};

@@ -16,7 +16,7 @@ use tracing::Level;
 use crate::config::{Catalog, Config};
 use crate::error::Error;
 use crate::state::AppState;
-use crate::storage::SqliteStorage;
+use crate::storage::{PostgresStorage, SqliteStorage, Storage};
 use crate::{assets, capabilities, headers, health, uploads};
 
 /// Builds the whole service for `state`, without binding a socket.
@@ -80,16 +80,22 @@ impl Server {
         if !config.dist_dir.join("index.html").is_file() {
             return Err(Error::NoApp(config.dist_dir));
         }
-        let data_dir = config.data_dir.clone();
-        let storage = tokio::task::spawn_blocking(move || SqliteStorage::open(&data_dir))
-            .await
-            .map_err(|e| Error::Io {
-                action: "open database in",
-                path: config.data_dir.clone(),
-                source: std::io::Error::other(e),
-            })??;
+        let storage: Arc<dyn Storage> = match &config.database {
+            Some(url) => Arc::new(PostgresStorage::connect(url).await?),
+            None => {
+                let data_dir = config.data_dir.clone();
+                let sqlite = tokio::task::spawn_blocking(move || SqliteStorage::open(&data_dir))
+                    .await
+                    .map_err(|e| Error::Io {
+                        action: "open database in",
+                        path: config.data_dir.clone(),
+                        source: std::io::Error::other(e),
+                    })??;
+                Arc::new(sqlite)
+            }
+        };
         let state = AppState::new(
-            Arc::new(storage),
+            storage,
             &config.data_dir,
             catalog,
             config.limits,

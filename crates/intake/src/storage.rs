@@ -10,8 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
+mod postgres;
 mod sqlite;
+#[cfg(test)]
+mod tests;
 
+pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
 
 /// The identifier of a resumable upload: 128 random bits, hex.
