@@ -62,7 +62,7 @@ pub use manifest::{
 pub use seal::{
     JwsSignature, MANIFEST_CTY, MAX_PROTECTED_BYTES, MAX_SEALED_BYTES, MAX_SIGNATURES, SEAL_TYP,
     Seal, SealedDossier, SignatureCheck, SignatureRequest, SignerInfo, Verification, VerifyOptions,
-    verify_detached,
+    verify_detached, verify_signature,
 };
 pub use signer::{MAX_CHAIN, Signer, SigningKey};
 pub use time::Timestamp;

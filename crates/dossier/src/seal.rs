@@ -410,7 +410,7 @@ fn verify_seal(seal: &Seal, payload: &[u8], options: &VerifyOptions) -> Verifica
             outcome: match &attached {
                 Err(Error::PayloadMismatch) => Err(Error::PayloadMismatch),
                 Err(_) => Err(Error::NonCanonicalPayload),
-                Ok(()) => verify_one(sig, payload, options),
+                Ok(()) => verify_signature(sig, payload, options),
             },
         })
         .collect();
@@ -428,7 +428,11 @@ fn signing_input(protected: &str, payload: &[u8]) -> Vec<u8> {
     input
 }
 
-fn verify_one(
+/// Checks one JWS signature over `payload` under the seal's header rules
+/// (docs/dossier-format.md, "Verifying"). [`SealedDossier::verify`] does this
+/// for each signature; this form also serves JWS objects that are not
+/// dossiers, such as the RFC 7520 and RFC 7797 examples in the tests.
+pub fn verify_signature(
     sig: &JwsSignature,
     payload: &[u8],
     options: &VerifyOptions,
@@ -450,7 +454,7 @@ fn verify_one(
 }
 
 /// Reads a protected header and checks the rules of docs/dossier-format.md
-/// ("Protected header"), in this order: size, JSON, `alg`, `crit` and `b64`,
+/// ("Protected header"), in this order: size, JSON, `crit` and `b64`, `alg`,
 /// `typ` and `cty`, `iat`, the key (`x5c` / `x5t#S256` / `jwk`), `kid`.
 fn parse_header(protected: &str) -> Result<SignerInfo, Error> {
     // base64url turns 3 bytes into 4 characters.
@@ -475,21 +479,6 @@ fn parse_header(protected: &str) -> Result<SignerInfo, Error> {
         h.get(name)
             .and_then(Value::as_str)
             .ok_or(Error::HeaderMember { name })
-    };
-
-    let alg_name = text("alg")?;
-    let alg = match Algorithm::from_name(alg_name) {
-        Some(alg) => alg,
-        None if alg_name.eq_ignore_ascii_case("none") || alg_name.starts_with("HS") => {
-            return Err(Error::ForbiddenAlgorithm {
-                alg: alg_name.to_owned(),
-            });
-        }
-        None => {
-            return Err(Error::UnsupportedAlgorithm {
-                alg: alg_name.to_owned(),
-            });
-        }
     };
 
     // RFC 7515 §4.1.11: crit is a non-empty array of understood names; RFC
@@ -525,6 +514,21 @@ fn parse_header(protected: &str) -> Result<SignerInfo, Error> {
     if !crit.contains(&"b64") {
         return Err(Error::B64NotCritical);
     }
+
+    let alg_name = text("alg")?;
+    let alg = match Algorithm::from_name(alg_name) {
+        Some(alg) => alg,
+        None if alg_name.eq_ignore_ascii_case("none") || alg_name.starts_with("HS") => {
+            return Err(Error::ForbiddenAlgorithm {
+                alg: alg_name.to_owned(),
+            });
+        }
+        None => {
+            return Err(Error::UnsupportedAlgorithm {
+                alg: alg_name.to_owned(),
+            });
+        }
+    };
 
     for (name, required) in [("typ", SEAL_TYP), ("cty", MANIFEST_CTY)] {
         let found = text(name)?;

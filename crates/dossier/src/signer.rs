@@ -266,6 +266,21 @@ fn pkcs8_kind(pkcs8: &[u8]) -> Result<(KeyKind, Option<usize>), Error> {
         return Err(Error::EncryptedPkcs8);
     }
     info.expect(der::INTEGER)?;
+    // The pre-PKCS#8 forms: RSAPrivateKey (RFC 8017 A.1.2) goes on with the
+    // modulus, ECPrivateKey (RFC 5915 §3) with the private key octets.
+    match info.clone().next() {
+        Ok((der::INTEGER, _, _)) => {
+            return Err(Error::LegacyKeyFormat {
+                label: "RSA PRIVATE KEY".into(),
+            });
+        }
+        Ok((der::OCTET_STRING, _, _)) => {
+            return Err(Error::LegacyKeyFormat {
+                label: "EC PRIVATE KEY".into(),
+            });
+        }
+        _ => {}
+    }
     let (alg, params) = der::algorithm_identifier(&mut info)?;
     match (alg, params) {
         (oid::EC, Some(oid::P256)) => Ok((KeyKind::P256, None)),
