@@ -352,6 +352,71 @@ pub enum Error {
 }
 
 impl Error {
+    /// A stable snake_case code for the variant, for machines (`motcua
+    /// verify --json`, the intake server's error bodies). Codes are never
+    /// reused for another meaning.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Json { .. } => "json",
+            Self::Truncated { .. } => "truncated",
+            Self::DuplicateKey { .. } => "duplicate_key",
+            Self::Format { .. } => "format",
+            Self::Base64 { .. } => "base64",
+            Self::Der { .. } => "der",
+            Self::Pem { .. } => "pem",
+            Self::DossierId(_) => "dossier_id",
+            Self::Digest(_) => "digest",
+            Self::OfficeCode(_) => "office_code",
+            Self::ComponentId(_) => "component_id",
+            Self::MediaType(_) => "media_type",
+            Self::FileName(_) => "file_name",
+            Self::SchemaVersion(_) => "schema_version",
+            Self::ClientVersion(_) => "client_version",
+            Self::Timestamp(_) => "timestamp",
+            Self::Limit { .. } => "limit",
+            Self::DuplicateAttachmentName { .. } => "duplicate_attachment_name",
+            Self::NoSignatures => "no_signatures",
+            Self::HeaderTooLarge { .. } => "header_too_large",
+            Self::UnprotectedHeader => "unprotected_header",
+            Self::HeaderMember { .. } => "header_member",
+            Self::HeaderValue { .. } => "header_value",
+            Self::ForbiddenAlgorithm { .. } => "forbidden_algorithm",
+            Self::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
+            Self::UnknownCrit { .. } => "unknown_crit",
+            Self::B64NotCritical => "b64_not_critical",
+            Self::EncodedPayload => "encoded_payload",
+            Self::NoKey => "no_key",
+            Self::JwkCertificateMismatch => "jwk_certificate_mismatch",
+            Self::CertificateThumbprint { .. } => "certificate_thumbprint",
+            Self::KidMismatch { .. } => "kid_mismatch",
+            Self::KeyAlgorithmMismatch { .. } => "key_algorithm_mismatch",
+            Self::SignatureLength { .. } => "signature_length",
+            Self::BadSignature => "bad_signature",
+            Self::UnexpectedKey { .. } => "unexpected_key",
+            Self::NonCanonicalPayload => "non_canonical_payload",
+            Self::PayloadMismatch => "payload_mismatch",
+            Self::ManifestNotNormal => "manifest_not_normal",
+            Self::AttachmentMissing { .. } => "attachment_missing",
+            Self::AttachmentSize { .. } => "attachment_size",
+            Self::AttachmentDigest { .. } => "attachment_digest",
+            Self::Io { .. } => "io",
+            Self::Pkcs8 { .. } => "pkcs8",
+            Self::EncryptedPkcs8 => "encrypted_pkcs8",
+            Self::LegacyKeyFormat { .. } => "legacy_key_format",
+            Self::UnsupportedKey { .. } => "unsupported_key",
+            Self::RsaKeyTooSmall { .. } => "rsa_key_too_small",
+            Self::Jwk { .. } => "jwk",
+            Self::PrivateJwk { .. } => "private_jwk",
+            Self::CertificateKeyMismatch { .. } => "certificate_key_mismatch",
+            Self::PassphraseTooShort { .. } => "passphrase_too_short",
+            Self::KdfIterations { .. } => "kdf_iterations",
+            Self::KeyFile { .. } => "key_file",
+            Self::WrongPassphrase => "wrong_passphrase",
+            Self::Random => "random",
+            Self::Signing => "signing",
+        }
+    }
+
     /// The message to show a user, in Vietnamese and English.
     pub fn message(&self) -> LocalizedText {
         let t = |vi: String, en: String| LocalizedText::new(vi, en);
