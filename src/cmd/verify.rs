@@ -63,7 +63,11 @@ fn layout(path: &Path) -> anyhow::Result<Layout> {
         // The layout `motcua seal` writes (DOSSIER.files/), or the files
         // right beside the dossier.
         let nested = files_dir(&dossier);
-        let files = if nested.is_dir() { nested } else { path.to_path_buf() };
+        let files = if nested.is_dir() {
+            nested
+        } else {
+            path.to_path_buf()
+        };
         Ok(Layout {
             dossier,
             files: Some(files),
