@@ -197,6 +197,10 @@ fn published_vectors() {
         };
         let signers = sealed.verify(&options).into_result().unwrap();
         assert_eq!(signers[0].key, key, "{name}");
+        for a in &sealed.manifest().attachments {
+            let file = std::fs::File::open(dir.join("sealed.files").join(a.name.as_str())).unwrap();
+            a.check(file).unwrap();
+        }
         count += 1;
     }
     assert!(count >= 2, "only {count} vectors");
