@@ -298,7 +298,8 @@ impl PublicKey {
     /// Checks `signature` over `message` with `alg`.
     ///
     /// Fails with [`Error::KeyAlgorithmMismatch`] when the key does not suit
-    /// the algorithm, [`Error::SignatureLength`] when the signature has the
+    /// the algorithm, [`Error::RsaKeyTooSmall`] for RSA keys under 2048
+    /// bits, [`Error::SignatureLength`] when the signature has the
     /// wrong size for the key, and [`Error::BadSignature`] otherwise.
     pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         if alg.key_kind() != self.kind() {
@@ -306,6 +307,9 @@ impl PublicKey {
                 alg: alg.name(),
                 key: self.kind().name(),
             });
+        }
+        if let Some(bits) = self.rsa_bits().filter(|b| *b < 2048) {
+            return Err(Error::RsaKeyTooSmall { bits });
         }
         let expected = self.signature_len();
         if signature.len() != expected {

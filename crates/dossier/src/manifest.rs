@@ -176,7 +176,7 @@ impl Manifest {
         for a in &self.attachments {
             if a.size > MAX_ATTACHMENT_SIZE {
                 return Err(Error::Limit {
-                    what: "attachment size",
+                    what: "bytes in one attachment",
                     limit: MAX_ATTACHMENT_SIZE,
                     found: a.size,
                 });
