@@ -15,7 +15,8 @@ fuzz_target!(|data: &[u8]| {
                 let _ = e.message();
             }
         }
-        let again = SealedDossier::from_json(&sealed.to_json()).expect("a dossier we wrote reads back");
+        let again =
+            SealedDossier::from_json(&sealed.to_json()).expect("a dossier we wrote reads back");
         assert_eq!(again, sealed);
         let _ = verify_detached(sealed.seal_part(), data, &VerifyOptions::default());
     }
