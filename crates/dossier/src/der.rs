@@ -2,6 +2,8 @@
 //! keys, SubjectPublicKeyInfo and X.509 certificates. Parsing only; every
 //! length is checked against the bytes at hand.
 
+use zeroize::Zeroizing;
+
 use crate::b64;
 use crate::error::Error;
 
@@ -181,7 +183,8 @@ pub(crate) fn algorithm_identifier<'a>(
 #[derive(Debug)]
 pub(crate) struct PemBlock {
     pub(crate) label: String,
-    pub(crate) der: Vec<u8>,
+    /// Wiped on drop: a block may hold a private key.
+    pub(crate) der: Zeroizing<Vec<u8>>,
 }
 
 /// Every PEM block in `text`, in order. Text outside blocks is ignored, as
@@ -197,7 +200,7 @@ pub(crate) fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, Error> {
             continue;
         };
         let end = format!("-----END {label}-----");
-        let mut body = String::new();
+        let mut body = Zeroizing::new(String::new());
         let mut closed = false;
         for line in lines.by_ref() {
             if line == end {
@@ -221,7 +224,7 @@ pub(crate) fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, Error> {
         })?;
         blocks.push(PemBlock {
             label: label.to_owned(),
-            der,
+            der: Zeroizing::new(der),
         });
     }
     Ok(blocks)

@@ -178,7 +178,7 @@ impl SigningKey {
                 reason: "no PRIVATE KEY block",
             });
         };
-        let signer = Self::from_pkcs8_der(&Zeroizing::new(key.der.clone()), alg)?;
+        let signer = Self::from_pkcs8_der(&key.der, alg)?;
         if chain.is_empty() {
             Ok(signer)
         } else {
