@@ -39,16 +39,23 @@ fn require_tools() {
                 .join(package)
                 .join("package.json")
                 .is_file(),
-            "npm package {package} is missing: run `npm ci --prefix tests/interop`"
+            "npm package {package} is missing: run `cargo xtask setup` (pinned in tools/package.json)"
         );
     }
-    let python = Command::new("python3")
+    let probe = Command::new(python())
         .args(["-c", "import jwcrypto, jcs"])
         .output();
     assert!(
-        python.is_ok_and(|o| o.status.success()),
-        "python3 with jwcrypto and jcs is missing: run `pip install -r tests/interop/requirements.txt`"
+        probe.is_ok_and(|o| o.status.success()),
+        "{} with jwcrypto and jcs is missing: run `cargo xtask setup` (pinned in tools/requirements.txt)",
+        python()
     );
+}
+
+/// The Python with the pinned test packages: `MOTCUA_PYTHON` (set by
+/// `cargo xtask`), else `python3`.
+fn python() -> String {
+    std::env::var("MOTCUA_PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -69,9 +76,10 @@ fn motcua(args: &[&str]) -> Output {
 
 /// Runs a verifier script on `file`; returns its exit success and report.
 fn third_party_verify(file: &Path) -> Vec<(bool, Value)> {
+    let python = python();
     let scripts: [(&str, &str); 2] = [
         ("node", "verify_with_jose.mjs"),
-        ("python3", "verify_with_jwcrypto.py"),
+        (&python, "verify_with_jwcrypto.py"),
     ];
     scripts
         .iter()
@@ -217,9 +225,10 @@ fn seals_by_jose_and_jwcrypto_verify_with_motcua() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = root().join("tests/vectors/es256/manifest.json");
     let algs = ["ES256", "EdDSA", "RS256", "PS256"];
+    let python = python();
     for (program, script) in [
         ("node", "sign_with_jose.mjs"),
-        ("python3", "sign_with_jwcrypto.py"),
+        (python.as_str(), "sign_with_jwcrypto.py"),
     ] {
         let out_file = dir.path().join(format!("{script}.json"));
         let out = run(Command::new(program)

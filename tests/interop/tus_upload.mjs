@@ -1,12 +1,8 @@
 // Uploads a file to a tus server with the official tus-js-client, in chunks,
 // and prints the upload URL. Usage: node tus_upload.mjs ENDPOINT FILE SHA256HEX
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { basename } from "node:path";
-
-// npm packages are pinned and installed in tools/ (cargo xtask setup).
-const require = createRequire(new URL("../../tools/package.json", import.meta.url));
-const { Upload } = require("tus-js-client");
+import { Upload } from "tus-js-client";
 
 const [endpoint, file, sha256] = process.argv.slice(2);
 const bytes = readFileSync(file);

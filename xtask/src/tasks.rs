@@ -98,6 +98,7 @@ pub(crate) fn test(_extra: &[String]) -> anyhow::Result<()> {
             "motcua-intake/test-postgres",
         ])
         .env("MOTCUA_TEST_DATABASE_URL", &postgres.url)
+        .env("MOTCUA_PYTHON", tools::venv_python())
         .env("PATH", path_with(&tools::npm_bin_dirs())))?;
     drop(postgres);
 

@@ -227,12 +227,26 @@ fn ensure_npm() -> anyhow::Result<()> {
         fs::read(dir.join("package-lock.json")).context("reading tools/package-lock.json")?;
     let stamp = dir.join("node_modules/.motcua-stamp");
     if stamp_matches(&stamp, &lock) {
-        return Ok(());
+        return link_interop_modules();
     }
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
         .current_dir(&dir))?;
+    link_interop_modules()?;
     write_stamp(&stamp, &lock)
+}
+
+/// Node resolves packages from the script's folder upwards; the interop
+/// scripts in `tests/interop/` find the pinned packages through this link.
+fn link_interop_modules() -> anyhow::Result<()> {
+    let link = root().join("tests/interop/node_modules");
+    if link.exists() || link.symlink_metadata().is_ok() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../../tools/node_modules", &link)
+        .with_context(|| format!("linking {}", link.display()))?;
+    Ok(())
 }
 
 fn ensure_python() -> anyhow::Result<()> {
