@@ -1,7 +1,7 @@
 //! A generated procedure of any size, for benchmarks: the criterion bench
 //! here and the app's in-browser bench use the same one.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::catalog::Procedure;
 
@@ -33,26 +33,58 @@ pub fn bench_procedure(n_fields: usize) -> (Procedure, Value) {
             {"m_name": "Nguyễn Minh Châu", "m_dob": "05/06/2020", "m_id": "001220012345"}
         ]),
     );
-    fields.push(json!({"id": "dob_words", "type": "text", "compute": {"date_words": {"var": "f4"}},
-                        "label": {"vi": "Bằng chữ", "en": "In words"}}));
+    fields.push(
+        json!({"id": "dob_words", "type": "text", "compute": {"date_words": {"var": "f4"}},
+                        "label": {"vi": "Bằng chữ", "en": "In words"}}),
+    );
     let mut i = 0;
     while fields.len() + 3 < n {
         let id = format!("f{i}");
         let label = json!({"vi": format!("Trường {i}"), "en": format!("Field {i}")});
         let (field, value) = match i % 10 {
-            0 => (json!({"id": id, "type": "text", "required": true, "max_length": 200, "pattern": "[A-Za-z0-9 ]+", "label": label}), json!(" Value 123 ")),
-            1 => (json!({"id": id, "type": "number", "integer": true, "min": 0, "max": 1000, "label": label}), json!("42")),
-            2 => (json!({"id": id, "type": "email", "label": label}), json!("an.nguyen@example.vn")),
-            3 => (json!({"id": id, "type": "phone", "required": true, "label": label}), json!("+84 912 345 678")),
-            4 => (json!({"id": id, "type": "date", "max_date": "today", "label": label}), json!("25/11/2001")),
-            5 => (json!({"id": id, "type": "choice", "options": [
+            0 => (
+                json!({"id": id, "type": "text", "required": true, "max_length": 200, "pattern": "[A-Za-z0-9 ]+", "label": label}),
+                json!(" Value 123 "),
+            ),
+            1 => (
+                json!({"id": id, "type": "number", "integer": true, "min": 0, "max": 1000, "label": label}),
+                json!("42"),
+            ),
+            2 => (
+                json!({"id": id, "type": "email", "label": label}),
+                json!("an.nguyen@example.vn"),
+            ),
+            3 => (
+                json!({"id": id, "type": "phone", "required": true, "label": label}),
+                json!("+84 912 345 678"),
+            ),
+            4 => (
+                json!({"id": id, "type": "date", "max_date": "today", "label": label}),
+                json!("25/11/2001"),
+            ),
+            5 => (
+                json!({"id": id, "type": "choice", "options": [
                         {"value": "a", "label": {"vi": "A", "en": "A"}},
-                        {"value": "b", "label": {"vi": "B", "en": "B"}}], "label": label}), json!("b")),
-            6 => (json!({"id": id, "type": "tax_code", "label": label,
-                        "visible": {"==": [{"var": format!("f{}", i - 1)}, "b"]}}), json!("0312687878-001")),
-            7 => (json!({"id": id, "type": "yes_no", "required": {"!!": {"var": format!("f{}", i - 4)}}, "label": label}), json!(true)),
-            8 => (json!({"id": id, "type": "person_name", "required": true, "label": label}), json!("  Lê   Thị Hoa ")),
-            _ => (json!({"id": id, "type": "admin_unit", "label": label}), json!({"province": "01", "commune": "00004"})),
+                        {"value": "b", "label": {"vi": "B", "en": "B"}}], "label": label}),
+                json!("b"),
+            ),
+            6 => (
+                json!({"id": id, "type": "tax_code", "label": label,
+                        "visible": {"==": [{"var": format!("f{}", i - 1)}, "b"]}}),
+                json!("0312687878-001"),
+            ),
+            7 => (
+                json!({"id": id, "type": "yes_no", "required": {"!!": {"var": format!("f{}", i - 4)}}, "label": label}),
+                json!(true),
+            ),
+            8 => (
+                json!({"id": id, "type": "person_name", "required": true, "label": label}),
+                json!("  Lê   Thị Hoa "),
+            ),
+            _ => (
+                json!({"id": id, "type": "admin_unit", "label": label}),
+                json!({"province": "01", "commune": "00004"}),
+            ),
         };
         data.insert(format!("f{i}"), value);
         fields.push(field);
@@ -74,7 +106,10 @@ pub fn bench_procedure(n_fields: usize) -> (Procedure, Value) {
     }
 }
 
-#[expect(clippy::panic, reason = "the generated schema is valid by construction; tests cover it")]
+#[expect(
+    clippy::panic,
+    reason = "the generated schema is valid by construction; tests cover it"
+)]
 fn unreachable_generated(e: &crate::Error) -> ! {
     panic!("generated benchmark schema is invalid: {e}")
 }

@@ -136,9 +136,7 @@ impl CopyKind {
         match self {
             Self::Original => LocalizedText::new("Bản chính", "Original"),
             Self::Copy => LocalizedText::new("Bản sao", "Copy"),
-            Self::CertifiedCopy => {
-                LocalizedText::new("Bản sao có chứng thực", "Certified copy")
-            }
+            Self::CertifiedCopy => LocalizedText::new("Bản sao có chứng thực", "Certified copy"),
             Self::OriginalOrCopy => {
                 LocalizedText::new("Bản chính hoặc bản sao", "Original or copy")
             }
@@ -231,14 +229,19 @@ impl Procedure {
     pub fn field_ids(&self) -> Vec<&str> {
         let mut ids = Vec::new();
         for s in &self.sections {
-            crate::schema::walk_fields(&s.fields, &mut Vec::new(), &mut |f, _| ids.push(f.id.as_str()));
+            crate::schema::walk_fields(&s.fields, &mut Vec::new(), &mut |f, _| {
+                ids.push(f.id.as_str())
+            });
         }
         ids
     }
 }
 
 /// Parses JSON with a size limit, naming the JSON path of a shape error.
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, Error> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    bytes: &[u8],
+) -> Result<T, Error> {
     if bytes.len() > MAX_SCHEMA_BYTES {
         return Err(Error::TooLarge {
             what,
@@ -251,7 +254,11 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(what: &'static str, byt
         let path = e.path().to_string();
         Error::Json {
             what,
-            path: if path == "." { "$".to_owned() } else { format!("$.{path}") },
+            path: if path == "." {
+                "$".to_owned()
+            } else {
+                format!("$.{path}")
+            },
             source: e.into_inner(),
         }
     })?;
@@ -282,7 +289,14 @@ mod tests {
     #[test]
     fn procedure_codes() {
         assert!("1.001193".parse::<ProcedureCode>().is_ok());
-        for bad in ["", "1001193", "1.00119", "1.0011933", "a.001193", "1,001193"] {
+        for bad in [
+            "",
+            "1001193",
+            "1.00119",
+            "1.0011933",
+            "a.001193",
+            "1,001193",
+        ] {
             assert!(bad.parse::<ProcedureCode>().is_err(), "{bad:?} accepted");
         }
     }

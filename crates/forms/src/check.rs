@@ -49,7 +49,8 @@ pub(crate) fn is_valid_id(id: &str) -> bool {
     !b.is_empty()
         && b.len() <= MAX_ID_BYTES
         && b[0].is_ascii_lowercase()
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
 }
 
 struct Checker<'p> {
@@ -89,7 +90,10 @@ impl<'p> Checker<'p> {
 
     fn id(&mut self, id: &str, path: &str) {
         if !is_valid_id(id) {
-            self.fail(format!("{path}.id"), SchemaProblem::InvalidId(id.chars().take(80).collect()));
+            self.fail(
+                format!("{path}.id"),
+                SchemaProblem::InvalidId(id.chars().take(80).collect()),
+            );
         }
     }
 
@@ -194,7 +198,10 @@ impl<'p> Checker<'p> {
             if kind == FieldKind::Group && !repeatable {
                 self.fail(
                     &r.path,
-                    SchemaProblem::BadExpression(format!("group {:?} has no value of its own; use its fields", r.name)),
+                    SchemaProblem::BadExpression(format!(
+                        "group {:?} has no value of its own; use its fields",
+                        r.name
+                    )),
                 );
                 continue;
             }
@@ -210,14 +217,26 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn expr(&mut self, e: &crate::logic::Logic, path: &str, tables: &[String], before: Option<(usize, &[String])>) -> Vec<Ref> {
+    fn expr(
+        &mut self,
+        e: &crate::logic::Logic,
+        path: &str,
+        tables: &[String],
+        before: Option<(usize, &[String])>,
+    ) -> Vec<Ref> {
         let refs = logic::analyze(&e.0, path, &mut self.issues);
         self.refs(&refs, tables, before);
         refs
     }
 
     /// Second pass: properties, expressions and references of each field.
-    fn fields(&mut self, fields: &'p [Field], path: &str, tables: &mut Vec<String>, rule_ids: &mut BTreeMap<String, String>) {
+    fn fields(
+        &mut self,
+        fields: &'p [Field],
+        path: &str,
+        tables: &mut Vec<String>,
+        rule_ids: &mut BTreeMap<String, String>,
+    ) {
         for (i, field) in fields.iter().enumerate() {
             let fpath = format!("{path}.fields[{i}]");
             let Some(place) = self.places.get(field.id.as_str()) else {
@@ -244,7 +263,14 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn field(&mut self, f: &'p Field, path: &str, tables: &[String], order: usize, ancestors: &[String]) {
+    fn field(
+        &mut self,
+        f: &'p Field,
+        path: &str,
+        tables: &[String],
+        order: usize,
+        ancestors: &[String],
+    ) {
         use FieldKind as K;
         self.text(&f.label, &format!("{path}.label"));
         if let Some(h) = &f.hint {
@@ -253,7 +279,10 @@ impl<'p> Checker<'p> {
         let k = f.kind;
         let only = |ok: bool, name: &str, this: &mut Self| {
             if !ok {
-                this.bad(format!("{path}.{name}"), format!("{name} does not apply to a {} field", k.as_str()));
+                this.bad(
+                    format!("{path}.{name}"),
+                    format!("{name} does not apply to a {} field", k.as_str()),
+                );
             }
         };
         let texty = matches!(k, K::Text | K::LongText | K::PersonName);
@@ -261,26 +290,45 @@ impl<'p> Checker<'p> {
         only(texty || f.max_length.is_none(), "max_length", self);
         if let (Some(a), Some(b)) = (f.min_length, f.max_length) {
             if a > b {
-                self.bad(format!("{path}.min_length"), format!("min_length {a} is above max_length {b}"));
+                self.bad(
+                    format!("{path}.min_length"),
+                    format!("min_length {a} is above max_length {b}"),
+                );
             }
         }
         only(k == K::Text || f.pattern.is_none(), "pattern", self);
-        only(f.pattern.is_some() || f.pattern_message.is_none(), "pattern_message", self);
+        only(
+            f.pattern.is_some() || f.pattern_message.is_none(),
+            "pattern_message",
+            self,
+        );
         if let Some(p) = &f.pattern {
             let n = p.chars().count();
             if n > MAX_PATTERN_CHARS {
                 self.fail(
                     format!("{path}.pattern"),
-                    SchemaProblem::TooMany { what: "characters in a pattern", found: n, limit: MAX_PATTERN_CHARS },
+                    SchemaProblem::TooMany {
+                        what: "characters in a pattern",
+                        found: n,
+                        limit: MAX_PATTERN_CHARS,
+                    },
                 );
             } else if let Err(e) = compile_pattern(p) {
                 self.fail(
                     format!("{path}.pattern"),
-                    SchemaProblem::BadPattern { pattern: p.clone(), reason: e.to_string() },
+                    SchemaProblem::BadPattern {
+                        pattern: p.clone(),
+                        reason: e.to_string(),
+                    },
                 );
             }
         }
-        for (name, set) in [("min", f.min.is_some()), ("max", f.max.is_some()), ("integer", f.integer), ("suffix", f.suffix.is_some())] {
+        for (name, set) in [
+            ("min", f.min.is_some()),
+            ("max", f.max.is_some()),
+            ("integer", f.integer),
+            ("suffix", f.suffix.is_some()),
+        ] {
             only(k == K::Number || !set, name, self);
         }
         if let (Some(a), Some(b)) = (f.min, f.max) {
@@ -291,50 +339,104 @@ impl<'p> Checker<'p> {
         for (name, v) in [("min_date", &f.min_date), ("max_date", &f.max_date)] {
             only(k == K::Date || v.is_none(), name, self);
             if let Some(v) = v {
-                if v != "today" && v.parse::<crate::date::Date>().map_or(true, |_| v.len() != 10 || v.as_bytes()[4] != b'-') {
-                    self.bad(format!("{path}.{name}"), format!("{name} {v:?} is neither yyyy-mm-dd nor \"today\""));
+                if v != "today"
+                    && v.parse::<crate::date::Date>()
+                        .map_or(true, |_| v.len() != 10 || v.as_bytes()[4] != b'-')
+                {
+                    self.bad(
+                        format!("{path}.{name}"),
+                        format!("{name} {v:?} is neither yyyy-mm-dd nor \"today\""),
+                    );
                 }
             }
         }
         let choosy = matches!(k, K::Choice | K::MultiChoice);
         if choosy && f.options.is_empty() {
-            self.bad(format!("{path}.options"), "a choice needs at least one option");
+            self.bad(
+                format!("{path}.options"),
+                "a choice needs at least one option",
+            );
         }
         only(choosy || f.options.is_empty(), "options", self);
         if f.options.len() > MAX_OPTIONS {
             self.fail(
                 format!("{path}.options"),
-                SchemaProblem::TooMany { what: "options", found: f.options.len(), limit: MAX_OPTIONS },
+                SchemaProblem::TooMany {
+                    what: "options",
+                    found: f.options.len(),
+                    limit: MAX_OPTIONS,
+                },
             );
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, o) in f.options.iter().enumerate().take(MAX_OPTIONS) {
             self.text(&o.label, &format!("{path}.options[{i}].label"));
             if o.value.is_empty() || o.value.len() > MAX_ID_BYTES {
-                self.bad(format!("{path}.options[{i}].value"), "an option value has 1 to 64 bytes");
+                self.bad(
+                    format!("{path}.options[{i}].value"),
+                    "an option value has 1 to 64 bytes",
+                );
             }
             if let Some(first) = seen.insert(&o.value, i) {
                 self.fail(
                     format!("{path}.options[{i}].value"),
-                    SchemaProblem::DuplicateId { id: o.value.clone(), first: format!("{path}.options[{first}].value") },
+                    SchemaProblem::DuplicateId {
+                        id: o.value.clone(),
+                        first: format!("{path}.options[{first}].value"),
+                    },
                 );
             }
         }
-        only(k == K::MultiChoice || f.min_selected.is_none(), "min_selected", self);
-        only(k == K::MultiChoice || f.max_selected.is_none(), "max_selected", self);
-        only(k == K::PersonalId || f.birth_date_field.is_none(), "birth_date_field", self);
-        only(k == K::PersonalId || f.sex_field.is_none(), "sex_field", self);
-        only(k == K::TaxCode || f.tax_code_kinds.is_none(), "tax_code_kinds", self);
+        only(
+            k == K::MultiChoice || f.min_selected.is_none(),
+            "min_selected",
+            self,
+        );
+        only(
+            k == K::MultiChoice || f.max_selected.is_none(),
+            "max_selected",
+            self,
+        );
+        only(
+            k == K::PersonalId || f.birth_date_field.is_none(),
+            "birth_date_field",
+            self,
+        );
+        only(
+            k == K::PersonalId || f.sex_field.is_none(),
+            "sex_field",
+            self,
+        );
+        only(
+            k == K::TaxCode || f.tax_code_kinds.is_none(),
+            "tax_code_kinds",
+            self,
+        );
         if f.tax_code_kinds.as_ref().is_some_and(Vec::is_empty) {
-            self.bad(format!("{path}.tax_code_kinds"), "tax_code_kinds lists at least one kind");
+            self.bad(
+                format!("{path}.tax_code_kinds"),
+                "tax_code_kinds lists at least one kind",
+            );
         }
-        self.holder_ref(f.birth_date_field.as_deref(), &format!("{path}.birth_date_field"), tables, |hf| {
-            hf.kind == K::Date || (hf.kind == K::Number && hf.integer)
-        }, "a date or an integer number (year) field");
-        self.holder_ref(f.sex_field.as_deref(), &format!("{path}.sex_field"), tables, |hf| {
-            hf.kind == K::Choice
-                && ["male", "female"].iter().all(|v| hf.options.iter().any(|o| o.value == *v))
-        }, "a choice field with options \"male\" and \"female\"");
+        self.holder_ref(
+            f.birth_date_field.as_deref(),
+            &format!("{path}.birth_date_field"),
+            tables,
+            |hf| hf.kind == K::Date || (hf.kind == K::Number && hf.integer),
+            "a date or an integer number (year) field",
+        );
+        self.holder_ref(
+            f.sex_field.as_deref(),
+            &format!("{path}.sex_field"),
+            tables,
+            |hf| {
+                hf.kind == K::Choice
+                    && ["male", "female"]
+                        .iter()
+                        .all(|v| hf.options.iter().any(|o| o.value == *v))
+            },
+            "a choice field with options \"male\" and \"female\"",
+        );
 
         let group = k == K::Group;
         if group && f.fields.is_empty() {
@@ -343,43 +445,78 @@ impl<'p> Checker<'p> {
         only(group || f.fields.is_empty(), "fields", self);
         only(group || !f.repeatable, "repeatable", self);
         let table = f.is_table();
-        for (name, set) in [("min_rows", f.min_rows.is_some()), ("max_rows", f.max_rows.is_some()), ("row_label", f.row_label.is_some()), ("rules", !f.rules.is_empty())] {
+        for (name, set) in [
+            ("min_rows", f.min_rows.is_some()),
+            ("max_rows", f.max_rows.is_some()),
+            ("row_label", f.row_label.is_some()),
+            ("rules", !f.rules.is_empty()),
+        ] {
             if set && !table {
-                self.bad(format!("{path}.{name}"), format!("{name} applies only to a repeatable group"));
+                self.bad(
+                    format!("{path}.{name}"),
+                    format!("{name} applies only to a repeatable group"),
+                );
             }
         }
         if let Some(m) = f.max_rows {
             if m as usize > MAX_ROWS || m == 0 {
-                self.bad(format!("{path}.max_rows"), format!("max_rows must be 1 to {MAX_ROWS}"));
+                self.bad(
+                    format!("{path}.max_rows"),
+                    format!("max_rows must be 1 to {MAX_ROWS}"),
+                );
             }
         }
         if let (Some(a), Some(b)) = (f.min_rows, f.max_rows) {
             if a > b {
-                self.bad(format!("{path}.min_rows"), format!("min_rows {a} is above max_rows {b}"));
+                self.bad(
+                    format!("{path}.min_rows"),
+                    format!("min_rows {a} is above max_rows {b}"),
+                );
             }
         }
         if group && !f.required.is_never() {
-            self.bad(format!("{path}.required"), "a group is not required itself; require its fields, or set min_rows");
+            self.bad(
+                format!("{path}.required"),
+                "a group is not required itself; require its fields, or set min_rows",
+            );
         }
         if let Some(c) = &f.compute {
             if group {
                 self.bad(format!("{path}.compute"), "a group cannot be computed");
             }
             if !tables.is_empty() {
-                self.bad(format!("{path}.compute"), "computed fields cannot be inside a repeatable group");
+                self.bad(
+                    format!("{path}.compute"),
+                    "computed fields cannot be inside a repeatable group",
+                );
             }
             if !f.required.is_never() {
-                self.bad(format!("{path}.required"), "a computed field is not entered, so not required");
+                self.bad(
+                    format!("{path}.required"),
+                    "a computed field is not entered, so not required",
+                );
             }
             self.expr(c, &format!("{path}.compute"), tables, None);
         }
         self.expr(&f.required, &format!("{path}.required"), tables, None);
         if let Some(v) = &f.visible {
-            self.expr(v, &format!("{path}.visible"), tables, Some((order, ancestors)));
+            self.expr(
+                v,
+                &format!("{path}.visible"),
+                tables,
+                Some((order, ancestors)),
+            );
         }
     }
 
-    fn holder_ref(&mut self, id: Option<&str>, path: &str, tables: &[String], ok: impl Fn(&Field) -> bool, want: &str) {
+    fn holder_ref(
+        &mut self,
+        id: Option<&str>,
+        path: &str,
+        tables: &[String],
+        ok: impl Fn(&Field) -> bool,
+        want: &str,
+    ) {
         let Some(id) = id else { return };
         let Some(place) = self.places.get(id) else {
             self.fail(path, SchemaProblem::UnknownField(id.to_owned()));
@@ -392,16 +529,35 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn rule(&mut self, rule: &Rule, path: &str, tables: &[String], ids: &mut BTreeMap<String, String>) {
+    fn rule(
+        &mut self,
+        rule: &Rule,
+        path: &str,
+        tables: &[String],
+        ids: &mut BTreeMap<String, String>,
+    ) {
         self.id(&rule.id, path);
         if let Some(first) = ids.get(&rule.id) {
             let first = first.clone();
-            self.fail(format!("{path}.id"), SchemaProblem::DuplicateId { id: rule.id.clone(), first });
+            self.fail(
+                format!("{path}.id"),
+                SchemaProblem::DuplicateId {
+                    id: rule.id.clone(),
+                    first,
+                },
+            );
         } else {
             ids.insert(rule.id.clone(), path.to_owned());
         }
         if ids.len() > MAX_RULES {
-            self.fail(path, SchemaProblem::TooMany { what: "rules", found: ids.len(), limit: MAX_RULES });
+            self.fail(
+                path,
+                SchemaProblem::TooMany {
+                    what: "rules",
+                    found: ids.len(),
+                    limit: MAX_RULES,
+                },
+            );
         }
         self.text(&rule.message, &format!("{path}.message"));
         if let Some(w) = &rule.when {
@@ -409,7 +565,10 @@ impl<'p> Checker<'p> {
         }
         self.expr(&rule.check, &format!("{path}.check"), tables, None);
         if rule.fields.is_empty() {
-            self.bad(format!("{path}.fields"), "a rule names at least one field to report on");
+            self.bad(
+                format!("{path}.fields"),
+                "a rule names at least one field to report on",
+            );
         }
         for (i, id) in rule.fields.iter().enumerate() {
             let fpath = format!("{path}.fields[{i}]");
@@ -433,7 +592,11 @@ impl<'p> Checker<'p> {
                 let on: Vec<String> = refs
                     .into_iter()
                     .map(|r| r.name)
-                    .filter(|n| self.places.get(n.as_str()).is_some_and(|p| p.field.is_computed()))
+                    .filter(|n| {
+                        self.places
+                            .get(n.as_str())
+                            .is_some_and(|p| p.field.is_computed())
+                    })
                     .collect();
                 deps.insert(id, (format!("{}.compute", place.path), on));
             }
@@ -491,11 +654,25 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
         fields_seen: 0,
     };
     if p.sections.len() > MAX_SECTIONS {
-        c.fail("$.sections", SchemaProblem::TooMany { what: "sections", found: p.sections.len(), limit: MAX_SECTIONS });
+        c.fail(
+            "$.sections",
+            SchemaProblem::TooMany {
+                what: "sections",
+                found: p.sections.len(),
+                limit: MAX_SECTIONS,
+            },
+        );
         return c.issues;
     }
     if p.components.len() > MAX_COMPONENTS {
-        c.fail("$.components", SchemaProblem::TooMany { what: "components", found: p.components.len(), limit: MAX_COMPONENTS });
+        c.fail(
+            "$.components",
+            SchemaProblem::TooMany {
+                what: "components",
+                found: p.components.len(),
+                limit: MAX_COMPONENTS,
+            },
+        );
         return c.issues;
     }
     c.text(&p.name, "$.name");
@@ -505,7 +682,13 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
         c.id(&comp.id, &path);
         c.text(&comp.name, &format!("{path}.name"));
         if let Some(first) = component_ids.insert(&comp.id, i) {
-            c.fail(format!("{path}.id"), SchemaProblem::DuplicateId { id: comp.id.clone(), first: format!("$.components[{first}].id") });
+            c.fail(
+                format!("{path}.id"),
+                SchemaProblem::DuplicateId {
+                    id: comp.id.clone(),
+                    first: format!("$.components[{first}].id"),
+                },
+            );
         }
     }
     let mut section_ids: HashMap<&str, usize> = HashMap::new();
@@ -514,7 +697,13 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
         c.id(&section.id, &path);
         c.text(&section.title, &format!("{path}.title"));
         if let Some(first) = section_ids.insert(&section.id, s) {
-            c.fail(format!("{path}.id"), SchemaProblem::DuplicateId { id: section.id.clone(), first: format!("$.sections[{first}].id") });
+            c.fail(
+                format!("{path}.id"),
+                SchemaProblem::DuplicateId {
+                    id: section.id.clone(),
+                    first: format!("$.sections[{first}].id"),
+                },
+            );
         }
         c.register(&section.fields, &path, &mut Vec::new(), &mut Vec::new());
     }
@@ -523,7 +712,12 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
     for (s, section) in p.sections.iter().enumerate() {
         let path = format!("$.sections[{s}]");
         if let Some(v) = &section.visible {
-            c.expr(v, &format!("{path}.visible"), &[], Some((section_start, &[])));
+            c.expr(
+                v,
+                &format!("{path}.visible"),
+                &[],
+                Some((section_start, &[])),
+            );
         }
         c.fields(&section.fields, &path, &mut Vec::new(), &mut rule_ids);
         let mut count = 0;
@@ -531,7 +725,14 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
         section_start += count;
     }
     if p.rules.len() > MAX_RULES {
-        c.fail("$.rules", SchemaProblem::TooMany { what: "rules", found: p.rules.len(), limit: MAX_RULES });
+        c.fail(
+            "$.rules",
+            SchemaProblem::TooMany {
+                what: "rules",
+                found: p.rules.len(),
+                limit: MAX_RULES,
+            },
+        );
     } else {
         for (r, rule) in p.rules.iter().enumerate() {
             c.rule(rule, &format!("$.rules[{r}]"), &[], &mut rule_ids);

@@ -69,7 +69,11 @@ impl Date {
     /// Days since 1970-01-01 (negative before).
     pub fn days_since_epoch(self) -> i64 {
         // Howard Hinnant's days_from_civil.
-        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
@@ -185,8 +189,19 @@ mod tests {
     #[test]
     fn refuses_impossible_or_ambiguous_dates() {
         for bad in [
-            "", "29/02/2025", "31/04/2026", "00/01/2026", "1/13/2026", "1/1/26", "2026/01/01",
-            "2026-1-01", "1/1/2026/1", "a/b/cccc", "+1/1/2026", "１/1/2026", "1/1/0999",
+            "",
+            "29/02/2025",
+            "31/04/2026",
+            "00/01/2026",
+            "1/13/2026",
+            "1/1/26",
+            "2026/01/01",
+            "2026-1-01",
+            "1/1/2026/1",
+            "a/b/cccc",
+            "+1/1/2026",
+            "１/1/2026",
+            "1/1/0999",
         ] {
             assert!(bad.parse::<Date>().is_err(), "{bad:?} accepted");
         }

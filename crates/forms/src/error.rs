@@ -76,7 +76,9 @@ pub enum Error {
     #[error("invalid date {0:?}: expected a real day written dd/mm/yyyy")]
     Date(String),
     /// A province (2 digits) or commune (5 digits) code is malformed.
-    #[error("invalid administrative unit code {0:?}: expected 2 digits (province) or 5 digits (commune)")]
+    #[error(
+        "invalid administrative unit code {0:?}: expected 2 digits (province) or 5 digits (commune)"
+    )]
     UnitCode(String),
     /// The administrative-unit table is inconsistent.
     #[error("invalid administrative-unit table: {0}")]
@@ -135,7 +137,9 @@ pub enum SchemaProblem {
     UnknownField(String),
     /// An expression names a field inside a repeatable group from outside a
     /// row of that group.
-    #[error("field {0:?} is inside a repeatable group and cannot be used here; use the group with some/all/none")]
+    #[error(
+        "field {0:?} is inside a repeatable group and cannot be used here; use the group with some/all/none"
+    )]
     OutOfScope(String),
     /// A visibility condition names a field that comes later in the form, or
     /// a computed one; conditions are evaluated in form order.

@@ -17,15 +17,15 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::Procedure;
-use crate::check::{compile_pattern, MAX_ROWS};
+use crate::check::{MAX_ROWS, compile_pattern};
 use crate::date::Date;
+use crate::error::{Error, PersonalIdFault, TaxCodeFault};
 use crate::i18n::LocalizedText;
 use crate::ids::{Email, MobilePhone, PersonalId, Sex, TaxCode};
 use crate::logic::{self, Evaluator};
 use crate::messages::{self, ErrorCode, Fault};
 use crate::schema::{Field, FieldKind, TaxCodeKind};
 use crate::units::AdminUnits;
-use crate::error::{Error, PersonalIdFault, TaxCodeFault};
 
 /// Most characters in any text value, whatever the schema says.
 const MAX_VALUE_CHARS: usize = 10_000;
@@ -131,18 +131,27 @@ impl Evaluation {
     }
 
     /// Errors of one section (for "continue").
-    pub fn section_errors<'s>(&'s self, section: &'s str) -> impl Iterator<Item = &'s FieldError> + 's {
-        self.errors.iter().filter(move |e| e.section.as_deref() == Some(section))
+    pub fn section_errors<'s>(
+        &'s self,
+        section: &'s str,
+    ) -> impl Iterator<Item = &'s FieldError> + 's {
+        self.errors
+            .iter()
+            .filter(move |e| e.section.as_deref() == Some(section))
     }
 
     /// Whether the field instance at `path` is shown. Unknown paths are not.
     pub fn is_visible(&self, path: &str) -> bool {
-        self.index.get(path).is_some_and(|&i| self.states[i].visible)
+        self.index
+            .get(path)
+            .is_some_and(|&i| self.states[i].visible)
     }
 
     /// Whether the field instance at `path` must be answered (false when hidden).
     pub fn is_required(&self, path: &str) -> bool {
-        self.index.get(path).is_some_and(|&i| self.states[i].visible && self.states[i].required)
+        self.index
+            .get(path)
+            .is_some_and(|&i| self.states[i].visible && self.states[i].required)
     }
 
     /// Whether a section is shown (a hidden section's fields are all hidden).
@@ -161,7 +170,9 @@ impl Evaluation {
     /// The paths of every field instance evaluated, in form order, with the
     /// field id each is an instance of.
     pub fn paths(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.states.iter().map(|s| (s.path.as_str(), s.field_id.as_str()))
+        self.states
+            .iter()
+            .map(|s| (s.path.as_str(), s.field_id.as_str()))
     }
 }
 
@@ -183,13 +194,24 @@ impl Procedure {
     }
 
     /// Validates one section, for "continue": its errors only.
-    pub fn validate_section(&self, section: &str, values: &Value, env: &Env<'_>) -> Vec<FieldError> {
-        self.evaluate(values, env).section_errors(section).cloned().collect()
+    pub fn validate_section(
+        &self,
+        section: &str,
+        values: &Value,
+        env: &Env<'_>,
+    ) -> Vec<FieldError> {
+        self.evaluate(values, env)
+            .section_errors(section)
+            .cloned()
+            .collect()
     }
 
     /// Validates one field instance, for "on blur": errors at `path` only.
     pub fn validate_field(&self, path: &str, values: &Value, env: &Env<'_>) -> Vec<FieldError> {
-        self.evaluate(values, env).errors_at(path).cloned().collect()
+        self.evaluate(values, env)
+            .errors_at(path)
+            .cloned()
+            .collect()
     }
 
     /// The field with this id, at any depth.
@@ -249,12 +271,20 @@ impl<'p, 'e> Run<'p, 'e> {
         }
     }
 
-    fn error(&mut self, path: &str, section: Option<usize>, code: ErrorCode, message: LocalizedText) {
+    fn error(
+        &mut self,
+        path: &str,
+        section: Option<usize>,
+        code: ErrorCode,
+        message: LocalizedText,
+    ) {
         self.errors.push(FieldError {
             path: path.to_owned(),
             code,
             rule: None,
-            section: section.and_then(|s| self.proc.sections.get(s)).map(|s| s.id.clone()),
+            section: section
+                .and_then(|s| self.proc.sections.get(s))
+                .map(|s| s.id.clone()),
             message,
         });
     }
@@ -262,7 +292,11 @@ impl<'p, 'e> Run<'p, 'e> {
     fn unknown_keys(&mut self, raw: &Map<String, Value>, fields: &[Field], prefix: &str) {
         let mut ids = HashSet::new();
         level_ids(fields, &mut ids);
-        let unknown: Vec<String> = raw.keys().filter(|k| !ids.contains(k.as_str())).cloned().collect();
+        let unknown: Vec<String> = raw
+            .keys()
+            .filter(|k| !ids.contains(k.as_str()))
+            .cloned()
+            .collect();
         for key in unknown {
             let path = format!("{prefix}{key}");
             let f = Fault::of(ErrorCode::UnknownField);
@@ -287,7 +321,11 @@ impl<'p, 'e> Run<'p, 'e> {
         for s in &self.proc.sections {
             level_ids(&s.fields, &mut ids);
         }
-        let unknown: Vec<String> = raw.keys().filter(|k| !ids.contains(k.as_str())).cloned().collect();
+        let unknown: Vec<String> = raw
+            .keys()
+            .filter(|k| !ids.contains(k.as_str()))
+            .cloned()
+            .collect();
         for key in unknown {
             let f = Fault::of(ErrorCode::UnknownField);
             let label = LocalizedText::new(key.clone(), key.clone());
@@ -303,15 +341,25 @@ impl<'p, 'e> Run<'p, 'e> {
                 None => true,
             };
             self.sections_visible.push(visible);
-            self.walk(&section.fields, raw, &mut data, &[], "", &[], s, visible, &mut faults);
+            self.walk(
+                &section.fields,
+                raw,
+                &mut data,
+                &[],
+                "",
+                &[],
+                s,
+                visible,
+                &mut faults,
+            );
         }
 
         // Step 2: computed values.
         let computed = self.compute(&mut data);
 
         // Step 3: requiredness and checks.
-        for i in 0..self.states.len() {
-            self.check_state(i, &data, faults[i].take());
+        for (i, fault) in faults.into_iter().enumerate() {
+            self.check_state(i, &data, fault);
         }
 
         // Step 4: rules.
@@ -322,7 +370,12 @@ impl<'p, 'e> Run<'p, 'e> {
             let label = LocalizedText::new("Biểu mẫu", "Form");
             self.error("", None, f.code, messages::message(&f, &label));
         }
-        let index = self.states.iter().enumerate().map(|(i, s)| (s.path.clone(), i)).collect();
+        let index = self
+            .states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.path.clone(), i))
+            .collect();
         Evaluation {
             index,
             section_ids: self.proc.sections.iter().map(|s| s.id.clone()).collect(),
@@ -374,7 +427,17 @@ impl<'p, 'e> Run<'p, 'e> {
             }
             match field.kind {
                 FieldKind::Group if !field.repeatable => {
-                    self.walk(&field.fields, raw, out, parents, prefix, rows, section, visible, faults);
+                    self.walk(
+                        &field.fields,
+                        raw,
+                        out,
+                        parents,
+                        prefix,
+                        rows,
+                        section,
+                        visible,
+                        faults,
+                    );
                 }
                 FieldKind::Group => {
                     let raw_rows: &[Value] = match raw.get(&field.id) {
@@ -385,7 +448,9 @@ impl<'p, 'e> Run<'p, 'e> {
                             &[]
                         }
                     };
-                    let limit = field.max_rows.map_or(MAX_ROWS, |m| (m as usize).min(MAX_ROWS));
+                    let limit = field
+                        .max_rows
+                        .map_or(MAX_ROWS, |m| (m as usize).min(MAX_ROWS));
                     if raw_rows.len() > limit {
                         faults[slot] = Some(Fault::new(
                             ErrorCode::TooManyRows,
@@ -402,8 +467,16 @@ impl<'p, 'e> Run<'p, 'e> {
                             _ => {
                                 if visible {
                                     let f = Fault::of(ErrorCode::WrongType);
-                                    let label = field.row_label.clone().unwrap_or_else(|| field.label.clone());
-                                    self.error(&format!("{path}[{i}]"), Some(section), f.code, messages::message(&f, &label));
+                                    let label = field
+                                        .row_label
+                                        .clone()
+                                        .unwrap_or_else(|| field.label.clone());
+                                    self.error(
+                                        &format!("{path}[{i}]"),
+                                        Some(section),
+                                        f.code,
+                                        messages::message(&f, &label),
+                                    );
                                 }
                                 &empty
                             }
@@ -416,7 +489,17 @@ impl<'p, 'e> Run<'p, 'e> {
                         row_coords.push((field.id.clone(), i));
                         let mut frames: Vec<&Value> = parents.to_vec();
                         frames.push(out);
-                        self.walk(&field.fields, row_raw, &mut row_out, &frames, &row_prefix, &row_coords, section, visible, faults);
+                        self.walk(
+                            &field.fields,
+                            row_raw,
+                            &mut row_out,
+                            &frames,
+                            &row_prefix,
+                            &row_coords,
+                            section,
+                            visible,
+                            faults,
+                        );
                         out_rows.push(row_out);
                     }
                     if visible {
@@ -439,8 +522,13 @@ impl<'p, 'e> Run<'p, 'e> {
 
     /// Computes computed fields in dependency order (acyclic: checked at load).
     fn compute(&mut self, data: &mut Value) -> Map<String, Value> {
-        let computed: Vec<usize> = (0..self.states.len()).filter(|&i| self.fields[i].is_computed()).collect();
-        let ids: HashSet<&str> = computed.iter().map(|&i| self.fields[i].id.as_str()).collect();
+        let computed: Vec<usize> = (0..self.states.len())
+            .filter(|&i| self.fields[i].is_computed())
+            .collect();
+        let ids: HashSet<&str> = computed
+            .iter()
+            .map(|&i| self.fields[i].id.as_str())
+            .collect();
         let mut done: HashSet<String> = HashSet::new();
         let mut results = Map::new();
         let mut pending = computed;
@@ -529,9 +617,17 @@ impl<'p, 'e> Run<'p, 'e> {
                 if required {
                     let select = matches!(
                         field.kind,
-                        FieldKind::Choice | FieldKind::MultiChoice | FieldKind::YesNo | FieldKind::AdminUnit
+                        FieldKind::Choice
+                            | FieldKind::MultiChoice
+                            | FieldKind::YesNo
+                            | FieldKind::AdminUnit
                     );
-                    self.error(&path, section, ErrorCode::Required, messages::required(&field.label, select));
+                    self.error(
+                        &path,
+                        section,
+                        ErrorCode::Required,
+                        messages::required(&field.label, select),
+                    );
                 }
             }
             Some(value) => {
@@ -559,7 +655,9 @@ impl<'p, 'e> Run<'p, 'e> {
         };
         let sex = lookup(&field.sex_field).and_then(|v| v.as_str().and_then(Sex::from_wire));
         if id.birth_year() > self.env.today.year() {
-            return Some(personal_id_fault(PersonalIdFault::FutureBirthYear(id.birth_year())));
+            return Some(personal_id_fault(PersonalIdFault::FutureBirthYear(
+                id.birth_year(),
+            )));
         }
         id.check_holder(year, sex).err().map(personal_id_fault)
     }
@@ -610,7 +708,9 @@ impl<'p, 'e> Run<'p, 'e> {
                 path,
                 code: ErrorCode::Rule,
                 rule: Some(rule.id.clone()),
-                section: section.and_then(|s| self.proc.sections.get(s)).map(|s| s.id.clone()),
+                section: section
+                    .and_then(|s| self.proc.sections.get(s))
+                    .map(|s| s.id.clone()),
                 message: rule.message.clone(),
             });
         }
@@ -623,7 +723,9 @@ impl<'p, 'e> Run<'p, 'e> {
 
 fn personal_id_fault(fault: PersonalIdFault) -> Fault {
     match fault {
-        PersonalIdFault::Length(_) | PersonalIdFault::NotDigits => Fault::of(ErrorCode::InvalidPersonalId),
+        PersonalIdFault::Length(_) | PersonalIdFault::NotDigits => {
+            Fault::of(ErrorCode::InvalidPersonalId)
+        }
         PersonalIdFault::UnknownPlace(_) => Fault::of(ErrorCode::PersonalIdPlace),
         PersonalIdFault::FutureBirthYear(y) => Fault::new(
             ErrorCode::PersonalIdBirthYear,
@@ -632,8 +734,12 @@ fn personal_id_fault(fault: PersonalIdFault) -> Fault {
         ),
         PersonalIdFault::BirthYearMismatch { encoded, declared } => Fault::new(
             ErrorCode::PersonalIdBirthYear,
-            format!("chữ số thứ 4 đến 6 cho năm sinh {encoded}, nhưng năm sinh đã khai là {declared}"),
-            format!("digits 4 to 6 give birth year {encoded}, but the year of birth declared is {declared}"),
+            format!(
+                "chữ số thứ 4 đến 6 cho năm sinh {encoded}, nhưng năm sinh đã khai là {declared}"
+            ),
+            format!(
+                "digits 4 to 6 give birth year {encoded}, but the year of birth declared is {declared}"
+            ),
         ),
         PersonalIdFault::SexMismatch => Fault::of(ErrorCode::PersonalIdSex),
     }
@@ -655,7 +761,9 @@ fn text_value(field: &Field, raw: &Value) -> Result<Option<String>, Fault> {
         _ => t.to_owned(),
     };
     let n = t.chars().count();
-    let max = field.max_length.map_or(MAX_VALUE_CHARS, |m| (m as usize).min(MAX_VALUE_CHARS));
+    let max = field
+        .max_length
+        .map_or(MAX_VALUE_CHARS, |m| (m as usize).min(MAX_VALUE_CHARS));
     if n > max {
         return Err(Fault::new(
             ErrorCode::TooLong,
@@ -713,7 +821,9 @@ fn number_value(field: &Field, raw: &Value) -> Result<Option<Value>, Fault> {
                 !int.is_empty()
                     && int.len() <= 15
                     && int.bytes().all(|b| b.is_ascii_digit())
-                    && frac.is_none_or(|f| !f.is_empty() && f.len() <= 15 && f.bytes().all(|b| b.is_ascii_digit()))
+                    && frac.is_none_or(|f| {
+                        !f.is_empty() && f.len() <= 15 && f.bytes().all(|b| b.is_ascii_digit())
+                    })
             };
             if !ok {
                 return Err(Fault::of(ErrorCode::NotANumber));
@@ -730,12 +840,20 @@ fn number_value(field: &Field, raw: &Value) -> Result<Option<Value>, Fault> {
     }
     if let Some(min) = field.min {
         if n < min {
-            return Err(Fault::new(ErrorCode::TooSmall, format!("nhỏ nhất là {min}"), format!("the smallest allowed is {min}")));
+            return Err(Fault::new(
+                ErrorCode::TooSmall,
+                format!("nhỏ nhất là {min}"),
+                format!("the smallest allowed is {min}"),
+            ));
         }
     }
     if let Some(max) = field.max {
         if n > max {
-            return Err(Fault::new(ErrorCode::TooLarge, format!("lớn nhất là {max}"), format!("the largest allowed is {max}")));
+            return Err(Fault::new(
+                ErrorCode::TooLarge,
+                format!("lớn nhất là {max}"),
+                format!("the largest allowed is {max}"),
+            ));
         }
     }
     Ok(Some(if n.fract() == 0.0 && n.abs() < 9.0e15 {
@@ -752,7 +870,11 @@ fn unit_value(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>
         Value::Object(m) => m,
         _ => return Err(Fault::of(ErrorCode::WrongType)),
     };
-    let allowed: &[&str] = if with_street { &["province", "commune", "street"] } else { &["province", "commune"] };
+    let allowed: &[&str] = if with_street {
+        &["province", "commune", "street"]
+    } else {
+        &["province", "commune"]
+    };
     if m.keys().any(|k| !allowed.contains(&k.as_str())) {
         return Err(Fault::of(ErrorCode::InvalidUnit));
     }
@@ -776,7 +898,9 @@ fn unit_value(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>
         }
         match units.commune(commune) {
             None => return Err(Fault::of(ErrorCode::UnknownCommune)),
-            Some(c) if c.province.as_str() != province => return Err(Fault::of(ErrorCode::CommuneNotInProvince)),
+            Some(c) if c.province.as_str() != province => {
+                return Err(Fault::of(ErrorCode::CommuneNotInProvince));
+            }
             Some(_) => {}
         }
     }
@@ -799,7 +923,10 @@ fn unit_value(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>
                 format!("the street line has at most {MAX_STREET_CHARS} characters"),
             ));
         }
-        out.insert("street".into(), Value::String(street.split_whitespace().collect::<Vec<_>>().join(" ")));
+        out.insert(
+            "street".into(),
+            Value::String(street.split_whitespace().collect::<Vec<_>>().join(" ")),
+        );
     }
     Ok(Some(Value::Object(out)))
 }
@@ -810,28 +937,47 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
     use FieldKind as K;
     match field.kind {
         K::Text | K::LongText => {
-            let Some(t) = text_value(field, raw)? else { return Ok(None) };
+            let Some(t) = text_value(field, raw)? else {
+                return Ok(None);
+            };
             if let Some(p) = &field.pattern {
                 // Checked at load; a failure to compile here cannot happen.
                 if compile_pattern(p).is_ok_and(|re| !re.is_match(&t)) {
                     return Err(match &field.pattern_message {
-                        Some(m) => Fault { code: ErrorCode::PatternMismatch, problem: m.clone() },
-                        None => Fault::new(ErrorCode::PatternMismatch, "không đúng định dạng yêu cầu", "not in the format required"),
+                        Some(m) => Fault {
+                            code: ErrorCode::PatternMismatch,
+                            problem: m.clone(),
+                        },
+                        None => Fault::new(
+                            ErrorCode::PatternMismatch,
+                            "không đúng định dạng yêu cầu",
+                            "not in the format required",
+                        ),
                     });
                 }
             }
             Ok(Some(Value::String(t)))
         }
         K::PersonName => {
-            let Some(t) = text_value(field, raw)? else { return Ok(None) };
+            let Some(t) = text_value(field, raw)? else {
+                return Ok(None);
+            };
             let ok = t.chars().all(|c| {
-                c.is_alphabetic() || matches!(c, ' ' | '\'' | '-' | '.' | '’') || ('\u{300}'..='\u{36f}').contains(&c)
+                c.is_alphabetic()
+                    || matches!(c, ' ' | '\'' | '-' | '.' | '’')
+                    || ('\u{300}'..='\u{36f}').contains(&c)
             });
-            if ok { Ok(Some(Value::String(t))) } else { Err(Fault::of(ErrorCode::InvalidName)) }
+            if ok {
+                Ok(Some(Value::String(t)))
+            } else {
+                Err(Fault::of(ErrorCode::InvalidName))
+            }
         }
         K::Number => number_value(field, raw),
         K::Date => {
-            let Some(s) = string_value(raw)? else { return Ok(None) };
+            let Some(s) = string_value(raw)? else {
+                return Ok(None);
+            };
             let d: Date = s.parse().map_err(|_| Fault::of(ErrorCode::InvalidDate))?;
             if let Some(min) = date_bound(&field.min_date, env) {
                 if d < min {
@@ -845,7 +991,11 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
             if let Some(max) = date_bound(&field.max_date, env) {
                 if d > max {
                     return Err(if field.max_date.as_deref() == Some("today") {
-                        Fault::new(ErrorCode::DateTooLate, "ngày không được sau hôm nay", "the date must not be after today")
+                        Fault::new(
+                            ErrorCode::DateTooLate,
+                            "ngày không được sau hôm nay",
+                            "the date must not be after today",
+                        )
                     } else {
                         Fault::new(
                             ErrorCode::DateTooLate,
@@ -863,7 +1013,9 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
             _ => Err(Fault::of(ErrorCode::WrongType)),
         },
         K::Choice => {
-            let Some(s) = string_value(raw)? else { return Ok(None) };
+            let Some(s) = string_value(raw)? else {
+                return Ok(None);
+            };
             if field.options.iter().any(|o| o.value == s) {
                 Ok(Some(Value::String(s.to_owned())))
             } else {
@@ -881,19 +1033,33 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
             }
             let mut picked = vec![false; field.options.len()];
             for item in items {
-                let s = item.as_str().ok_or_else(|| Fault::of(ErrorCode::WrongType))?;
-                let i = field.options.iter().position(|o| o.value == s).ok_or_else(|| Fault::of(ErrorCode::UnknownOption))?;
+                let s = item
+                    .as_str()
+                    .ok_or_else(|| Fault::of(ErrorCode::WrongType))?;
+                let i = field
+                    .options
+                    .iter()
+                    .position(|o| o.value == s)
+                    .ok_or_else(|| Fault::of(ErrorCode::UnknownOption))?;
                 picked[i] = true;
             }
             let n = picked.iter().filter(|p| **p).count();
             if let Some(min) = field.min_selected {
                 if n < min as usize {
-                    return Err(Fault::new(ErrorCode::TooFewSelected, format!("chọn ít nhất {min}"), format!("select at least {min}")));
+                    return Err(Fault::new(
+                        ErrorCode::TooFewSelected,
+                        format!("chọn ít nhất {min}"),
+                        format!("select at least {min}"),
+                    ));
                 }
             }
             if let Some(max) = field.max_selected {
                 if n > max as usize {
-                    return Err(Fault::new(ErrorCode::TooManySelected, format!("chọn nhiều nhất {max}"), format!("select at most {max}")));
+                    return Err(Fault::new(
+                        ErrorCode::TooManySelected,
+                        format!("chọn nhiều nhất {max}"),
+                        format!("select at most {max}"),
+                    ));
                 }
             }
             // Canonical order: the options' order.
@@ -907,17 +1073,23 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
             Ok(Some(Value::Array(values)))
         }
         K::Email => {
-            let Some(s) = string_value(raw)? else { return Ok(None) };
+            let Some(s) = string_value(raw)? else {
+                return Ok(None);
+            };
             let e: Email = s.parse().map_err(|_| Fault::of(ErrorCode::InvalidEmail))?;
             Ok(Some(Value::String(e.as_str().to_owned())))
         }
         K::Phone => {
-            let Some(s) = string_value(raw)? else { return Ok(None) };
+            let Some(s) = string_value(raw)? else {
+                return Ok(None);
+            };
             let p: MobilePhone = s.parse().map_err(|_| Fault::of(ErrorCode::InvalidPhone))?;
             Ok(Some(Value::String(p.as_str().to_owned())))
         }
         K::PersonalId => {
-            let Some(s) = string_value(raw)? else { return Ok(None) };
+            let Some(s) = string_value(raw)? else {
+                return Ok(None);
+            };
             match s.parse::<PersonalId>() {
                 Ok(id) => Ok(Some(Value::String(id.as_str().to_owned()))),
                 Err(Error::PersonalId { fault, .. }) => Err(personal_id_fault(fault)),
@@ -925,11 +1097,19 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
             }
         }
         K::TaxCode => {
-            let Some(s) = string_value(raw)? else { return Ok(None) };
+            let Some(s) = string_value(raw)? else {
+                return Ok(None);
+            };
             let code = match s.parse::<TaxCode>() {
                 Ok(c) => c,
-                Err(Error::TaxCode { fault: TaxCodeFault::Checksum, .. }) => return Err(Fault::of(ErrorCode::TaxCodeChecksum)),
-                Err(Error::TaxCode { fault: TaxCodeFault::PersonalId(f), .. }) => return Err(personal_id_fault(f)),
+                Err(Error::TaxCode {
+                    fault: TaxCodeFault::Checksum,
+                    ..
+                }) => return Err(Fault::of(ErrorCode::TaxCodeChecksum)),
+                Err(Error::TaxCode {
+                    fault: TaxCodeFault::PersonalId(f),
+                    ..
+                }) => return Err(personal_id_fault(f)),
                 Err(_) => return Err(Fault::of(ErrorCode::InvalidTaxCode)),
             };
             let kind = match code {
@@ -937,7 +1117,11 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
                 TaxCode::Branch(_) => TaxCodeKind::Branch,
                 TaxCode::Personal(_) => TaxCodeKind::Personal,
             };
-            if field.tax_code_kinds.as_ref().is_some_and(|k| !k.contains(&kind)) {
+            if field
+                .tax_code_kinds
+                .as_ref()
+                .is_some_and(|k| !k.contains(&kind))
+            {
                 return Err(Fault::of(ErrorCode::InvalidTaxCode));
             }
             Ok(Some(Value::String(code.to_string())))

@@ -194,7 +194,11 @@ impl PersonalId {
     }
 
     /// Checks the number against a declared year of birth and sex, each when known.
-    pub fn check_holder(&self, birth_year: Option<i32>, sex: Option<Sex>) -> Result<(), PersonalIdFault> {
+    pub fn check_holder(
+        &self,
+        birth_year: Option<i32>,
+        sex: Option<Sex>,
+    ) -> Result<(), PersonalIdFault> {
         if let Some(declared) = birth_year {
             if declared != self.birth_year() {
                 return Err(PersonalIdFault::BirthYearMismatch {
@@ -512,7 +516,10 @@ mod tests {
     #[test]
     fn personal_ids() {
         let id: PersonalId = "079303000123".parse().unwrap();
-        assert_eq!(id.birth_place(), BirthPlace::Province(79, "Thành phố Hồ Chí Minh"));
+        assert_eq!(
+            id.birth_place(),
+            BirthPlace::Province(79, "Thành phố Hồ Chí Minh")
+        );
         assert_eq!((id.birth_year(), id.sex()), (2003, Sex::Female));
         let id: PersonalId = "048.2.25.123456".parse().unwrap();
         assert_eq!((id.birth_year(), id.sex()), (2025, Sex::Male));
@@ -546,7 +553,10 @@ mod tests {
                 declared: 1991
             })
         );
-        assert_eq!(id.check_holder(Some(1990), Some(Sex::Female)), Err(PersonalIdFault::SexMismatch));
+        assert_eq!(
+            id.check_holder(Some(1990), Some(Sex::Female)),
+            Err(PersonalIdFault::SexMismatch)
+        );
     }
 
     #[test]
@@ -615,9 +625,21 @@ mod tests {
             assert_eq!(p.as_str(), canonical, "{input:?}");
         }
         for bad in [
-            "", "091234567", "09123456789", "0212345678", "0112345678", "0412345678",
-            "0612345678", "912345678", "+1 912345678", "+84212345678", "8491234567",
-            "09123456７8", "phone", "+", "++84912345678",
+            "",
+            "091234567",
+            "09123456789",
+            "0212345678",
+            "0112345678",
+            "0412345678",
+            "0612345678",
+            "912345678",
+            "+1 912345678",
+            "+84212345678",
+            "8491234567",
+            "09123456７8",
+            "phone",
+            "+",
+            "++84912345678",
         ] {
             assert!(bad.parse::<MobilePhone>().is_err(), "{bad:?} accepted");
         }
@@ -625,12 +647,31 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.vn", "nguyen.van.an+filing@dichvucong.gov.vn", "x_y@xn--80ak6aa92e.com"] {
+        for ok in [
+            "a@b.vn",
+            "nguyen.van.an+filing@dichvucong.gov.vn",
+            "x_y@xn--80ak6aa92e.com",
+        ] {
             assert!(ok.parse::<Email>().is_ok(), "{ok:?}");
         }
         for bad in [
-            "", "a", "a@", "@b.vn", "a@b", "a@b.v", "a@@b.vn", "a b@c.vn", ".a@b.vn", "a.@b.vn",
-            "a..b@c.vn", "a@-b.vn", "a@b-.vn", "a@b..vn", "a@b.vn1", "ả@b.vn", "a@bé.vn",
+            "",
+            "a",
+            "a@",
+            "@b.vn",
+            "a@b",
+            "a@b.v",
+            "a@@b.vn",
+            "a b@c.vn",
+            ".a@b.vn",
+            "a.@b.vn",
+            "a..b@c.vn",
+            "a@-b.vn",
+            "a@b-.vn",
+            "a@b..vn",
+            "a@b.vn1",
+            "ả@b.vn",
+            "a@bé.vn",
         ] {
             assert!(bad.parse::<Email>().is_err(), "{bad:?} accepted");
         }

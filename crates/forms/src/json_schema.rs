@@ -8,7 +8,7 @@
 //! cross-field rules, computed values and check digits are JSON Logic or
 //! code, not JSON Schema: check those with the engine (`motcua check`).
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::catalog::Procedure;
 use crate::schema::{Field, FieldKind, TaxCodeKind};
@@ -38,7 +38,12 @@ impl Procedure {
 }
 
 /// Adds the properties of one object level (looking through plain groups).
-fn object_level(fields: &[Field], always_shown: bool, props: &mut Map<String, Value>, required: &mut Vec<Value>) {
+fn object_level(
+    fields: &[Field],
+    always_shown: bool,
+    props: &mut Map<String, Value>,
+    required: &mut Vec<Value>,
+) {
     for f in fields {
         let shown = always_shown && f.visible.is_none();
         if f.kind == FieldKind::Group && !f.repeatable {
@@ -63,7 +68,8 @@ fn field_schema(f: &Field) -> Value {
     } else {
         match f.kind {
             K::Text | K::LongText | K::PersonName => {
-                let mut s = json!({"type": "string", "minLength": f.min_length.unwrap_or(1).max(1)});
+                let mut s =
+                    json!({"type": "string", "minLength": f.min_length.unwrap_or(1).max(1)});
                 if let Some(max) = f.max_length {
                     s["maxLength"] = json!(max);
                 }
@@ -82,9 +88,13 @@ fn field_schema(f: &Field) -> Value {
                 }
                 s
             }
-            K::Date => json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
+            K::Date => {
+                json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+            }
             K::YesNo => json!({"type": "boolean"}),
-            K::Choice => json!({"enum": f.options.iter().map(|o| o.value.clone()).collect::<Vec<_>>()}),
+            K::Choice => {
+                json!({"enum": f.options.iter().map(|o| o.value.clone()).collect::<Vec<_>>()})
+            }
             K::MultiChoice => {
                 let mut s = json!({
                     "type": "array",
@@ -101,7 +111,13 @@ fn field_schema(f: &Field) -> Value {
             K::Phone => string("^0[35789][0-9]{8}$"),
             K::PersonalId => string("^[0-9]{12}$"),
             K::TaxCode => {
-                let kinds = f.tax_code_kinds.clone().unwrap_or_else(|| vec![TaxCodeKind::Main, TaxCodeKind::Branch, TaxCodeKind::Personal]);
+                let kinds = f.tax_code_kinds.clone().unwrap_or_else(|| {
+                    vec![
+                        TaxCodeKind::Main,
+                        TaxCodeKind::Branch,
+                        TaxCodeKind::Personal,
+                    ]
+                });
                 let alts: Vec<&str> = kinds
                     .iter()
                     .map(|k| match k {

@@ -55,8 +55,8 @@ mod words;
 #[doc(hidden)]
 pub use bench_support::bench_procedure;
 pub use catalog::{
-    AttachmentRule, CatalogIndex, Component, CopyKind, Level, Procedure, ProcedureCode,
-    ProcedureSummary, CATALOG_FORMAT, MAX_SCHEMA_BYTES,
+    AttachmentRule, CATALOG_FORMAT, CatalogIndex, Component, CopyKind, Level, MAX_SCHEMA_BYTES,
+    Procedure, ProcedureCode, ProcedureSummary,
 };
 pub use date::Date;
 pub use error::{Error, PersonalIdFault, SchemaIssue, SchemaIssues, SchemaProblem, TaxCodeFault};

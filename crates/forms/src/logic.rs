@@ -198,7 +198,13 @@ impl Analyzer<'_> {
                 &op_path,
                 SchemaProblem::BadExpression(format!(
                     "{op} takes {} arguments, found {}",
-                    if min == max { min.to_string() } else if max == usize::MAX { format!("at least {min}") } else { format!("{min} to {max}") },
+                    if min == max {
+                        min.to_string()
+                    } else if max == usize::MAX {
+                        format!("at least {min}")
+                    } else {
+                        format!("{min} to {max}")
+                    },
                     args.len()
                 )),
             );
@@ -219,7 +225,9 @@ impl Analyzer<'_> {
                         Value::String(name) => self.refer(name, &arg_path(i)),
                         _ => self.fail(
                             &arg_path(i),
-                            SchemaProblem::BadExpression("missing takes literal field names".into()),
+                            SchemaProblem::BadExpression(
+                                "missing takes literal field names".into(),
+                            ),
                         ),
                     }
                 }
@@ -248,16 +256,15 @@ impl Analyzer<'_> {
     fn var(&mut self, name: Option<&Value>, path: &str) {
         match name {
             None => {}
-            Some(Value::String(s)) if s.is_empty() => {
-                if self.rows_of.is_empty() {
-                    self.fail(
-                        path,
-                        SchemaProblem::BadExpression(
-                            "var \"\" (the current item) is only meaningful inside all/some/none/map/filter".into(),
-                        ),
-                    );
-                }
+            Some(Value::String(s)) if s.is_empty() && self.rows_of.is_empty() => {
+                self.fail(
+                    path,
+                    SchemaProblem::BadExpression(
+                        "var \"\" (the current item) is only meaningful inside all/some/none/map/filter".into(),
+                    ),
+                );
             }
+            Some(Value::String(s)) if s.is_empty() => {}
             Some(Value::String(s)) => {
                 // Only the first segment names a field; the rest digs into it.
                 let head = s.split('.').next().unwrap_or_default();
@@ -273,7 +280,12 @@ impl Analyzer<'_> {
     fn refer(&mut self, name: &str, path: &str) {
         self.refs.push(Ref {
             name: name.to_owned(),
-            rows_of: self.rows_of.iter().filter(|g| !g.is_empty()).cloned().collect(),
+            rows_of: self
+                .rows_of
+                .iter()
+                .filter(|g| !g.is_empty())
+                .cloned()
+                .collect(),
             path: path.to_owned(),
         });
     }
@@ -313,7 +325,9 @@ impl Evaluator {
             return Value::Null;
         }
         match expr {
-            Value::Array(items) => Value::Array(items.iter().map(|i| self.eval(i, frames)).collect()),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|i| self.eval(i, frames)).collect())
+            }
             Value::Object(map) => match operation(map) {
                 Some((op, args)) => self.apply(op, &args, frames),
                 None => Value::Null,
@@ -361,7 +375,9 @@ impl Evaluator {
                         let key = js_string(&n);
                         match lookup(frames, &key) {
                             None | Some(Value::Null) => missing.push(Value::String(key)),
-                            Some(Value::String(s)) if s.is_empty() => missing.push(Value::String(key)),
+                            Some(Value::String(s)) if s.is_empty() => {
+                                missing.push(Value::String(key))
+                            }
                             _ => {}
                         }
                     }
@@ -376,7 +392,11 @@ impl Evaluator {
                     }
                     i += 2;
                 }
-                if i < args.len() { ev(self, i) } else { Value::Null }
+                if i < args.len() {
+                    ev(self, i)
+                } else {
+                    Value::Null
+                }
             }
             "==" => Value::Bool(loose_eq(&ev(self, 0), &ev(self, 1))),
             "!=" => Value::Bool(!loose_eq(&ev(self, 0), &ev(self, 1))),
@@ -426,7 +446,11 @@ impl Evaluator {
             "*" => number((0..args.len()).map(|i| to_number(&ev(self, i))).product()),
             "-" => {
                 let a = to_number(&ev(self, 0));
-                if args.len() == 1 { number(-a) } else { number(a - to_number(&ev(self, 1))) }
+                if args.len() == 1 {
+                    number(-a)
+                } else {
+                    number(a - to_number(&ev(self, 1)))
+                }
             }
             "/" => number(to_number(&ev(self, 0)) / to_number(&ev(self, 1))),
             "%" => number(to_number(&ev(self, 0)) % to_number(&ev(self, 1))),
@@ -443,10 +467,22 @@ impl Evaluator {
                 let s: Vec<char> = js_string(&ev(self, 0)).chars().collect();
                 let len = s.len() as f64;
                 let start = to_number(&ev(self, 1));
-                let start = if start.is_nan() { 0.0 } else if start < 0.0 { (len + start).max(0.0) } else { start.min(len) };
+                let start = if start.is_nan() {
+                    0.0
+                } else if start < 0.0 {
+                    (len + start).max(0.0)
+                } else {
+                    start.min(len)
+                };
                 let end = if args.len() > 2 {
                     let n = to_number(&ev(self, 2));
-                    if n.is_nan() { start } else if n < 0.0 { (len + n).max(start) } else { (start + n).min(len) }
+                    if n.is_nan() {
+                        start
+                    } else if n < 0.0 {
+                        (len + n).max(start)
+                    } else {
+                        (start + n).min(len)
+                    }
                 } else {
                     len
                 };
@@ -496,7 +532,9 @@ impl Evaluator {
             }
             "today" => Value::String(self.today.iso()),
             "year" => match ev(self, 0) {
-                Value::String(s) => s.parse::<Date>().map_or(Value::Null, |d| Value::from(d.year())),
+                Value::String(s) => s
+                    .parse::<Date>()
+                    .map_or(Value::Null, |d| Value::from(d.year())),
                 n @ Value::Number(_) => n,
                 _ => Value::Null,
             },
@@ -517,7 +555,9 @@ impl Evaluator {
                 _ => Value::Null,
             },
             "number_words" => match ev(self, 0) {
-                Value::Number(n) => n.as_u64().map_or(Value::Null, |n| Value::String(number_words(n))),
+                Value::Number(n) => n
+                    .as_u64()
+                    .map_or(Value::Null, |n| Value::String(number_words(n))),
                 _ => Value::Null,
             },
             "length" => match ev(self, 0) {
@@ -627,7 +667,9 @@ fn loose_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Null, Value::Null) => true,
         (Value::Null, _) | (_, Value::Null) => false,
-        (Value::String(_), Value::String(_)) | (Value::Array(_), Value::Array(_)) | (Value::Object(_), Value::Object(_)) => a == b,
+        (Value::String(_), Value::String(_))
+        | (Value::Array(_), Value::Array(_))
+        | (Value::Object(_), Value::Object(_)) => a == b,
         (Value::Object(_), _) | (_, Value::Object(_)) => false,
         (Value::Array(_), _) | (_, Value::Array(_)) => js_string(a) == js_string(b),
         _ => to_number(a) == to_number(b),
@@ -656,7 +698,8 @@ mod tests {
 
     #[test]
     fn json_logic_basics() {
-        let data = json!({"a": 1, "b": "x", "n": null, "rows": [{"k": 1}, {"k": 5}], "s": "2026-01-02"});
+        let data =
+            json!({"a": 1, "b": "x", "n": null, "rows": [{"k": 1}, {"k": 5}], "s": "2026-01-02"});
         let cases = [
             (json!({"var": "a"}), json!(1)),
             (json!({"var": ["zz", 7]}), json!(7)),
@@ -685,12 +728,27 @@ mod tests {
             (json!({"cat": ["a", null, 1, true]}), json!("a1true")),
             (json!({"substr": ["Việt Nam", 5]}), json!("Nam")),
             (json!({"substr": ["abcdef", -3, 2]}), json!("de")),
-            (json!({"some": [{"var": "rows"}, {">": [{"var": "k"}, 4]}]}), json!(true)),
-            (json!({"all": [{"var": "rows"}, {">": [{"var": "k"}, 4]}]}), json!(false)),
+            (
+                json!({"some": [{"var": "rows"}, {">": [{"var": "k"}, 4]}]}),
+                json!(true),
+            ),
+            (
+                json!({"all": [{"var": "rows"}, {">": [{"var": "k"}, 4]}]}),
+                json!(false),
+            ),
             (json!({"all": [[], true]}), json!(false)),
-            (json!({"none": [{"var": "rows"}, {"==": [{"var": "a"}, 2]}]}), json!(true)),
-            (json!({"map": [{"var": "rows"}, {"*": [{"var": "k"}, 2]}]}), json!([2, 10])),
-            (json!({"filter": [[1, 2, 3], {">": [{"var": ""}, 1]}]}), json!([2, 3])),
+            (
+                json!({"none": [{"var": "rows"}, {"==": [{"var": "a"}, 2]}]}),
+                json!(true),
+            ),
+            (
+                json!({"map": [{"var": "rows"}, {"*": [{"var": "k"}, 2]}]}),
+                json!([2, 10]),
+            ),
+            (
+                json!({"filter": [[1, 2, 3], {">": [{"var": ""}, 1]}]}),
+                json!([2, 3]),
+            ),
             (json!({"merge": [[1], 2, [3]]}), json!([1, 2, 3])),
             (json!({"missing": ["a", "n", "zz"]}), json!(["n", "zz"])),
             (json!({"today": []}), json!("2026-11-25")),
@@ -714,7 +772,10 @@ mod tests {
         let root = json!({"limit": 3, "rows": [{"k": 1}, {"k": 5}]});
         let expr = json!({"filter": [{"var": "rows"}, {">": [{"var": "k"}, {"var": "limit"}]}]});
         let today = Date::new(2026, 1, 1).unwrap();
-        assert_eq!(Evaluator::new(today).eval(&expr, &[&root]), json!([{"k": 5}]));
+        assert_eq!(
+            Evaluator::new(today).eval(&expr, &[&root]),
+            json!([{"k": 5}])
+        );
     }
 
     #[test]
@@ -726,8 +787,19 @@ mod tests {
             &mut issues,
         );
         assert!(issues.is_empty(), "{issues:?}");
-        let names: Vec<(&str, &[String])> = refs.iter().map(|r| (r.name.as_str(), r.rows_of.as_slice())).collect();
-        assert_eq!(names, [("a", &[][..]), ("rows", &[][..]), ("k", &["rows".to_owned()][..]), ("m", &[][..])]);
+        let names: Vec<(&str, &[String])> = refs
+            .iter()
+            .map(|r| (r.name.as_str(), r.rows_of.as_slice()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("a", &[][..]),
+                ("rows", &[][..]),
+                ("k", &["rows".to_owned()][..]),
+                ("m", &[][..])
+            ]
+        );
 
         let bad = [
             (json!({"nope": 1}), "$.x.nope"),
@@ -753,11 +825,23 @@ mod tests {
         }
         let mut issues = Vec::new();
         analyze(&deep, "$", &mut issues);
-        assert!(matches!(issues[0].problem, SchemaProblem::TooMany { limit: MAX_DEPTH, .. }));
+        assert!(matches!(
+            issues[0].problem,
+            SchemaProblem::TooMany {
+                limit: MAX_DEPTH,
+                ..
+            }
+        ));
         let huge = json!({"+": vec![1; MAX_NODES + 5]});
         let mut issues = Vec::new();
         analyze(&huge, "$", &mut issues);
-        assert!(matches!(issues[0].problem, SchemaProblem::TooMany { limit: MAX_NODES, .. }));
+        assert!(matches!(
+            issues[0].problem,
+            SchemaProblem::TooMany {
+                limit: MAX_NODES,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -137,13 +137,19 @@ impl Fault {
     pub(crate) fn of(code: ErrorCode) -> Self {
         let (vi, en) = match code {
             ErrorCode::WrongType => ("giá trị không đúng kiểu", "the value has the wrong type"),
-            ErrorCode::NotANumber => ("nhập một số, ví dụ 12 hoặc 12.5", "enter a number, like 12 or 12.5"),
+            ErrorCode::NotANumber => (
+                "nhập một số, ví dụ 12 hoặc 12.5",
+                "enter a number, like 12 or 12.5",
+            ),
             ErrorCode::NotAnInteger => ("nhập một số nguyên", "enter a whole number"),
             ErrorCode::InvalidDate => (
                 "nhập ngày có thật theo dạng ngày/tháng/năm, ví dụ 25/11/2026",
                 "enter a real date as dd/mm/yyyy, for example 25/11/2026",
             ),
-            ErrorCode::UnknownOption => ("chọn một trong các lựa chọn đã cho", "select one of the options given"),
+            ErrorCode::UnknownOption => (
+                "chọn một trong các lựa chọn đã cho",
+                "select one of the options given",
+            ),
             ErrorCode::InvalidEmail => (
                 "nhập địa chỉ thư điện tử đúng dạng, ví dụ ten@example.vn",
                 "enter an e-mail address in the right format, like name@example.vn",
@@ -152,7 +158,10 @@ impl Fault {
                 "nhập số di động 10 chữ số bắt đầu bằng 03, 05, 07, 08 hoặc 09",
                 "enter a 10-digit mobile number starting 03, 05, 07, 08 or 09",
             ),
-            ErrorCode::InvalidPersonalId => ("số định danh cá nhân gồm đúng 12 chữ số", "a personal ID number has exactly 12 digits"),
+            ErrorCode::InvalidPersonalId => (
+                "số định danh cá nhân gồm đúng 12 chữ số",
+                "a personal ID number has exactly 12 digits",
+            ),
             ErrorCode::PersonalIdPlace => (
                 "3 chữ số đầu không phải mã tỉnh hoặc mã quốc gia nơi đăng ký khai sinh",
                 "the first 3 digits are not the code of a province or country of birth registration",
@@ -169,9 +178,17 @@ impl Fault {
                 "mã số thuế không đúng (sai chữ số kiểm tra), hãy kiểm tra lại",
                 "this tax code is not right (wrong check digit); check it again",
             ),
-            ErrorCode::InvalidUnit => ("chọn tỉnh, thành phố và xã, phường", "select a province and a commune"),
-            ErrorCode::UnknownProvince => ("không có tỉnh, thành phố với mã này", "no province has this code"),
-            ErrorCode::UnknownCommune => ("không có xã, phường với mã này", "no commune has this code"),
+            ErrorCode::InvalidUnit => (
+                "chọn tỉnh, thành phố và xã, phường",
+                "select a province and a commune",
+            ),
+            ErrorCode::UnknownProvince => (
+                "không có tỉnh, thành phố với mã này",
+                "no province has this code",
+            ),
+            ErrorCode::UnknownCommune => {
+                ("không có xã, phường với mã này", "no commune has this code")
+            }
             ErrorCode::CommuneNotInProvince => (
                 "xã, phường đã chọn không thuộc tỉnh, thành phố đã chọn",
                 "the commune selected is not in the province selected",
@@ -180,8 +197,14 @@ impl Fault {
                 "họ tên chỉ gồm chữ cái, dấu cách và các dấu ' - .",
                 "a name has only letters, spaces and the marks ' - .",
             ),
-            ErrorCode::UnknownField => ("trường này không có trong biểu mẫu", "this form has no such field"),
-            ErrorCode::TooComplex => ("biểu mẫu quá phức tạp để kiểm tra", "the form is too complex to check"),
+            ErrorCode::UnknownField => (
+                "trường này không có trong biểu mẫu",
+                "this form has no such field",
+            ),
+            ErrorCode::TooComplex => (
+                "biểu mẫu quá phức tạp để kiểm tra",
+                "the form is too complex to check",
+            ),
             _ => ("giá trị không hợp lệ", "the value is not valid"),
         };
         Self::new(code, vi, en)
@@ -199,8 +222,14 @@ pub(crate) fn message(fault: &Fault, label: &LocalizedText) -> LocalizedText {
 /// The message for an empty required field; `select` for choices.
 pub(crate) fn required(label: &LocalizedText, select: bool) -> LocalizedText {
     if select {
-        LocalizedText::new(format!("Vui lòng chọn “{}”", label.vi), format!("Select “{}”", label.en))
+        LocalizedText::new(
+            format!("Vui lòng chọn “{}”", label.vi),
+            format!("Select “{}”", label.en),
+        )
     } else {
-        LocalizedText::new(format!("Vui lòng nhập “{}”", label.vi), format!("Enter “{}”", label.en))
+        LocalizedText::new(
+            format!("Vui lòng nhập “{}”", label.vi),
+            format!("Enter “{}”", label.en),
+        )
     }
 }

@@ -185,7 +185,7 @@ pub struct Field {
     pub tax_code_kinds: Option<Vec<TaxCodeKind>>,
     /// `group`: the fields of the group (or of each row).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<Field>,
+    pub fields: Vec<Self>,
     /// `group`: a table of rows (an array of objects in form data).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub repeatable: bool,
@@ -246,7 +246,10 @@ impl Field {
 
     /// The label of an option value, for review pages.
     pub fn option_label(&self, value: &str) -> Option<&LocalizedText> {
-        self.options.iter().find(|o| o.value == value).map(|o| &o.label)
+        self.options
+            .iter()
+            .find(|o| o.value == value)
+            .map(|o| &o.label)
     }
 
     /// A blank field of `kind`, for building schemas in code.
@@ -305,4 +308,3 @@ pub(crate) fn walk_fields<'a>(
         }
     }
 }
-

@@ -205,10 +205,16 @@ impl AdminUnits {
             .collect();
         communes.sort_by(|a, b| a.code.cmp(&b.code));
         if let Some(w) = provinces.windows(2).find(|w| w[0].code == w[1].code) {
-            return Err(Error::Units(format!("duplicate province code {}", w[0].code)));
+            return Err(Error::Units(format!(
+                "duplicate province code {}",
+                w[0].code
+            )));
         }
         if let Some(w) = communes.windows(2).find(|w| w[0].code == w[1].code) {
-            return Err(Error::Units(format!("duplicate commune code {}", w[0].code)));
+            return Err(Error::Units(format!(
+                "duplicate commune code {}",
+                w[0].code
+            )));
         }
         let units = Self {
             source: table.source,
@@ -298,7 +304,14 @@ impl AdminUnits {
 }
 
 /// The type words that open unit names, folded.
-const TYPE_WORDS: [&str; 6] = ["thanh pho ", "tinh ", "phuong ", "xa ", "dac khu ", "thi tran "];
+const TYPE_WORDS: [&str; 6] = [
+    "thanh pho ",
+    "tinh ",
+    "phuong ",
+    "xa ",
+    "dac khu ",
+    "thi tran ",
+];
 
 /// How well folded `query` matches folded `name`: 0 exact (after the type
 /// word), 1 prefix, 2 every query word begins a name word; `None` otherwise.
@@ -339,7 +352,11 @@ mod tests {
         assert_eq!(count(CommuneKind::Commune), 2621);
         assert_eq!(count(CommuneKind::Ward), 687);
         assert_eq!(count(CommuneKind::SpecialZone), 13);
-        let cities = u.provinces().iter().filter(|p| p.kind == ProvinceKind::City).count();
+        let cities = u
+            .provinces()
+            .iter()
+            .filter(|p| p.kind == ProvinceKind::City)
+            .count();
         assert_eq!(cities, 6);
         assert_eq!(u.source().version, "2026.9.0");
         let per_province: usize = u
@@ -356,7 +373,10 @@ mod tests {
         assert_eq!(u.province("79").unwrap().name, "Thành phố Hồ Chí Minh");
         assert!(u.province("02").is_none());
         let ba_dinh = u.commune("00004").unwrap();
-        assert_eq!((ba_dinh.name.as_str(), ba_dinh.province.as_str()), ("Phường Ba Đình", "01"));
+        assert_eq!(
+            (ba_dinh.name.as_str(), ba_dinh.province.as_str()),
+            ("Phường Ba Đình", "01")
+        );
         assert!(u.commune("99999").is_none());
         assert!(u.commune("4").is_none());
     }
@@ -367,9 +387,15 @@ mod tests {
         let hits = u.search("BA ĐÌNH", None, 10);
         assert_eq!(hits[0].name, "Phường Ba Đình");
         let hits = u.search("phuong ba", Some("01"), 50);
-        assert!(hits.iter().all(|c| c.province.as_str() == "01" && c.kind == CommuneKind::Ward));
+        assert!(
+            hits.iter()
+                .all(|c| c.province.as_str() == "01" && c.kind == CommuneKind::Ward)
+        );
         assert!(hits.iter().any(|c| c.name == "Phường Ba Đình"));
-        assert_eq!(u.search("", Some("01"), 10_000).len(), u.communes_of("01").count());
+        assert_eq!(
+            u.search("", Some("01"), 10_000).len(),
+            u.communes_of("01").count()
+        );
         assert!(u.search("zzzz", None, 10).is_empty());
         let p = u.search_provinces("ho chi minh", 3);
         assert_eq!(p[0].code.as_str(), "79");
@@ -377,12 +403,17 @@ mod tests {
 
     #[test]
     fn refuses_broken_tables() {
-        let src = r#""source":{"package":"p","version":"1","file":"f","wheel":"w","wheel_sha256":"0"}"#;
+        let src =
+            r#""source":{"package":"p","version":"1","file":"f","wheel":"w","wheel_sha256":"0"}"#;
         let bad = [
             format!(r#"{{"format":2,{src},"provinces":[],"communes":[]}}"#),
             format!(r#"{{"format":1,{src},"provinces":[["1","A","city"]],"communes":[]}}"#),
-            format!(r#"{{"format":1,{src},"provinces":[["01","A","city"],["01","B","city"]],"communes":[]}}"#),
-            format!(r#"{{"format":1,{src},"provinces":[["01","A","city"]],"communes":[["00001","02","X","ward"]]}}"#),
+            format!(
+                r#"{{"format":1,{src},"provinces":[["01","A","city"],["01","B","city"]],"communes":[]}}"#
+            ),
+            format!(
+                r#"{{"format":1,{src},"provinces":[["01","A","city"]],"communes":[["00001","02","X","ward"]]}}"#
+            ),
             format!(r#"{{"format":1,{src},"provinces":[["01","A","town"]],"communes":[]}}"#),
         ];
         for b in bad {

@@ -16,7 +16,9 @@
 
 use crate::date::Date;
 
-const DIGITS: [&str; 10] = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"];
+const DIGITS: [&str; 10] = [
+    "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
+];
 
 /// `n` in Vietnamese words, e.g. 2026 → "hai nghìn không trăm hai mươi sáu".
 ///
@@ -48,7 +50,11 @@ fn push_number(n: u64, out: &mut Vec<&'static str>, inner: bool) {
         }
         return;
     }
-    let groups = [(n / 1_000_000, "triệu"), ((n / 1000) % 1000, "nghìn"), (n % 1000, "")];
+    let groups = [
+        (n / 1_000_000, "triệu"),
+        ((n / 1000) % 1000, "nghìn"),
+        (n % 1000, ""),
+    ];
     let mut seen = inner;
     for (value, name) in groups {
         if value == 0 {
@@ -64,7 +70,11 @@ fn push_number(n: u64, out: &mut Vec<&'static str>, inner: bool) {
 
 /// Pushes the words of one group 1–999.
 fn push_group(n: u64, out: &mut Vec<&'static str>, inner: bool) {
-    let (h, t, u) = ((n / 100) as usize, ((n / 10) % 10) as usize, (n % 10) as usize);
+    let (h, t, u) = (
+        (n / 100) as usize,
+        ((n / 10) % 10) as usize,
+        (n % 10) as usize,
+    );
     if h > 0 || inner {
         out.push(DIGITS[h]);
         out.push("trăm");
@@ -187,12 +197,27 @@ mod tests {
     #[test]
     fn dates() {
         let cases = [
-            ((2026, 11, 25), "ngày hai mươi lăm tháng mười một năm hai nghìn không trăm hai mươi sáu"),
+            (
+                (2026, 11, 25),
+                "ngày hai mươi lăm tháng mười một năm hai nghìn không trăm hai mươi sáu",
+            ),
             ((2000, 1, 1), "ngày một tháng một năm hai nghìn"),
-            ((2012, 2, 15), "ngày mười lăm tháng hai năm hai nghìn không trăm mười hai"),
-            ((1990, 12, 31), "ngày ba mươi mốt tháng mười hai năm một nghìn chín trăm chín mươi"),
-            ((2024, 4, 24), "ngày hai mươi tư tháng tư năm hai nghìn không trăm hai mươi tư"),
-            ((2005, 5, 5), "ngày năm tháng năm năm hai nghìn không trăm linh năm"),
+            (
+                (2012, 2, 15),
+                "ngày mười lăm tháng hai năm hai nghìn không trăm mười hai",
+            ),
+            (
+                (1990, 12, 31),
+                "ngày ba mươi mốt tháng mười hai năm một nghìn chín trăm chín mươi",
+            ),
+            (
+                (2024, 4, 24),
+                "ngày hai mươi tư tháng tư năm hai nghìn không trăm hai mươi tư",
+            ),
+            (
+                (2005, 5, 5),
+                "ngày năm tháng năm năm hai nghìn không trăm linh năm",
+            ),
         ];
         for ((y, m, d), words) in cases {
             assert_eq!(date_words(Date::new(y, m, d).unwrap()), words);

@@ -3,10 +3,15 @@
 //! normalized examples and refuses broken data (checked by the third-party
 //! `jsonschema` validator).
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] fns: a panic is a test failure"
+)]
+
 use std::path::PathBuf;
 
 use motcua_forms::{AdminUnits, CatalogIndex, Date, Env, ErrorCode, Procedure};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn web() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web")
@@ -43,12 +48,19 @@ fn index_lists_every_procedure_file_and_agrees_with_it() {
         .filter(|n| n != "index.json")
         .collect();
     on_disk.sort();
-    let mut listed: Vec<String> = index.procedures.iter().map(|p| format!("{}.json", p.code)).collect();
+    let mut listed: Vec<String> = index
+        .procedures
+        .iter()
+        .map(|p| format!("{}.json", p.code))
+        .collect();
     listed.sort();
     assert_eq!(on_disk, listed);
     assert!(procedures.len() >= 4);
     for (entry, p) in index.procedures.iter().zip(&procedures) {
-        assert_eq!((&entry.code, &entry.version, entry.level, &entry.name), (&p.code, &p.version, p.level, &p.name));
+        assert_eq!(
+            (&entry.code, &entry.version, entry.level, &entry.name),
+            (&p.code, &p.version, p.level, &p.name)
+        );
     }
     let codes: Vec<&str> = procedures.iter().map(|p| p.code.as_str()).collect();
     for code in ["1.001193", "1.004194", "2.000488", "2.000720"] {
@@ -62,10 +74,17 @@ fn every_example_is_valid_and_normalizes_idempotently() {
     let units = units();
     let env = Env::new(today()).with_units(&units);
     for p in &procedures {
-        let example = p.example.as_ref().unwrap_or_else(|| panic!("{} has no example", p.code));
-        let data = p
-            .validate(example, &env)
-            .unwrap_or_else(|e| panic!("{} example invalid: {}", p.code, serde_json::to_string_pretty(&e).unwrap()));
+        let example = p
+            .example
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no example", p.code));
+        let data = p.validate(example, &env).unwrap_or_else(|e| {
+            panic!(
+                "{} example invalid: {}",
+                p.code,
+                serde_json::to_string_pretty(&e).unwrap()
+            )
+        });
         // Normalized data is valid input and normalizes to itself.
         assert_eq!(p.validate(&data, &env).unwrap(), data, "{}", p.code);
         // Every section has at least one field, every field a bilingual label.
@@ -78,9 +97,14 @@ fn every_example_is_valid_and_normalizes_idempotently() {
 #[test]
 fn birth_example_computes_the_date_in_words() {
     let (_, procedures) = catalog();
-    let birth = procedures.iter().find(|p| p.code.as_str() == "1.001193").unwrap();
+    let birth = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.001193")
+        .unwrap();
     let env = Env::new(today());
-    let data = birth.validate(birth.example.as_ref().unwrap(), &env).unwrap();
+    let data = birth
+        .validate(birth.example.as_ref().unwrap(), &env)
+        .unwrap();
     assert_eq!(data["child_birth_date"], "2025-11-20");
     assert_eq!(
         data["child_birth_date_words"],
@@ -92,7 +116,10 @@ fn birth_example_computes_the_date_in_words() {
 #[test]
 fn birth_registration_with_mistakes() {
     let (_, procedures) = catalog();
-    let birth = procedures.iter().find(|p| p.code.as_str() == "1.001193").unwrap();
+    let birth = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.001193")
+        .unwrap();
     let units = units();
     let env = Env::new(today()).with_units(&units);
     let mut values = birth.example.clone().unwrap();
@@ -103,7 +130,11 @@ fn birth_registration_with_mistakes() {
     values["father_personal_id"] = json!("001094012345");
     values.as_object_mut().unwrap().remove("child_name");
     let ev = birth.evaluate(&values, &env);
-    let got: Vec<(&str, &str)> = ev.errors().iter().map(|e| (e.path.as_str(), e.code.as_str())).collect();
+    let got: Vec<(&str, &str)> = ev
+        .errors()
+        .iter()
+        .map(|e| (e.path.as_str(), e.code.as_str()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -118,7 +149,10 @@ fn birth_registration_with_mistakes() {
     let child: Vec<ErrorCode> = ev.section_errors("child").map(|e| e.code).collect();
     assert_eq!(child, [ErrorCode::Required, ErrorCode::InvalidDate]);
     assert!(ev.data().is_none());
-    assert_eq!(ev.errors()[2].message.vi, "Vui lòng nhập “Họ, chữ đệm, tên”");
+    assert_eq!(
+        ev.errors()[2].message.vi,
+        "Vui lòng nhập “Họ, chữ đệm, tên”"
+    );
     assert_eq!(ev.errors()[2].message.en, "Enter “Full name”");
 }
 
@@ -128,10 +162,17 @@ fn json_schema_export_accepts_examples_and_refuses_broken_data() {
     let env = Env::new(today());
     for p in &procedures {
         let schema = p.json_schema();
-        assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
-        let validator = jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{}: {e}", p.code));
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        let validator =
+            jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{}: {e}", p.code));
         let data = p.validate(p.example.as_ref().unwrap(), &env).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&data).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&data)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", p.code);
 
         let Value::Object(map) = &data else { panic!() };
@@ -150,7 +191,12 @@ fn json_schema_export_accepts_examples_and_refuses_broken_data() {
             let mut bad = map.clone();
             bad.insert(key.clone(), json!({"x": [1]}));
             let readonly = schema["properties"][key]["readOnly"] == json!(true);
-            assert_eq!(validator.is_valid(&Value::Object(bad)), readonly, "{} {key}", p.code);
+            assert_eq!(
+                validator.is_valid(&Value::Object(bad)),
+                readonly,
+                "{} {key}",
+                p.code
+            );
         }
     }
 }
@@ -158,7 +204,10 @@ fn json_schema_export_accepts_examples_and_refuses_broken_data() {
 #[test]
 fn json_schema_checks_canonical_forms() {
     let (_, procedures) = catalog();
-    let ct01 = procedures.iter().find(|p| p.code.as_str() == "1.004194").unwrap();
+    let ct01 = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.004194")
+        .unwrap();
     let validator = jsonschema::draft202012::new(&ct01.json_schema()).unwrap();
     let env = Env::new(today());
     let data = ct01.validate(ct01.example.as_ref().unwrap(), &env).unwrap();
@@ -168,7 +217,10 @@ fn json_schema_checks_canonical_forms() {
         ("birth_date", json!("12/05/1998")),
         ("sex", json!("other")),
         ("members", json!([{"member_name": "A"}])),
-        ("residence_address", json!({"province": "1", "commune": "00004", "street": "x"})),
+        (
+            "residence_address",
+            json!({"province": "1", "commune": "00004", "street": "x"}),
+        ),
     ] {
         let mut bad = data.clone();
         bad[key] = value;
