@@ -11,7 +11,10 @@
 //! 3. decide requiredness and check each visible field;
 //! 4. check cross-field rules (skipped where a named field already has an error).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+
+use regex_lite::Regex;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -931,6 +934,27 @@ fn unit_value(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>
     Ok(Some(Value::Object(out)))
 }
 
+thread_local! {
+    /// Compiled patterns by source: compiling costs far more than matching,
+    /// and a form is evaluated on every change. Bounded; cleared when full.
+    static PATTERNS: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+}
+
+/// Whether `text` matches the schema pattern `pattern` (anchored), or
+/// `None` if it does not compile.
+fn pattern_matches(pattern: &str, text: &str) -> Option<bool> {
+    PATTERNS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if !cache.contains_key(pattern) {
+            if cache.len() >= 512 {
+                cache.clear();
+            }
+            cache.insert(pattern.to_owned(), compile_pattern(pattern).ok()?);
+        }
+        cache.get(pattern).map(|re| re.is_match(text))
+    })
+}
+
 /// Normalizes one raw value: `Ok(None)` when empty, the canonical value, or
 /// why it is refused.
 fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>, Fault> {
@@ -942,7 +966,7 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
             };
             if let Some(p) = &field.pattern {
                 // Checked at load; a failure to compile here cannot happen.
-                if compile_pattern(p).is_ok_and(|re| !re.is_match(&t)) {
+                if pattern_matches(p, &t) == Some(false) {
                     return Err(match &field.pattern_message {
                         Some(m) => Fault {
                             code: ErrorCode::PatternMismatch,
