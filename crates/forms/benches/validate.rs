@@ -12,7 +12,7 @@ fn validate(c: &mut Criterion) {
         .unwrap_or_else(|e| panic!("{e}"));
     let env =
         Env::new(Date::new(2026, 11, 25).unwrap_or_else(|| panic!("date"))).with_units(&units);
-    for n in [300_usize] {
+    for n in [100_usize, 300] {
         let (procedure, values) = bench_procedure(n);
         assert!(procedure.evaluate(&values, &env).is_valid());
         c.bench_function(&format!("evaluate {n}-field form"), |b| {
