@@ -585,13 +585,13 @@ impl<'p, 'e> Run<'p, 'e> {
             return;
         }
         let field = self.fields[i];
-        let rows = self.states[i].rows.clone();
-        let frames = Self::frames(data, &rows);
+        let frames = Self::frames(data, &self.states[i].rows);
         let required = !field.required.is_never() && self.ev.truthy(&field.required.0, &frames);
         self.states[i].required = required;
-        let path = self.states[i].path.clone();
         let section = Some(self.states[i].section);
+        // The path is cloned only to report an error (which borrows `self`).
         if let Some(f) = fault {
+            let path = self.states[i].path.clone();
             self.error(&path, section, f.code, messages::message(&f, &field.label));
             return;
         }
@@ -609,6 +609,7 @@ impl<'p, 'e> Run<'p, 'e> {
                             format!("cần ít nhất {min} dòng, đang có {n}"),
                             format!("needs at least {min} rows, found {n}"),
                         );
+                        let path = self.states[i].path.clone();
                         self.error(&path, section, f.code, messages::message(&f, &field.label));
                     }
                 }
@@ -625,6 +626,7 @@ impl<'p, 'e> Run<'p, 'e> {
                             | FieldKind::YesNo
                             | FieldKind::AdminUnit
                     );
+                    let path = self.states[i].path.clone();
                     self.error(
                         &path,
                         section,
@@ -635,6 +637,7 @@ impl<'p, 'e> Run<'p, 'e> {
             }
             Some(value) => {
                 if let Some(f) = self.holder_check(field, value, &frames) {
+                    let path = self.states[i].path.clone();
                     self.error(&path, section, f.code, messages::message(&f, &field.label));
                 }
             }
