@@ -34,6 +34,9 @@ use crate::units::AdminUnits;
 const MAX_VALUE_CHARS: usize = 10_000;
 /// Most characters of an address's street line.
 const MAX_STREET_CHARS: usize = 500;
+/// Most field instances (fields times rows) evaluated; beyond it the form
+/// is `too_complex`. Bounds work and memory for hostile nested tables.
+const MAX_INSTANCES: usize = 50_000;
 
 /// What validation needs besides the form: today's date (for `today`,
 /// `max_date: "today"` and birth years in personal ids) and, when loaded, the
@@ -240,6 +243,7 @@ struct Run<'p, 'e> {
     fields: Vec<&'p Field>,
     errors: Vec<FieldError>,
     sections_visible: Vec<bool>,
+    too_many_instances: bool,
 }
 
 /// Sets `key` in `target`, an object by construction.
@@ -271,6 +275,7 @@ impl<'p, 'e> Run<'p, 'e> {
             fields: Vec::new(),
             errors: Vec::new(),
             sections_visible: Vec::new(),
+            too_many_instances: false,
         }
     }
 
@@ -368,7 +373,7 @@ impl<'p, 'e> Run<'p, 'e> {
         // Step 4: rules.
         self.rules(&data);
 
-        if self.ev.exhausted() {
+        if self.ev.exhausted() || self.too_many_instances {
             let f = Fault::of(ErrorCode::TooComplex);
             let label = LocalizedText::new("Biểu mẫu", "Form");
             self.error("", None, f.code, messages::message(&f, &label));
@@ -404,6 +409,10 @@ impl<'p, 'e> Run<'p, 'e> {
         faults: &mut Vec<Option<Fault>>,
     ) {
         for field in fields {
+            if self.states.len() >= MAX_INSTANCES {
+                self.too_many_instances = true;
+                return;
+            }
             let path = format!("{prefix}{}", field.id);
             let visible = parent_visible
                 && match &field.visible {

@@ -503,3 +503,32 @@ fn generated_benchmark_procedures_are_valid() {
         assert!(ev.is_valid(), "{n}: {:?}", ev.errors());
     }
 }
+
+#[test]
+fn nested_tables_are_bounded() {
+    let inner = f(
+        "inner",
+        "group",
+        json!({"repeatable": true, "fields": [f("a", "text", json!({})), f("b", "text", json!({}))]}),
+    );
+    let p = procedure(
+        json!([section(
+            "s",
+            vec![f(
+                "outer",
+                "group",
+                json!({"repeatable": true, "fields": [inner]})
+            )]
+        )]),
+        json!([]),
+    );
+    let rows: Vec<Value> = (0..300)
+        .map(|_| json!({"inner": vec![json!({"a": "x"}); 300]}))
+        .collect();
+    let ev = p.evaluate(&json!({"outer": rows}), &env());
+    assert_eq!(
+        ev.errors().last().map(|e| e.code),
+        Some(ErrorCode::TooComplex)
+    );
+    assert!(ev.paths().count() <= 50_000);
+}
