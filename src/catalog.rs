@@ -4,7 +4,11 @@
 use std::path::Path;
 
 use anyhow::Context;
+use motcua_forms::{AdminUnits, Procedure, ProcedureCode};
 use motcua_intake::Catalog;
+
+/// The administrative-unit table (web/units), for checking unit codes.
+const UNITS: &[u8] = include_bytes!("../web/units/units-2025.json");
 
 /// `web/procedures/`, file by file. A test checks that nothing there is missing.
 const FILES: &[(&str, &[u8])] = &[
@@ -53,6 +57,38 @@ pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<Catalog> {
     }
 }
 
+/// A procedure of the catalog in `dir` (or the built-in one) by its code.
+pub(crate) fn procedure(dir: Option<&Path>, code: &str) -> anyhow::Result<Procedure> {
+    let code: ProcedureCode = code.parse()?;
+    let catalog = load(dir)?;
+    catalog.procedure(&code).cloned().with_context(|| {
+        let known: Vec<&str> = catalog
+            .index()
+            .procedures
+            .iter()
+            .map(|p| p.code.as_str())
+            .collect();
+        format!(
+            "no procedure {code} in the catalog (it has {})",
+            known.join(", ")
+        )
+    })
+}
+
+/// The administrative-unit table from `file`, or the built-in one.
+pub(crate) fn units(file: Option<&Path>) -> anyhow::Result<AdminUnits> {
+    match file {
+        Some(file) => {
+            let bytes =
+                std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+            AdminUnits::from_json(&bytes).with_context(|| format!("loading {}", file.display()))
+        }
+        None => {
+            AdminUnits::from_json(UNITS).context("loading the built-in administrative-unit table")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +108,12 @@ mod tests {
         }
         let catalog = load(None).unwrap();
         assert!(catalog.index().procedures.len() >= 4);
+    }
+
+    #[test]
+    fn builtin_units_are_web_units() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("web/units/units-2025.json");
+        assert_eq!(std::fs::read(dir).unwrap(), UNITS);
+        assert_eq!(units(None).unwrap().communes().len(), 3321);
     }
 }

@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 mod canonical;
+mod check;
+mod example;
 mod keygen;
+mod procedures;
+mod schema;
 mod seal;
 mod serve;
 mod verify;
@@ -27,6 +31,14 @@ pub(crate) enum Command {
     Verify(verify::Args),
     /// Print the RFC 8785 canonical bytes of a JSON file.
     Canonical(canonical::Args),
+    /// List the procedures of the catalog.
+    Procedures(procedures::Args),
+    /// Validate form data against a procedure; print errors or normalized data as JSON.
+    Check(check::Args),
+    /// Print the JSON Schema (draft 2020-12) of a procedure's form data.
+    Schema(schema::Args),
+    /// Print the example form data a procedure ships.
+    Example(example::Args),
 }
 
 impl Command {
@@ -37,6 +49,10 @@ impl Command {
             Self::Seal(args) => seal::run(args),
             Self::Verify(args) => verify::run(args),
             Self::Canonical(args) => canonical::run(args),
+            Self::Procedures(args) => procedures::run(args),
+            Self::Check(args) => check::run(args),
+            Self::Schema(args) => schema::run(args),
+            Self::Example(args) => example::run(args),
         }
     }
 }

@@ -5,9 +5,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
-use crate::error::Error;
+use crate::error::{Error, SchemaIssues};
 use crate::i18n::LocalizedText;
+use crate::schema::{Rule, Section};
+
+/// Largest schema or index file read, checked before parsing.
+pub const MAX_SCHEMA_BYTES: usize = 2 << 20;
 
 /// The catalog and schema format version this code reads and writes.
 pub const CATALOG_FORMAT: u32 = 1;
@@ -92,10 +97,7 @@ pub struct CatalogIndex {
 impl CatalogIndex {
     /// Reads an index from its JSON bytes.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        let index: Self = serde_json::from_slice(bytes).map_err(|source| Error::Json {
-            what: "catalog index",
-            source,
-        })?;
+        let index: Self = parse_json("catalog index", bytes)?;
         check_format("catalog index", index.format)?;
         Ok(index)
     }
@@ -171,9 +173,11 @@ pub struct Component {
     pub attachment: AttachmentRule,
 }
 
-/// A procedure's schema file. Metadata and dossier components; the form
-/// itself (fields, groups, rules) is described in `docs/procedure-schema.md`.
+/// A procedure's schema file: metadata, the form (sections of fields,
+/// rules), dossier components and an example of valid form data. The format
+/// is described in `docs/procedure-schema.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Procedure {
     /// Format version, [`CATALOG_FORMAT`].
     pub format: u32,
@@ -191,20 +195,79 @@ pub struct Procedure {
     pub processing_time: LocalizedText,
     /// Legal basis (căn cứ pháp lý).
     pub legal_basis: Vec<LocalizedText>,
+    /// The steps of the form, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Section>,
+    /// Cross-field rules over the whole form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
     /// The papers of the dossier.
     pub components: Vec<Component>,
+    /// A complete, valid example of form data, for docs, tests and
+    /// `motcua example`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
 }
 
 impl Procedure {
-    /// Reads a procedure schema from its JSON bytes.
+    /// Reads a procedure schema from its JSON bytes and checks it: shape
+    /// ([`Error::Json`] with the JSON path), format version, then ids,
+    /// references, scopes, computed-value cycles, patterns and limits
+    /// ([`Error::Schema`], every problem with its JSON path). Never panics.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
-        let procedure: Self = serde_json::from_slice(bytes).map_err(|source| Error::Json {
-            what: "procedure schema",
-            source,
-        })?;
+        let procedure: Self = parse_json("procedure schema", bytes)?;
         check_format("procedure schema", procedure.format)?;
-        Ok(procedure)
+        let issues = crate::check::check(&procedure);
+        if issues.is_empty() {
+            Ok(procedure)
+        } else {
+            Err(Error::Schema(SchemaIssues(issues)))
+        }
     }
+
+    /// Every field id in form order (groups included, then their fields).
+    pub fn field_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        for s in &self.sections {
+            crate::schema::walk_fields(&s.fields, &mut Vec::new(), &mut |f, _| {
+                ids.push(f.id.as_str())
+            });
+        }
+        ids
+    }
+}
+
+/// Parses JSON with a size limit, naming the JSON path of a shape error.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    bytes: &[u8],
+) -> Result<T, Error> {
+    if bytes.len() > MAX_SCHEMA_BYTES {
+        return Err(Error::TooLarge {
+            what,
+            size: bytes.len(),
+            limit: MAX_SCHEMA_BYTES,
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Json {
+            what,
+            path: if path == "." {
+                "$".to_owned()
+            } else {
+                format!("$.{path}")
+            },
+            source: e.into_inner(),
+        }
+    })?;
+    de.end().map_err(|source| Error::Json {
+        what,
+        path: "$".to_owned(),
+        source,
+    })?;
+    Ok(value)
 }
 
 fn check_format(what: &'static str, found: u32) -> Result<(), Error> {

@@ -1,0 +1,95 @@
+//! Folding Vietnamese text for search: lower case, no diacritics, `đ` → `d`.
+
+/// Folds `text` for diacritics-insensitive matching: lower case, Vietnamese
+/// (and other Latin) diacritics removed, `đ`/`Đ` → `d`, whitespace runs
+/// collapsed to one space, trimmed. Works on precomposed (NFC) and
+/// decomposed (NFD) input alike.
+///
+/// ```
+/// use motcua_forms::fold;
+/// assert_eq!(fold("  Phường Đống   Đa "), "phuong dong da");
+/// assert_eq!(fold("THÀNH PHỐ HỒ CHÍ MINH"), "thanh pho ho chi minh");
+/// ```
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        // Combining diacritical marks (NFD input).
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match base_letter(c) {
+            Some(b) => out.push(b),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The lower-case base letter of a precomposed Latin letter with
+/// diacritics, or `None` if `c` has none.
+fn base_letter(c: char) -> Option<char> {
+    let u = u32::from(c);
+    let b = match u {
+        // Latin Extended Additional: Vietnamese letters with tone marks come
+        // in (upper, lower) pairs, grouped by base letter.
+        0x1EA0..=0x1EB7 => 'a',
+        0x1EB8..=0x1EC7 => 'e',
+        0x1EC8..=0x1ECB => 'i',
+        0x1ECC..=0x1EE3 => 'o',
+        0x1EE4..=0x1EF1 => 'u',
+        0x1EF2..=0x1EF9 => 'y',
+        // Latin-1 Supplement.
+        0xC0..=0xC5 | 0xE0..=0xE5 => 'a',
+        0xC7 | 0xE7 => 'c',
+        0xC8..=0xCB | 0xE8..=0xEB => 'e',
+        0xCC..=0xCF | 0xEC..=0xEF => 'i',
+        0xD1 | 0xF1 => 'n',
+        0xD2..=0xD6 | 0xD8 | 0xF2..=0xF6 | 0xF8 => 'o',
+        0xD9..=0xDC | 0xF9..=0xFC => 'u',
+        0xDD | 0xFD | 0xFF => 'y',
+        // Latin Extended-A and -B letters Vietnamese uses.
+        0x102 | 0x103 => 'a',
+        0x110 | 0x111 => 'd',
+        0x128 | 0x129 => 'i',
+        0x168 | 0x169 => 'u',
+        0x1A0 | 0x1A1 => 'o',
+        0x1AF | 0x1B0 => 'u',
+        _ => return None,
+    };
+    Some(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_every_vietnamese_vowel() {
+        let lower = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ";
+        let upper: String = lower.chars().flat_map(char::to_uppercase).collect();
+        let expected = "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd";
+        assert_eq!(fold(lower), expected);
+        assert_eq!(fold(&upper), expected);
+    }
+
+    #[test]
+    fn folds_decomposed_input() {
+        // "Việt" in NFD: e + circumflex + dot below.
+        assert_eq!(fold("Vie\u{302}\u{323}t Nam"), "viet nam");
+    }
+
+    #[test]
+    fn collapses_whitespace() {
+        assert_eq!(fold("\t Xã  Bát\nTràng  "), "xa bat trang");
+        assert_eq!(fold("   "), "");
+    }
+}

@@ -1,0 +1,229 @@
+//! The real catalog in web/procedures: every schema loads, its example is
+//! valid, the index agrees, and the JSON Schema export accepts the
+//! normalized examples and refuses broken data (checked by the third-party
+//! `jsonschema` validator).
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] fns: a panic is a test failure"
+)]
+
+use std::path::PathBuf;
+
+use motcua_forms::{AdminUnits, CatalogIndex, Date, Env, ErrorCode, Procedure};
+use serde_json::{Value, json};
+
+fn web() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web")
+}
+
+fn catalog() -> (CatalogIndex, Vec<Procedure>) {
+    let dir = web().join("procedures");
+    let index = CatalogIndex::from_json(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    let procedures = index
+        .procedures
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(dir.join(format!("{}.json", p.code))).unwrap();
+            Procedure::from_json(&bytes).unwrap_or_else(|e| panic!("{}: {e}", p.code))
+        })
+        .collect();
+    (index, procedures)
+}
+
+fn units() -> AdminUnits {
+    AdminUnits::from_json(&std::fs::read(web().join("units/units-2025.json")).unwrap()).unwrap()
+}
+
+fn today() -> Date {
+    Date::new(2026, 11, 25).unwrap()
+}
+
+#[test]
+fn index_lists_every_procedure_file_and_agrees_with_it() {
+    let (index, procedures) = catalog();
+    let mut on_disk: Vec<String> = std::fs::read_dir(web().join("procedures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "index.json")
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = index
+        .procedures
+        .iter()
+        .map(|p| format!("{}.json", p.code))
+        .collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+    assert!(procedures.len() >= 4);
+    for (entry, p) in index.procedures.iter().zip(&procedures) {
+        assert_eq!(
+            (&entry.code, &entry.version, entry.level, &entry.name),
+            (&p.code, &p.version, p.level, &p.name)
+        );
+    }
+    let codes: Vec<&str> = procedures.iter().map(|p| p.code.as_str()).collect();
+    for code in ["1.001193", "1.004194", "2.000488", "2.000720"] {
+        assert!(codes.contains(&code), "{code} missing");
+    }
+}
+
+#[test]
+fn every_example_is_valid_and_normalizes_idempotently() {
+    let (_, procedures) = catalog();
+    let units = units();
+    let env = Env::new(today()).with_units(&units);
+    for p in &procedures {
+        let example = p
+            .example
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no example", p.code));
+        let data = p.validate(example, &env).unwrap_or_else(|e| {
+            panic!(
+                "{} example invalid: {}",
+                p.code,
+                serde_json::to_string_pretty(&e).unwrap()
+            )
+        });
+        // Normalized data is valid input and normalizes to itself.
+        assert_eq!(p.validate(&data, &env).unwrap(), data, "{}", p.code);
+        // Every section has at least one field, every field a bilingual label.
+        for s in &p.sections {
+            assert!(!s.fields.is_empty(), "{} {}", p.code, s.id);
+        }
+    }
+}
+
+#[test]
+fn birth_example_computes_the_date_in_words() {
+    let (_, procedures) = catalog();
+    let birth = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.001193")
+        .unwrap();
+    let env = Env::new(today());
+    let data = birth
+        .validate(birth.example.as_ref().unwrap(), &env)
+        .unwrap();
+    assert_eq!(data["child_birth_date"], "2025-11-20");
+    assert_eq!(
+        data["child_birth_date_words"],
+        "ngày hai mươi tháng mười một năm hai nghìn không trăm hai mươi lăm"
+    );
+    assert_eq!(data["requester_phone"], "0912345678");
+}
+
+#[test]
+fn birth_registration_with_mistakes() {
+    let (_, procedures) = catalog();
+    let birth = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.001193")
+        .unwrap();
+    let units = units();
+    let env = Env::new(today()).with_units(&units);
+    let mut values = birth.example.clone().unwrap();
+    values["child_birth_date"] = json!("31/02/2025");
+    values["requester_phone"] = json!("0212345678");
+    values["office_unit"] = json!({"province": "79", "commune": "00004"});
+    values["mother_birth_year"] = json!(1800);
+    values["father_personal_id"] = json!("001094012345");
+    values.as_object_mut().unwrap().remove("child_name");
+    let ev = birth.evaluate(&values, &env);
+    let got: Vec<(&str, &str)> = ev
+        .errors()
+        .iter()
+        .map(|e| (e.path.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("office_unit", "commune_not_in_province"),
+            ("requester_phone", "invalid_phone"),
+            ("child_name", "required"),
+            ("child_birth_date", "invalid_date"),
+            ("mother_birth_year", "too_small"),
+            ("father_personal_id", "personal_id_birth_year"),
+        ]
+    );
+    let child: Vec<ErrorCode> = ev.section_errors("child").map(|e| e.code).collect();
+    assert_eq!(child, [ErrorCode::Required, ErrorCode::InvalidDate]);
+    assert!(ev.data().is_none());
+    assert_eq!(
+        ev.errors()[2].message.vi,
+        "Vui lòng nhập “Họ, chữ đệm, tên”"
+    );
+    assert_eq!(ev.errors()[2].message.en, "Enter “Full name”");
+}
+
+#[test]
+fn json_schema_export_accepts_examples_and_refuses_broken_data() {
+    let (_, procedures) = catalog();
+    let env = Env::new(today());
+    for p in &procedures {
+        let schema = p.json_schema();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        let validator =
+            jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{}: {e}", p.code));
+        let data = p.validate(p.example.as_ref().unwrap(), &env).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&data)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", p.code);
+
+        let Value::Object(map) = &data else { panic!() };
+        // An unknown property.
+        let mut bad = map.clone();
+        bad.insert("nonsense".into(), json!(1));
+        assert!(!validator.is_valid(&Value::Object(bad)), "{}", p.code);
+        // A required property missing.
+        let required = schema["required"].as_array().unwrap();
+        assert!(!required.is_empty(), "{}", p.code);
+        let mut bad = map.clone();
+        bad.remove(required[0].as_str().unwrap());
+        assert!(!validator.is_valid(&Value::Object(bad)), "{}", p.code);
+        // A wrong type for every property in turn.
+        for key in map.keys() {
+            let mut bad = map.clone();
+            bad.insert(key.clone(), json!({"x": [1]}));
+            let readonly = schema["properties"][key]["readOnly"] == json!(true);
+            assert_eq!(
+                validator.is_valid(&Value::Object(bad)),
+                readonly,
+                "{} {key}",
+                p.code
+            );
+        }
+    }
+}
+
+#[test]
+fn json_schema_checks_canonical_forms() {
+    let (_, procedures) = catalog();
+    let ct01 = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.004194")
+        .unwrap();
+    let validator = jsonschema::draft202012::new(&ct01.json_schema()).unwrap();
+    let env = Env::new(today());
+    let data = ct01.validate(ct01.example.as_ref().unwrap(), &env).unwrap();
+    for (key, value) in [
+        ("phone", json!("+84987654321")),
+        ("personal_id", json!("03819800123")),
+        ("birth_date", json!("12/05/1998")),
+        ("sex", json!("other")),
+        ("members", json!([{"member_name": "A"}])),
+        (
+            "residence_address",
+            json!({"province": "1", "commune": "00004", "street": "x"}),
+        ),
+    ] {
+        let mut bad = data.clone();
+        bad[key] = value;
+        assert!(!validator.is_valid(&bad), "{key}");
+    }
+}
