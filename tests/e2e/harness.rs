@@ -275,6 +275,14 @@ where
             Err(e) => panic!("test task failed: {e}"),
         }
     }
+    if std::env::var_os("MOTCUA_E2E_SCREENSHOTS").is_some() {
+        // On request, keep the last screen of passing tests too, to look at.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = browser.client.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{name}-last.png")), png);
+        }
+    }
     browser.close().await;
 }
 

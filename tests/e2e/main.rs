@@ -3,6 +3,9 @@
 //! over WebDriver. `cargo xtask test` builds the app and runs these with the
 //! `e2e` feature; screenshots of failures land in `tests/artifacts/`.
 #![cfg(feature = "e2e")]
+// Helpers of tests: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
 
+mod forms;
 mod harness;
 mod shell;

@@ -1,5 +1,7 @@
 //! Reusable parts of the screens.
 
+pub(crate) mod error_summary;
+pub(crate) mod fields;
 pub(crate) mod header;
 pub(crate) mod procedure_list;
 pub(crate) mod status;

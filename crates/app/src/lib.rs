@@ -11,6 +11,9 @@
 #![deny(missing_docs)]
 
 mod components;
+mod dom;
+mod filing;
+mod format;
 mod hooks;
 mod pages;
 mod route;

@@ -1,5 +1,8 @@
-//! One module per route.
+//! One module per route, and the screens of a filing.
 
+pub(crate) mod filing;
+pub(crate) mod form_section;
 pub(crate) mod home;
 pub(crate) mod not_found;
 pub(crate) mod procedure;
+pub(crate) mod review;

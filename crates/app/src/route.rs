@@ -3,6 +3,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::pages::filing::{FilingPage, FilingView};
 use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
 use crate::pages::procedure::ProcedurePage;
@@ -19,6 +20,20 @@ pub(crate) enum Route {
         /// National procedure code.
         code: String,
     },
+    /// One section (step) of a procedure's form.
+    #[at("/procedure/:code/form/:section")]
+    FormSection {
+        /// National procedure code.
+        code: String,
+        /// Section id.
+        section: String,
+    },
+    /// "Check your answers" for a procedure's form.
+    #[at("/procedure/:code/review")]
+    Review {
+        /// National procedure code.
+        code: String,
+    },
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -29,6 +44,10 @@ pub(crate) fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
         Route::Procedure { code } => html! { <ProcedurePage {code} /> },
+        Route::FormSection { code, section } => {
+            html! { <FilingPage {code} view={FilingView::Section(section)} /> }
+        }
+        Route::Review { code } => html! { <FilingPage {code} view={FilingView::Review} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -184,3 +184,66 @@ async fn catalog_failure_is_explained_with_a_retry() {
         "Thử lại"
     );
 }
+
+#[wasm_bindgen_test]
+async fn device_store_keeps_json_and_bytes() {
+    use crate::services::store::{Area, Store};
+
+    let store = Store::open().await.unwrap();
+    store
+        .put_json(
+            Area::Drafts,
+            "test.json",
+            &serde_json::json!({"họ_tên": "Nguyễn Văn A"}),
+        )
+        .await
+        .unwrap();
+    store
+        .put_bytes(Area::Files, "test.bin", &[0, 1, 2, 255])
+        .await
+        .unwrap();
+
+    // A second connection, as after a reload, reads the same values.
+    let again = Store::open().await.unwrap();
+    let draft: serde_json::Value = again
+        .get_json(Area::Drafts, "test.json")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(draft["họ_tên"], "Nguyễn Văn A");
+    assert_eq!(
+        again
+            .get_bytes(Area::Files, "test.bin")
+            .await
+            .unwrap()
+            .unwrap(),
+        vec![0, 1, 2, 255]
+    );
+    assert!(
+        again
+            .keys(Area::Drafts)
+            .await
+            .unwrap()
+            .contains(&"test.json".to_owned())
+    );
+
+    // Reading the wrong shape is an error, not a panic or a silent default.
+    assert!(
+        again
+            .get_json::<u32>(Area::Drafts, "test.json")
+            .await
+            .is_err()
+    );
+    assert!(again.get_bytes(Area::Drafts, "test.json").await.is_err());
+
+    again.delete(Area::Drafts, "test.json").await.unwrap();
+    again.delete(Area::Drafts, "test.json").await.unwrap();
+    assert_eq!(
+        again
+            .get_json::<serde_json::Value>(Area::Drafts, "test.json")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(again.get_bytes(Area::Files, "missing").await.unwrap(), None);
+}

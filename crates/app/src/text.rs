@@ -33,6 +33,39 @@ pub(crate) enum Ui {
     ProcedureNotFound,
     PageNotFound,
     PageNotFoundHint,
+    StartFiling,
+    StartFilingHint,
+    Continue,
+    Back,
+    ErrorSummaryTitle,
+    ErrorPrefix,
+    DraftRestored,
+    DraftKeep,
+    DraftDiscard,
+    DraftSaved,
+    DraftNotSaved,
+    Yes,
+    No,
+    ChooseOne,
+    Province,
+    Commune,
+    CommuneSearch,
+    CommuneSearchHint,
+    ChangeCommune,
+    Street,
+    UnitsLoading,
+    UnitsUnavailable,
+    NoCommuneMatch,
+    AddRow,
+    RemoveRow,
+    ReviewTitle,
+    ReviewIntro,
+    Change,
+    NotAnswered,
+    ReviewHasErrors,
+    SectionNotFound,
+    ComputedHint,
+    DateHint,
 }
 
 impl Ui {
@@ -90,6 +123,72 @@ impl Ui {
                 "Địa chỉ này không có trong ứng dụng.",
                 "This address is not part of the app.",
             ),
+            Self::StartFiling => ("Bắt đầu khai hồ sơ", "Start filing"),
+            Self::StartFilingHint => (
+                "Bạn có thể dừng bất cứ lúc nào: thông tin được lưu trên thiết bị này.",
+                "You can stop at any time: your answers are saved on this device.",
+            ),
+            Self::Continue => ("Tiếp tục", "Continue"),
+            Self::Back => ("Quay lại", "Back"),
+            Self::ErrorSummaryTitle => ("Có thông tin cần sửa", "There is a problem"),
+            Self::ErrorPrefix => ("Lỗi:", "Error:"),
+            Self::DraftRestored => (
+                "Đã khôi phục bản nháp bạn lưu lúc",
+                "We restored the draft you saved at",
+            ),
+            Self::DraftKeep => ("Tiếp tục với bản nháp", "Continue with the draft"),
+            Self::DraftDiscard => (
+                "Xoá bản nháp, khai lại từ đầu",
+                "Discard it and start again",
+            ),
+            Self::DraftSaved => (
+                "Đã lưu bản nháp trên thiết bị",
+                "Draft saved on this device",
+            ),
+            Self::DraftNotSaved => (
+                "Không lưu được bản nháp trên thiết bị này (chế độ riêng tư hoặc hết dung lượng). Đừng tải lại trang.",
+                "The draft could not be saved on this device (private mode or storage full). Do not reload the page.",
+            ),
+            Self::Yes => ("Có", "Yes"),
+            Self::No => ("Không", "No"),
+            Self::ChooseOne => ("Chọn…", "Choose…"),
+            Self::Province => ("Tỉnh, thành phố", "Province or city"),
+            Self::Commune => ("Xã, phường, đặc khu", "Commune or ward"),
+            Self::CommuneSearch => ("Tìm xã, phường", "Search communes"),
+            Self::CommuneSearchHint => (
+                "Gõ vài chữ của tên xã, phường rồi chọn trong danh sách",
+                "Type part of the name, then choose from the list",
+            ),
+            Self::ChangeCommune => ("Chọn xã khác", "Choose another"),
+            Self::Street => ("Số nhà, đường, thôn, tổ", "House number, street, hamlet"),
+            Self::UnitsLoading => (
+                "Đang tải danh sách đơn vị hành chính…",
+                "Loading the list of administrative units…",
+            ),
+            Self::UnitsUnavailable => (
+                "Không tải được danh sách đơn vị hành chính. Kiểm tra kết nối mạng.",
+                "The list of administrative units could not be loaded. Check your connection.",
+            ),
+            Self::NoCommuneMatch => ("Không có xã, phường nào khớp.", "No commune matches."),
+            Self::AddRow => ("Thêm", "Add"),
+            Self::RemoveRow => ("Xoá", "Remove"),
+            Self::ReviewTitle => ("Kiểm tra lại thông tin", "Check your answers"),
+            Self::ReviewIntro => (
+                "Xem lại các câu trả lời trước khi đính kèm giấy tờ và ký hồ sơ.",
+                "Check your answers before you attach papers and sign the dossier.",
+            ),
+            Self::Change => ("Thay đổi", "Change"),
+            Self::NotAnswered => ("Chưa trả lời", "Not answered"),
+            Self::ReviewHasErrors => (
+                "Sửa các thông tin trên trước khi tiếp tục.",
+                "Fix the answers above before you continue.",
+            ),
+            Self::SectionNotFound => (
+                "Không có phần này trong tờ khai.",
+                "This part is not in the form.",
+            ),
+            Self::ComputedHint => ("Tự động điền", "Filled in for you"),
+            Self::DateHint => ("Ví dụ: 25/11/2026", "For example: 25/11/2026"),
         };
         match lang {
             Lang::Vi => vi,
@@ -117,4 +216,23 @@ pub(crate) fn bytes(n: u64) -> String {
     } else {
         format!("{} KB", n.div_ceil(1024))
     }
+}
+
+/// "Bước 2 trên 5" / "Step 2 of 5".
+pub(crate) fn step_of(lang: Lang, step: usize, total: usize) -> String {
+    match lang {
+        Lang::Vi => format!("Bước {step} trên {total}"),
+        Lang::En => format!("Step {step} of {total}"),
+    }
+}
+
+/// A moment as people read it in Vietnam: "14:05 25/11/2026" (UTC+7).
+pub(crate) fn time_vn(ms_since_epoch: f64) -> String {
+    let total_minutes = (ms_since_epoch / 60_000.0).floor() as i64 + 7 * 60;
+    let days = total_minutes.div_euclid(24 * 60);
+    let minutes = total_minutes.rem_euclid(24 * 60);
+    let date = motcua_forms::Date::from_days_since_epoch(days)
+        .map(|d| format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()))
+        .unwrap_or_default();
+    format!("{:02}:{:02} {date}", minutes / 60, minutes % 60)
 }

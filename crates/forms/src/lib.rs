@@ -39,6 +39,7 @@ mod bench_support;
 mod catalog;
 mod check;
 mod date;
+mod edit;
 mod error;
 mod form;
 mod i18n;
@@ -59,6 +60,7 @@ pub use catalog::{
     Procedure, ProcedureCode, ProcedureSummary,
 };
 pub use date::Date;
+pub use edit::{PathError, add_row, remove_row, row_count, set_value, value_at};
 pub use error::{Error, PersonalIdFault, SchemaIssue, SchemaIssues, SchemaProblem, TaxCodeFault};
 pub use form::{Env, Evaluation, FieldError};
 pub use i18n::{Lang, LocalizedText};

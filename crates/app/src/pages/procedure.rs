@@ -50,6 +50,15 @@ fn view_procedure(procedure: &Procedure, lang: Lang) -> Html {
     html! {
         <article class="mc-procedure">
             <h1 class="mc-title">{ procedure.name.get(lang) }</h1>
+            if let Some(first) = procedure.sections.first() {
+                <div class="mc-start">
+                    <Link<Route> to={Route::FormSection { code: procedure.code.to_string(), section: first.id.clone() }}
+                        classes="mc-button mc-button-start">
+                        { Ui::StartFiling.get(lang) }
+                    </Link<Route>>
+                    <p class="mc-hint">{ Ui::StartFilingHint.get(lang) }</p>
+                </div>
+            }
             <dl class="mc-facts">
                 <dt>{ Ui::Code.get(lang) }</dt>
                 <dd class="mc-code">{ procedure.code.as_str() }</dd>

@@ -1,0 +1,224 @@
+//! The state of one filing: a procedure, the answers typed so far, what the
+//! citizen has been shown as wrong, and the latest evaluation of the answers.
+//!
+//! One reducer holds it all; screens dispatch [`FilingAction`]s. Each change of
+//! the answers re-evaluates the whole form (visibility, computed values,
+//! errors) with the same engine the office uses, and bumps `revision`, which
+//! the autosave effect watches.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use motcua_forms::{AdminUnits, Date, Env, Evaluation, Procedure};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use yew::prelude::*;
+
+/// A saved draft (bản nháp), as kept in IndexedDB under the procedure code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Draft {
+    /// Schema version the answers were typed against.
+    pub(crate) version: String,
+    /// The answers, as typed.
+    pub(crate) values: Value,
+    /// When it was saved, milliseconds since the Unix epoch.
+    pub(crate) saved_at: f64,
+}
+
+/// Whether answers were brought back from a draft, and what the citizen chose.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum DraftOffer {
+    /// Nothing was restored.
+    None,
+    /// A draft saved at this time (ms since epoch) was restored; offer to
+    /// continue with it or to start again.
+    Restored(f64),
+    /// The citizen chose to continue.
+    Accepted,
+}
+
+/// One filing in progress.
+#[derive(Debug, Clone)]
+pub(crate) struct Filing {
+    pub(crate) procedure: Rc<Procedure>,
+    /// The answers as typed (not normalized).
+    pub(crate) values: Value,
+    /// Fields the citizen has left: their errors are shown.
+    pub(crate) touched: Rc<HashSet<String>>,
+    /// Sections the citizen tried to leave with "continue": all their errors show.
+    pub(crate) checked: Rc<HashSet<String>>,
+    /// Whether the whole form was checked ("check your answers").
+    pub(crate) reviewed: bool,
+    pub(crate) evaluation: Rc<Evaluation>,
+    pub(crate) units: Option<Rc<AdminUnits>>,
+    /// The unit table could not be fetched (unit codes are then checked for
+    /// shape only, and the pickers say why they are empty).
+    pub(crate) units_failed: bool,
+    pub(crate) today: Date,
+    pub(crate) draft: DraftOffer,
+    /// Bumped on every change of the answers; 0 means "as loaded".
+    pub(crate) revision: u64,
+    /// A field to focus when its section is next shown ("change" links).
+    pub(crate) focus: Option<String>,
+}
+
+impl PartialEq for Filing {
+    fn eq(&self, other: &Self) -> bool {
+        // The evaluation follows from the values; compare it by identity.
+        Rc::ptr_eq(&self.evaluation, &other.evaluation)
+            && self.values == other.values
+            && self.touched == other.touched
+            && self.checked == other.checked
+            && self.reviewed == other.reviewed
+            && self.units.is_some() == other.units.is_some()
+            && self.units_failed == other.units_failed
+            && self.draft == other.draft
+            && self.revision == other.revision
+            && self.focus == other.focus
+    }
+}
+
+/// A change to a filing.
+#[derive(Debug, Clone)]
+pub(crate) enum FilingAction {
+    /// Set the answer at a field path.
+    Set(String, Value),
+    /// The citizen left a field.
+    Leave(String),
+    /// Add a row to a repeatable group.
+    AddRow(String),
+    /// Remove row `.1` of a repeatable group.
+    RemoveRow(String, usize),
+    /// "Continue" was pressed on a section.
+    CheckSection(String),
+    /// "Check your answers" was opened.
+    CheckAll,
+    /// The administrative-unit table arrived.
+    UnitsLoaded(Rc<AdminUnits>),
+    /// The administrative-unit table could not be fetched.
+    UnitsFailed,
+    /// Continue with the restored draft.
+    KeepDraft,
+    /// Throw the draft away and start again.
+    DiscardDraft,
+    /// Focus this field when its section shows (`None`: done).
+    Focus(Option<String>),
+}
+
+impl Filing {
+    pub(crate) fn new(procedure: Rc<Procedure>, draft: Option<Draft>, today: Date) -> Self {
+        let (values, offer) = match draft {
+            Some(draft) if draft.values.as_object().is_some_and(|m| !m.is_empty()) => {
+                (draft.values, DraftOffer::Restored(draft.saved_at))
+            }
+            _ => (Value::Object(Default::default()), DraftOffer::None),
+        };
+        let evaluation = Rc::new(procedure.evaluate(&values, &Env::new(today)));
+        Self {
+            procedure,
+            values,
+            touched: Rc::default(),
+            checked: Rc::default(),
+            reviewed: false,
+            evaluation,
+            units: None,
+            units_failed: false,
+            today,
+            draft: offer,
+            revision: 0,
+            focus: None,
+        }
+    }
+
+    fn evaluate(&mut self) {
+        let env = Env::new(self.today);
+        let env = match &self.units {
+            Some(units) => env.with_units(units),
+            None => env,
+        };
+        self.evaluation = Rc::new(self.procedure.evaluate(&self.values, &env));
+    }
+
+    fn changed(&mut self) {
+        self.evaluate();
+        self.revision += 1;
+        if matches!(self.draft, DraftOffer::Restored(_)) {
+            // Typing is an answer to the offer too: keep going.
+            self.draft = DraftOffer::Accepted;
+        }
+    }
+
+    /// Whether errors of the field at `path` in `section` should be shown now.
+    pub(crate) fn shows_errors(&self, path: &str, section: &str) -> bool {
+        self.reviewed || self.checked.contains(section) || self.touched.contains(path)
+    }
+}
+
+impl Reducible for Filing {
+    type Action = FilingAction;
+
+    fn reduce(self: Rc<Self>, action: FilingAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            FilingAction::Set(path, value) => {
+                if motcua_forms::set_value(&mut next.values, &path, value).is_err() {
+                    return self;
+                }
+                next.changed();
+            }
+            FilingAction::Leave(path) => {
+                if self.touched.contains(&path) {
+                    return self;
+                }
+                Rc::make_mut(&mut next.touched).insert(path);
+            }
+            FilingAction::AddRow(group) => {
+                if motcua_forms::add_row(&mut next.values, &group).is_err() {
+                    return self;
+                }
+                next.changed();
+            }
+            FilingAction::RemoveRow(group, index) => {
+                if motcua_forms::remove_row(&mut next.values, &group, index).is_err() {
+                    return self;
+                }
+                // Paths of later rows moved up: forget which were left.
+                Rc::make_mut(&mut next.touched).retain(|p| !p.starts_with(&format!("{group}[")));
+                next.changed();
+            }
+            FilingAction::CheckSection(section) => {
+                Rc::make_mut(&mut next.checked).insert(section);
+            }
+            FilingAction::CheckAll => next.reviewed = true,
+            FilingAction::UnitsFailed => next.units_failed = true,
+            FilingAction::UnitsLoaded(units) => {
+                next.units = Some(units);
+                next.evaluate();
+            }
+            FilingAction::KeepDraft => next.draft = DraftOffer::Accepted,
+            FilingAction::Focus(path) => next.focus = path,
+            FilingAction::DiscardDraft => {
+                next.values = Value::Object(Default::default());
+                next.touched = Rc::default();
+                next.checked = Rc::default();
+                next.reviewed = false;
+                next.draft = DraftOffer::None;
+                next.changed();
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+/// The filing context handed to the screens of a filing.
+pub(crate) type FilingContext = UseReducerHandle<Filing>;
+
+/// Today in Vietnam (UTC+7), from the device clock.
+pub(crate) fn today_in_vietnam() -> Date {
+    let ms = js_sys::Date::now();
+    // A clock set to nonsense still gives a date (between 1970 and 2243).
+    let days = ((ms / 1000.0 + 7.0 * 3600.0) / 86_400.0)
+        .floor()
+        .clamp(0.0, 100_000.0) as i64;
+    Date::from_days_since_epoch(days).expect("days between 0 and 100,000 make a date")
+}

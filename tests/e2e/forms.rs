@@ -1,0 +1,283 @@
+//! The form screens (issue #3): a birth registration filled with mistakes,
+//! the error summary, fixes, a reload that restores the draft, and the
+//! "check your answers" page.
+
+use fantoccini::{Client, Locator};
+
+use crate::harness::{count, eventually, text, with_app};
+
+async fn title_is(client: &Client, expected: &str) {
+    eventually(&format!("title {expected:?}"), || async {
+        (text(client, "h1").await.as_deref() == Some(expected)).then_some(())
+    })
+    .await;
+}
+
+async fn fill(client: &Client, id: &str, value: &str) {
+    let input = client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+async fn click(client: &Client, id: &str) {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn select(client: &Client, id: &str, value: &str) {
+    let select = client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    select.select_by_value(value).await.unwrap();
+}
+
+async fn date(client: &Client, id: &str, d: &str, m: &str, y: &str) {
+    fill(client, id, d).await;
+    fill(client, &format!("{id}-m"), m).await;
+    fill(client, &format!("{id}-y"), y).await;
+}
+
+/// Picks province `province` and the first commune matching `search`.
+async fn unit(client: &Client, id: &str, province: &str, search: &str) {
+    select(client, id, province).await;
+    let search_id = format!("{id}-commune");
+    eventually("the commune search box", || async {
+        client.find(Locator::Id(&search_id)).await.ok()
+    })
+    .await;
+    fill(client, &search_id, search).await;
+    let option = eventually("a commune to choose", || async {
+        client.find(Locator::Css(".mc-unit-option")).await.ok()
+    })
+    .await;
+    option.click().await.unwrap();
+}
+
+async fn continue_(client: &Client) {
+    client
+        .find(Locator::Css("form.mc-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn summary(client: &Client) -> Vec<String> {
+    let links = eventually("the error summary", || async {
+        let links = client
+            .find_all(Locator::Css(".mc-error-summary a"))
+            .await
+            .ok()?;
+        (!links.is_empty()).then_some(links)
+    })
+    .await;
+    let mut texts = Vec::new();
+    for link in links {
+        texts.push(link.text().await.unwrap());
+    }
+    texts
+}
+
+#[tokio::test]
+async fn birth_registration_with_mistakes_draft_and_review() {
+    with_app(
+        "birth_registration_with_mistakes_draft_and_review",
+        412,
+        900,
+        |client, url| async move {
+            client
+                .goto(&format!("{url}procedure/1.001193"))
+                .await
+                .unwrap();
+            let start = eventually("the start button", || async {
+                client.find(Locator::Css(".mc-button-start")).await.ok()
+            })
+            .await;
+            start.click().await.unwrap();
+            title_is(&client, "Nơi đăng ký").await;
+
+            // Continue with nothing chosen: the summary says what is missing.
+            continue_(&client).await;
+            let problems = summary(&client).await;
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            let focused = client
+                .execute("return document.activeElement.id", vec![])
+                .await
+                .unwrap();
+            assert_eq!(focused, "mc-error-summary", "focus moves to the summary");
+            unit(&client, "f-office_unit", "01", "ba dinh").await;
+            continue_(&client).await;
+            title_is(&client, "Người yêu cầu").await;
+
+            // The requester, with a wrong ID number and phone number.
+            fill(&client, "f-requester_name", "Nguyễn Văn An").await;
+            click(&client, "f-requester_document_type").await; // id_card
+            fill(&client, "f-requester_personal_id", "12345").await;
+            date(
+                &client,
+                "f-requester_document_issued_on",
+                "15",
+                "03",
+                "2021",
+            )
+            .await;
+            unit(&client, "f-requester_residence", "01", "ba dinh").await;
+            fill(&client, "f-requester_residence-street", "Số 12 phố Đội Cấn").await;
+            click(&client, "f-requester_relationship-1").await; // father
+            fill(&client, "f-requester_phone", "0212345").await;
+            // Leaving the phone field shows its error inline, before "continue".
+            click(&client, "f-requester_email").await;
+            let inline = eventually("the phone's inline error", || async {
+                text(&client, "#f-requester_phone-error").await
+            })
+            .await;
+            assert!(inline.contains("Lỗi:"), "{inline}");
+            let invalid = client
+                .find(Locator::Id("f-requester_phone"))
+                .await
+                .unwrap()
+                .attr("aria-invalid")
+                .await
+                .unwrap();
+            assert_eq!(invalid.as_deref(), Some("true"));
+            continue_(&client).await;
+            let problems = summary(&client).await;
+            assert_eq!(problems.len(), 2, "{problems:?}");
+            assert!(
+                problems.iter().any(|p| p.contains("định danh")),
+                "{problems:?}"
+            );
+            assert!(
+                problems.iter().any(|p| p.contains("điện thoại")),
+                "{problems:?}"
+            );
+            // A summary link takes the keyboard to the field.
+            client
+                .find(Locator::Css(".mc-error-summary a"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let focused = client
+                .execute("return document.activeElement.id", vec![])
+                .await
+                .unwrap();
+            assert_eq!(focused, "f-requester_personal_id");
+            fill(&client, "f-requester_personal_id", "001093012345").await;
+            fill(&client, "f-requester_phone", "+84 912 345 678").await;
+            continue_(&client).await;
+            title_is(&client, "Người được khai sinh").await;
+
+            // The child; the date of birth in words is computed as it is typed.
+            fill(&client, "f-child_name", "Nguyễn Minh Khang").await;
+            date(&client, "f-child_birth_date", "20", "11", "2025").await;
+            let words = eventually("the date in words", || async {
+                let words = text(&client, ".mc-computed").await?;
+                (!words.is_empty()).then_some(words)
+            })
+            .await;
+            assert!(
+                words.contains("hai mươi tháng mười một năm hai nghìn không trăm hai mươi lăm"),
+                "{words}"
+            );
+            click(&client, "f-child_sex").await;
+            fill(&client, "f-child_ethnicity", "Kinh").await;
+            fill(&client, "f-child_nationality", "Việt Nam").await;
+            fill(&client, "f-child_birth_place", "Bệnh viện Phụ sản Hà Nội").await;
+            fill(
+                &client,
+                "f-child_home_town",
+                "Xã Bát Tràng, thành phố Hà Nội",
+            )
+            .await;
+
+            // Reload before going on: the draft comes back, and can be kept.
+            client.refresh().await.unwrap();
+            title_is(&client, "Người được khai sinh").await;
+            let notice = eventually("the restored-draft notice", || async {
+                text(&client, ".mc-draft p").await
+            })
+            .await;
+            assert!(notice.starts_with("Đã khôi phục bản nháp"), "{notice}");
+            let restored = client
+                .find(Locator::Id("f-child_name"))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap();
+            assert_eq!(restored.as_deref(), Some("Nguyễn Minh Khang"));
+            client
+                .find(Locator::Css(".mc-draft .mc-button"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            assert_eq!(count(&client, ".mc-draft").await, 0);
+            continue_(&client).await;
+            title_is(&client, "Người mẹ").await;
+
+            fill(&client, "f-mother_name", "Trần Thị Bình").await;
+            fill(&client, "f-mother_birth_year", "1995").await;
+            fill(&client, "f-mother_ethnicity", "Kinh").await;
+            fill(&client, "f-mother_nationality", "Việt Nam").await;
+            click(&client, "f-mother_lives_abroad-1").await; // no: the residence appears
+            unit(&client, "f-mother_residence", "01", "ba dinh").await;
+            fill(&client, "f-mother_residence-street", "Số 12 phố Đội Cấn").await;
+            continue_(&client).await;
+            title_is(&client, "Người cha").await;
+
+            click(&client, "f-father_declared-1").await; // no father declared: the group hides
+            assert_eq!(count(&client, "#f-father_name").await, 0);
+            continue_(&client).await;
+            title_is(&client, "Bản sao trích lục").await;
+            click(&client, "f-copies_wanted").await;
+            fill(&client, "f-copies_count", "2").await;
+            continue_(&client).await;
+
+            // Check your answers: the values as entered, normalized and named.
+            title_is(&client, "Kiểm tra lại thông tin").await;
+            assert_eq!(count(&client, ".mc-error-summary").await, 0);
+            let page = text(&client, "main").await.unwrap();
+            for expected in [
+                "Nguyễn Văn An",
+                "001093012345",
+                "0912345678",
+                "15/03/2021",
+                "20/11/2025",
+                "Phường Ba Đình, Thành phố Hà Nội",
+                "Số 12 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội",
+                "Nam",
+            ] {
+                assert!(page.contains(expected), "review lacks {expected:?}");
+            }
+            // "Change" goes back to the field, focused.
+            client
+                .find(Locator::Css(".mc-summary-action a"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            title_is(&client, "Nơi đăng ký").await;
+            let focused = client
+                .execute("return document.activeElement.id", vec![])
+                .await
+                .unwrap();
+            assert_eq!(focused, "f-office_unit");
+        },
+    )
+    .await;
+}
