@@ -181,7 +181,7 @@ impl Store {
 
     /// Stores bytes under `key`.
     #[cfg_attr(
-        not(test),
+        not(all(test, target_arch = "wasm32")),
         expect(dead_code, reason = "the attachment screens use it next")
     )]
     pub(crate) async fn put_bytes(
@@ -195,7 +195,7 @@ impl Store {
 
     /// The bytes under `key`, if any.
     #[cfg_attr(
-        not(test),
+        not(all(test, target_arch = "wasm32")),
         expect(dead_code, reason = "the attachment screens use it next")
     )]
     pub(crate) async fn get_bytes(
@@ -224,7 +224,7 @@ impl Store {
 
     /// Every key of a store.
     #[cfg_attr(
-        not(test),
+        not(all(test, target_arch = "wasm32")),
         expect(dead_code, reason = "the attachment screens use it next")
     )]
     pub(crate) async fn keys(&self, area: Area) -> Result<Vec<String>, StoreError> {
