@@ -46,6 +46,19 @@ pub(crate) fn resize(
     width: u32,
     height: u32,
 ) -> Raster {
+    resize_with(src, src_width, src_height, channels, width, height, FILTER)
+}
+
+/// [`resize`] with a chosen filter (benchmarks compare them).
+pub(crate) fn resize_with(
+    src: &[u8],
+    src_width: u32,
+    src_height: u32,
+    channels: usize,
+    width: u32,
+    height: u32,
+    filter: FilterType,
+) -> Raster {
     let pixel_type = match channels {
         1 => PixelType::U8,
         3 => PixelType::U8x3,
@@ -65,7 +78,7 @@ pub(crate) fn resize(
             unreachable!("buffers sized for their images")
         };
         let options = ResizeOptions::new()
-            .resize_alg(ResizeAlg::Convolution(FILTER))
+            .resize_alg(ResizeAlg::Convolution(filter))
             .use_alpha(false);
         let mut resizer = Resizer::new();
         if let Err(e) = resizer.resize(&src_image, &mut dst_image, &options) {

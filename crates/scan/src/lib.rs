@@ -70,3 +70,38 @@ pub use probe::{ImageInfo, MAX_TEXT_CHUNK, probe};
 pub fn pdf_page_count(bytes: &[u8]) -> Result<u32, Error> {
     pdf_read::count_pages(bytes)
 }
+
+/// The pipeline's steps one at a time, for the benchmarks and measurement
+/// tools of this crate. Not a stable interface: use [`scan_image`].
+#[doc(hidden)]
+pub mod stages {
+    use crate::{Error, Limits, decode, encode, fit, probe};
+
+    /// Decoded pixels: width, height, channels (1 or 3), samples.
+    pub type Pixels = (u32, u32, usize, Vec<u8>);
+
+    /// Probe and decode, to gray when `gray`.
+    pub fn decode(bytes: &[u8], gray: bool) -> Result<Pixels, Error> {
+        let info = probe(bytes, &Limits::default())?;
+        let r = decode::decode(bytes, &info, gray || info.gray)?;
+        Ok((r.width, r.height, r.channels, r.data))
+    }
+
+    /// Resize to the A4 fit at `dpi` (no orientation), with the default
+    /// filter or Lanczos3.
+    pub fn resize(p: &Pixels, dpi: u16, lanczos: bool) -> Pixels {
+        let (w, h) = fit::fit_a4(p.0, p.1, dpi);
+        let filter = if lanczos {
+            fast_image_resize::FilterType::Lanczos3
+        } else {
+            fast_image_resize::FilterType::CatmullRom
+        };
+        let r = fit::resize_with(&p.3, p.0, p.1, p.2, w, h, filter);
+        (r.width, r.height, r.channels, r.data)
+    }
+
+    /// Encode as the pipeline does.
+    pub fn encode(p: &Pixels, quality: u8, dpi: u16) -> Result<Vec<u8>, Error> {
+        encode::encode_pixels(&p.3, p.0, p.1, p.2, quality, dpi)
+    }
+}

@@ -91,6 +91,7 @@ fn probe_jpeg(b: &[u8]) -> Result<ImageInfo, Error> {
     let mut pos = 2;
     let mut orientation = None;
     let mut frame: Option<(u32, u32, u8)> = None;
+    let mut subsampled = false;
     loop {
         // Find the next marker; bytes before it are tolerated, as libjpeg
         // does ("extraneous bytes before marker").
@@ -158,11 +159,27 @@ fn probe_jpeg(b: &[u8]) -> Result<ImageInfo, Error> {
                     return Err(Error::ZeroSize { width, height });
                 }
                 frame = Some((width, height, seg[5]));
+                subsampled = seg
+                    .get(6..)
+                    .unwrap_or_default()
+                    .chunks_exact(3)
+                    .take(usize::from(seg[5]))
+                    .any(|c| c[1] != 0x11)
+                    && marker != 0xC2;
             }
             0xDA => {
                 let Some((width, height, components)) = frame else {
                     return Err(malformed(T, "image data before the frame header"));
                 };
+                // A sequential file whose first scan lacks components needs
+                // the whole image's coefficients buffered; zune-jpeg 0.5
+                // decodes that wrongly when chroma is subsampled (docs/scan.md).
+                if subsampled && seg.first().is_some_and(|&n| n < components) {
+                    return Err(Error::Unsupported {
+                        media_type: T,
+                        detail: "subsampled sequential JPEG with one scan per component".into(),
+                    });
+                }
                 // Entropy-coded data never holds FF D9 (FF is stuffed as FF 00),
                 // so its absence after the first scan means the end is missing.
                 if media::find(&b[pos..], &[0xFF, 0xD9]).is_none() {
