@@ -9,9 +9,9 @@ mod check;
 mod example;
 mod keygen;
 mod procedures;
+mod scan;
 mod schema;
 mod seal;
-mod scan;
 mod serve;
 mod verify;
 

@@ -315,3 +315,46 @@ pub(crate) async fn count(client: &Client, css: &str) -> usize {
         .map(|v| v.len())
         .unwrap_or(0)
 }
+
+/// The shared test data: `$MOTCUA_TEST_DATA`, else `shared/data` beside the
+/// repository (as the test machines lay it out).
+pub(crate) fn test_data(relative: &str) -> PathBuf {
+    let base = std::env::var_os("MOTCUA_TEST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    let path = base.join(relative);
+    assert!(
+        path.is_file(),
+        "test data {} is missing (set MOTCUA_TEST_DATA)",
+        path.display()
+    );
+    // WebDriver wants canonical paths for file uploads.
+    path.canonicalize().unwrap_or(path)
+}
+
+/// Puts a draft for `code` into the app's device storage, as if the citizen
+/// had filled the form: `values` are the answers as typed.
+pub(crate) async fn seed_draft(client: &Client, code: &str, values: &serde_json::Value) {
+    let draft = json!({ "version": "seeded", "values": values, "saved_at": 0.0 });
+    let script = r#"
+        const [code, draft, done] = arguments;
+        const open = indexedDB.open("motcua", 1);
+        open.onupgradeneeded = () => {
+            for (const name of ["drafts", "keys", "outbox", "files"]) {
+                if (!open.result.objectStoreNames.contains(name)) open.result.createObjectStore(name);
+            }
+        };
+        open.onsuccess = () => {
+            const tx = open.result.transaction("drafts", "readwrite");
+            tx.objectStore("drafts").put(draft, code);
+            tx.oncomplete = () => { open.result.close(); done(true); };
+            tx.onerror = () => done(String(tx.error));
+        };
+        open.onerror = () => done(String(open.error));
+    "#;
+    let result = client
+        .execute_async(script, vec![json!(code), json!(draft.to_string())])
+        .await
+        .expect("seed the draft");
+    assert_eq!(result, json!(true), "seeding the draft failed: {result}");
+}

@@ -12,6 +12,7 @@
 
 mod components;
 mod dom;
+mod dom_files;
 mod filing;
 mod format;
 mod hooks;
@@ -24,6 +25,7 @@ mod state;
 #[cfg(target_arch = "wasm32")]
 mod tests;
 mod text;
+mod worker;
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -33,6 +35,10 @@ use crate::route::{Route, switch};
 use crate::state::PrefsProvider;
 
 pub use crate::state::LANG_STORAGE_KEY;
+pub use crate::worker::register_worker;
+
+/// Names this program in the manifests it makes.
+pub(crate) const CLIENT_VERSION: &str = concat!("motcua-app/", env!("CARGO_PKG_VERSION"));
 
 /// The whole app: preferences, router and the current page.
 #[component]

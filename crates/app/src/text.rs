@@ -197,6 +197,14 @@ impl Ui {
     }
 }
 
+/// A text used on one screen only, given in place: Vietnamese first.
+pub(crate) fn tr(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
 /// "4 thủ tục" / "4 procedures".
 pub(crate) fn procedure_count(lang: Lang, n: usize) -> String {
     match (lang, n) {

@@ -180,10 +180,6 @@ impl Store {
     }
 
     /// Stores bytes under `key`.
-    #[cfg_attr(
-        not(all(test, target_arch = "wasm32")),
-        expect(dead_code, reason = "the attachment screens use it next")
-    )]
     pub(crate) async fn put_bytes(
         &self,
         area: Area,
@@ -194,10 +190,6 @@ impl Store {
     }
 
     /// The bytes under `key`, if any.
-    #[cfg_attr(
-        not(all(test, target_arch = "wasm32")),
-        expect(dead_code, reason = "the attachment screens use it next")
-    )]
     pub(crate) async fn get_bytes(
         &self,
         area: Area,
@@ -223,10 +215,6 @@ impl Store {
     }
 
     /// Every key of a store.
-    #[cfg_attr(
-        not(all(test, target_arch = "wasm32")),
-        expect(dead_code, reason = "the attachment screens use it next")
-    )]
     pub(crate) async fn keys(&self, area: Area) -> Result<Vec<String>, StoreError> {
         let store = self.store(area, IdbTransactionMode::Readonly)?;
         let request = store
