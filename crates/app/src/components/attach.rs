@@ -56,6 +56,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
     let filing = use_context::<FilingContext>();
     let processing = use_state(Vec::<Processing>::new);
     let thumbs = use_state(HashMap::<String, String>::new);
+    let document_mode = use_state(|| false);
     let component = Rc::clone(&props.component);
 
     let pages: Vec<PageRef> = filing
@@ -179,6 +180,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
 
     // Files picked by the camera or the file chooser.
     let on_files = {
+        let document_mode = *document_mode;
         let processing = processing.clone();
         let filing = filing.clone();
         let component = Rc::clone(&component);
@@ -257,9 +259,17 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                             processing.set(list);
                         })
                     };
+                    let settings = motcua_scan::Settings {
+                        mode: if document_mode {
+                            motcua_scan::ColorMode::Document
+                        } else {
+                            motcua_scan::ColorMode::Color
+                        },
+                        ..motcua_scan::Settings::default()
+                    };
                     let task = Task::ScanPage {
                         bytes,
-                        settings: motcua_scan::Settings::default(),
+                        settings,
                         rule: component.attachment.clone(),
                         office,
                     };
@@ -398,6 +408,19 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                     <button type="button" class="mc-link-button" onclick={remove_pdf}>{ tr(lang, "Xoá tệp", "Remove the file") }</button>
                 </p>
             }
+            <div class="mc-choice">
+                <input class="mc-choice-input" type="checkbox" id={format!("{id}-document")}
+                    checked={*document_mode}
+                    onchange={{
+                        let document_mode = document_mode.clone();
+                        Callback::from(move |e: Event| {
+                            document_mode.set(e.target_unchecked_into::<HtmlInputElement>().checked());
+                        })
+                    }} />
+                <label class="mc-choice-label" for={format!("{id}-document")}>
+                    { tr(lang, "Trang chữ: chuyển đen trắng cho rõ và nhẹ", "Text page: black and white, clearer and smaller") }
+                </label>
+            </div>
             <div class="mc-button-group">
                 <label class="mc-button mc-file-button" for={format!("{id}-camera")}>{ tr(lang, "Chụp ảnh", "Take a photo") }</label>
                 <input class="mc-visually-hidden" id={format!("{id}-camera")} type="file" accept="image/*" capture="environment"
