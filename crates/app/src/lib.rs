@@ -63,6 +63,16 @@ pub fn mount(host: web_sys::Element) {
     yew::Renderer::<App>::with_root(host).render();
 }
 
+/// Installs the service worker that lets the app open offline. Only the
+/// standalone app does this: a portal embedding the app owns its origin's
+/// service worker.
+pub fn register_service_worker() {
+    let container = gloo::utils::window().navigator().service_worker();
+    // A failed registration (private mode, insecure origin) only loses the
+    // offline start; the app works on.
+    let _ = container.register("/sw.js");
+}
+
 /// The element the app mounts into: `#motcua` if the page has one, else `<body>`.
 pub fn default_host() -> Option<web_sys::Element> {
     let document = gloo::utils::document();
