@@ -120,7 +120,8 @@ impl std::fmt::Debug for PageImage {
 
 impl PageImage {
     /// Takes a JPEG made elsewhere (e.g. by the browser's canvas) as a page,
-    /// reading its size from its headers. It must be gray or YCbCr/RGB.
+    /// reading its size from its headers. It must be gray or YCbCr/RGB (a
+    /// CMYK JPEG would need a different PDF colour space).
     pub fn from_jpeg(jpeg: Vec<u8>, limits: &Limits) -> Result<Self, Error> {
         let info = probe(&jpeg, limits)?;
         if info.media_type != MediaType::Jpeg {
@@ -128,6 +129,15 @@ impl PageImage {
                 media_type: info.media_type,
                 accept: vec![MediaType::Jpeg],
             });
+        }
+        match crate::probe::jpeg_components(&jpeg) {
+            Some(1 | 3) => {}
+            other => {
+                return Err(Error::Unsupported {
+                    media_type: MediaType::Jpeg,
+                    detail: format!("{} colour components", other.unwrap_or(0)),
+                });
+            }
         }
         Ok(Self {
             width: info.width,
