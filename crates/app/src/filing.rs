@@ -219,6 +219,18 @@ impl Filing {
         }
     }
 
+    fn start_again(&mut self) {
+        self.values = Value::Object(Default::default());
+        self.attachments = Rc::default();
+        self.pages = Rc::default();
+        self.office = None;
+        self.touched = Rc::default();
+        self.checked = Rc::default();
+        self.reviewed = false;
+        self.draft = DraftOffer::None;
+        self.changed();
+    }
+
     /// Whether errors of the field at `path` in `section` should be shown now.
     pub(crate) fn shows_errors(&self, path: &str, section: &str) -> bool {
         self.reviewed || self.checked.contains(section) || self.touched.contains(path)
@@ -291,28 +303,10 @@ impl Reducible for Filing {
                 next.office = office;
                 next.revision += 1;
             }
-            FilingAction::Sealed => {
-                next.values = Value::Object(Default::default());
-                next.attachments = Rc::default();
-                next.pages = Rc::default();
-                next.office = None;
-                next.touched = Rc::default();
-                next.checked = Rc::default();
-                next.reviewed = false;
-                next.draft = DraftOffer::None;
-                next.changed();
-            }
-            FilingAction::DiscardDraft => {
-                next.values = Value::Object(Default::default());
-                next.attachments = Rc::default();
-                next.pages = Rc::default();
-                next.office = None;
-                next.touched = Rc::default();
-                next.checked = Rc::default();
-                next.reviewed = false;
-                next.draft = DraftOffer::None;
-                next.changed();
-            }
+            // Sealed: the answers live on in the outbox; discarded: gone.
+            // Either way the filing starts again empty, and the empty draft
+            // is deleted by the autosave.
+            FilingAction::Sealed | FilingAction::DiscardDraft => next.start_again(),
         }
         Rc::new(next)
     }
