@@ -32,7 +32,7 @@ pub const RECEIPT_FORMAT: u32 = 1;
 pub const MAX_RECEIPT_BYTES: usize = 16 * 1024;
 
 /// The code an office gives a dossier it received (mã hồ sơ), e.g.
-/// `000.00.00.H01-261125-000123`: 1 to 64 printable ASCII characters
+/// `000.00.00.H01-261125-000123`: 1 to 128 printable ASCII characters
 /// without spaces. Its layout is the office's choice (DOMAIN.md: the
 /// national format is unconfirmed); the reference server's is documented in
 /// docs/intake-protocol.md.
@@ -50,7 +50,7 @@ impl FromStr for DossierCode {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Error> {
-        if !s.is_empty() && s.len() <= 64 && s.bytes().all(|c| c.is_ascii_graphic()) {
+        if !s.is_empty() && s.len() <= 128 && s.bytes().all(|c| c.is_ascii_graphic()) {
             Ok(Self(s.to_owned()))
         } else {
             Err(Error::HeaderValue {
@@ -468,7 +468,7 @@ mod tests {
     #[test]
     fn dossier_codes() {
         assert!("000.00.00.H01-261125-000123".parse::<DossierCode>().is_ok());
-        for bad in ["", "a b", "é", &"x".repeat(65)] {
+        for bad in ["", "a b", "é", &"x".repeat(129)] {
             assert!(bad.parse::<DossierCode>().is_err(), "{bad:?}");
         }
     }

@@ -159,6 +159,20 @@ impl Blobs {
         }
     }
 
+    /// Deletes a stored blob, if it is there.
+    pub(crate) async fn remove_blob(&self, sha256: &str) -> Result<(), Error> {
+        let path = self.blob_path(sha256);
+        match fs::remove_file(&path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(Error::Io {
+                action: "remove blob",
+                path,
+                source,
+            }),
+        }
+    }
+
     /// Writes `bytes` at the end of `file`.
     pub(crate) async fn write(file: &mut File, bytes: &[u8], id: &UploadId) -> Result<(), Error> {
         file.write_all(bytes).await.map_err(|source| Error::Io {

@@ -436,7 +436,17 @@ async fn receive(
     }
     outcome?;
     if upload.is_complete() {
+        // No blob is deleted while one is being stored.
+        let _gate = state.blob_gate().read().await;
         let sha256 = state.blobs().finish(&upload.id).await?;
+        let digest: motcua_dossier::Sha256 = sha256
+            .parse()
+            .map_err(|e| AppError::Internal(format!("blob name {sha256}: {e}")))?;
+        // Recorded even if refused below, so that it is collected in time.
+        state
+            .storage()
+            .record_blob(&digest, upload.length, now())
+            .await?;
         if let Some(declared) = upload.metadata.get("sha256") {
             if *declared != sha256 {
                 state.storage().delete_upload(&upload.id).await?;
