@@ -132,6 +132,8 @@ pub(crate) enum AppError {
     Locked(String),
     /// 460 (tus): the bytes do not match their checksum.
     ChecksumMismatch(String),
+    /// 460: the whole file does not match the SHA-256 declared at creation.
+    FileDigestMismatch(String),
     /// 422: the request is well-formed but its content is refused;
     /// `extra` holds further members of the problem document.
     Unprocessable {
@@ -207,6 +209,12 @@ impl AppError {
                 checksum,
                 "checksum-mismatch",
                 "Checksum mismatch",
+                Some(detail),
+            ),
+            Self::FileDigestMismatch(detail) => (
+                checksum,
+                "file-digest-mismatch",
+                "File digest mismatch",
                 Some(detail),
             ),
             Self::Unprocessable { code, detail, .. } => (

@@ -450,8 +450,8 @@ async fn receive(
         if let Some(declared) = upload.metadata.get("sha256") {
             if *declared != sha256 {
                 state.storage().delete_upload(&upload.id).await?;
-                return Err(AppError::ChecksumMismatch(format!(
-                    "the file's SHA-256 is {sha256}, but {declared} was declared; upload it again"
+                return Err(AppError::FileDigestMismatch(format!(
+                    "the file's SHA-256 is {sha256}, but {declared} was declared"
                 )));
             }
         }

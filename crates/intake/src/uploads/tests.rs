@@ -409,6 +409,7 @@ async fn a_wrong_declared_hash_is_refused_at_the_last_byte() {
     .await;
     let reply = patch(&f, &url, 0, &bytes, &[]).await;
     assert_eq!(reply.status.as_u16(), 460);
+    assert_eq!(reply.problem_type(), "/problems/file-digest-mismatch");
     let reply = send(
         &f,
         Method::HEAD,
