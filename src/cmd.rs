@@ -8,6 +8,7 @@ mod canonical;
 mod keygen;
 mod seal;
 mod serve;
+mod submit;
 mod verify;
 
 /// Exit status when the input could not be used at all (unreadable file,
@@ -27,6 +28,9 @@ pub(crate) enum Command {
     Verify(verify::Args),
     /// Print the RFC 8785 canonical bytes of a JSON file.
     Canonical(canonical::Args),
+    /// Send a sealed dossier and its attachments to an office's intake
+    /// server (resumable), and print the office's verified receipt.
+    Submit(submit::Args),
 }
 
 impl Command {
@@ -37,6 +41,7 @@ impl Command {
             Self::Seal(args) => seal::run(args),
             Self::Verify(args) => verify::run(args),
             Self::Canonical(args) => canonical::run(args),
+            Self::Submit(args) => submit::run(args),
         }
     }
 }
