@@ -85,6 +85,14 @@ pub enum Error {
     /// The built app is missing.
     #[error("no built app at {0}: build it first (`cargo xtask build`), or pass --dist")]
     NoApp(PathBuf),
+    /// A group of database writes could not be committed.
+    #[error("database {path}: commit failed: {reason}")]
+    Commit {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's reason.
+        reason: String,
+    },
     /// The database holds a value this server never writes.
     #[error("the database holds an unreadable value: {0}")]
     Corrupt(String),

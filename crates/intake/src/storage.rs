@@ -254,6 +254,16 @@ pub trait Storage: Send + Sync + fmt::Debug {
         expires_at: i64,
     ) -> Result<(), Error>;
 
+    /// Records in one write that an upload is complete (offset `length`,
+    /// content hash `sha256`) and that its blob is in the store, used at `now`.
+    async fn finish_upload(
+        &self,
+        id: &UploadId,
+        sha256: &Sha256,
+        length: u64,
+        now: i64,
+    ) -> Result<(), Error>;
+
     /// Forgets an upload.
     async fn delete_upload(&self, id: &UploadId) -> Result<(), Error>;
 

@@ -283,6 +283,33 @@ impl Storage for PostgresStorage {
         Ok(())
     }
 
+    async fn finish_upload(
+        &self,
+        id: &UploadId,
+        sha256: &Sha256,
+        length: u64,
+        now: i64,
+    ) -> Result<(), Error> {
+        let err = pg(&self.url);
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(&err)?;
+        let sha256 = sha256.to_string();
+        tx.execute(
+            "UPDATE upload SET \"offset\" = length, sha256 = $2 WHERE id = $1",
+            &[&id.as_str(), &sha256],
+        )
+        .await
+        .map_err(&err)?;
+        tx.execute(
+            "INSERT INTO blob (sha256, size, last_used) VALUES ($1, $2, $3)
+             ON CONFLICT (sha256) DO UPDATE SET last_used = GREATEST(blob.last_used, $3)",
+            &[&sha256, &to_i64(length), &now],
+        )
+        .await
+        .map_err(&err)?;
+        tx.commit().await.map_err(&err)
+    }
+
     async fn delete_upload(&self, id: &UploadId) -> Result<(), Error> {
         let client = self.client().await?;
         client
@@ -362,18 +389,23 @@ impl Storage for PostgresStorage {
 
     async fn release_blob(&self, sha256: &Sha256, before: i64) -> Result<bool, Error> {
         let client = self.client().await?;
-        // The row lock taken by a concurrent `store_dossier` (it marks the
-        // blob used) makes this wait, then re-check `last_used`; the
-        // foreign key from dossier_attachment is the last line of defence.
-        let n = client
+        // A concurrent `store_dossier` holds a shared lock on the row: this
+        // waits for it, then fails on the foreign key from
+        // dossier_attachment if that dossier refers to the blob.
+        let deleted = client
             .execute(
                 "DELETE FROM blob WHERE sha256 = $1 AND last_used < $2 AND NOT EXISTS
                     (SELECT 1 FROM dossier_attachment a WHERE a.sha256 = $1)",
                 &[&sha256.to_string(), &before],
             )
-            .await
-            .map_err(pg(&self.url))?;
-        Ok(n == 1)
+            .await;
+        match deleted {
+            Ok(n) => Ok(n == 1),
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::FOREIGN_KEY_VIOLATION) => {
+                Ok(false)
+            }
+            Err(e) => Err(pg(&self.url)(e)),
+        }
     }
 
     async fn dossier(&self, id: &DossierId) -> Result<Option<DossierReceipt>, Error> {
@@ -397,52 +429,56 @@ impl Storage for PostgresStorage {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(&err)?;
         let id = dossier.id.to_string();
-        let mut missing = Vec::new();
-        for a in &dossier.attachments {
-            let n = tx
-                .execute(
-                    "UPDATE blob SET last_used = GREATEST(last_used, $2) WHERE sha256 = $1",
-                    &[&a.sha256.to_string(), &dossier.received.unix()],
-                )
-                .await
-                .map_err(&err)?;
-            if n == 0 {
-                missing.push(a.sha256);
-            }
-        }
+        // A shared row lock until commit: a concurrent `release_blob` waits,
+        // then fails on the foreign key; other dossiers using the same blob
+        // do not wait for each other.
+        let wanted: Vec<String> = dossier
+            .attachments
+            .iter()
+            .map(|a| a.sha256.to_string())
+            .collect();
+        let found: Vec<String> = if wanted.is_empty() {
+            Vec::new()
+        } else {
+            tx.query(
+                "SELECT sha256 FROM blob WHERE sha256 = ANY($1) FOR SHARE",
+                &[&wanted],
+            )
+            .await
+            .map_err(&err)?
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+        };
+        let mut missing: Vec<Sha256> = dossier
+            .attachments
+            .iter()
+            .filter(|a| !found.contains(&a.sha256.to_string()))
+            .map(|a| a.sha256)
+            .collect();
         if !missing.is_empty() {
             missing.dedup();
             return Ok(StoreOutcome::MissingBlobs(missing));
         }
-        let row = tx
-            .query_one(
-                "INSERT INTO dossier_sequence (scope, last) VALUES ($1, 1)
-                 ON CONFLICT (scope) DO UPDATE SET last = dossier_sequence.last + 1
-                 RETURNING last",
-                &[&dossier.sequence_scope],
-            )
-            .await
-            .map_err(&err)?;
-        let sequence: i64 = row.get(0);
-        let (code, receipt) = issue(sequence as u64)?;
+        // The dossier first, under a placeholder code (its id, unique), so
+        // that the sequence row — which every dossier of the scope must lock
+        // in turn — is held only for the last statements and the commit.
         // A concurrent request with the same id waits here for the first to
         // commit, then inserts nothing.
         let inserted = tx
             .execute(
                 "INSERT INTO dossier (id, code, office, procedure_code, procedure_version,
                     manifest_sha256, applicant_tag, sealed, receipt, received_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 VALUES ($1, $1, $2, $3, $4, $5, $6, $7, '', $8)
                  ON CONFLICT (id) DO NOTHING",
                 &[
                     &id,
-                    &code.as_str(),
                     &dossier.office.as_str(),
                     &dossier.procedure_code,
                     &dossier.procedure_version,
                     &dossier.manifest_sha256.to_string(),
                     &dossier.applicant_tag,
                     &dossier.sealed,
-                    &receipt,
                     &dossier.received.unix(),
                 ],
             )
@@ -457,7 +493,7 @@ impl Storage for PostgresStorage {
             };
         }
         let insert = tx
-            .prepare(
+            .prepare_cached(
                 "INSERT INTO dossier_attachment (dossier_id, position, name, sha256, size)
                  VALUES ($1, $2, $3, $4, $5)",
             )
@@ -484,6 +520,23 @@ impl Storage for PostgresStorage {
                 &DossierStatus::Received.as_str(),
                 &dossier.received.unix(),
             ],
+        )
+        .await
+        .map_err(&err)?;
+        let row = tx
+            .query_one(
+                "INSERT INTO dossier_sequence (scope, last) VALUES ($1, 1)
+                 ON CONFLICT (scope) DO UPDATE SET last = dossier_sequence.last + 1
+                 RETURNING last",
+                &[&dossier.sequence_scope],
+            )
+            .await
+            .map_err(&err)?;
+        let sequence: i64 = row.get(0);
+        let (code, receipt) = issue(sequence as u64)?;
+        tx.execute(
+            "UPDATE dossier SET code = $2, receipt = $3 WHERE id = $1",
+            &[&id, &code.as_str(), &receipt],
         )
         .await
         .map_err(&err)?;

@@ -238,6 +238,20 @@ async fn contract(storage: &dyn Storage) {
         "offset beyond length accepted"
     );
 
+    let finishing = upload(0, 2_000_000_000);
+    storage.create_upload(&finishing).await.unwrap();
+    let digest = Sha256::from_bytes([0xf1; 32]);
+    storage
+        .finish_upload(&finishing.id, &digest, finishing.length, 1_234)
+        .await
+        .unwrap();
+    let finished = storage.upload(&finishing.id).await.unwrap().unwrap();
+    assert!(finished.is_complete());
+    assert_eq!(finished.sha256, Some(digest.to_string()));
+    assert_eq!(storage.unused_blobs(1_235).await.unwrap(), vec![digest]);
+    assert!(storage.release_blob(&digest, 1_235).await.unwrap());
+    storage.delete_upload(&finishing.id).await.unwrap();
+
     let stale = upload(5, 1_000);
     let done = Upload {
         sha256: Some("cd".repeat(32)),
