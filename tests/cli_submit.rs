@@ -119,11 +119,24 @@ impl Work {
         };
         let out = motcua(&["keygen", "-o", &work.path("dev.key")]);
         assert!(out.status.success(), "{}", text(&out));
-        let form = json!({
-            "requester_personal_id": PERSONAL_ID,
-            "requester_name": "Nguyễn Văn An",
-            "child_name": "Nguyễn Minh Khang",
-        });
+        // The procedure's worked example (`example` in its schema, once the
+        // forms engine brings it), or the least the server checks without it.
+        let schema: Value = serde_json::from_slice(
+            &std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("web/procedures/1.001193.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let mut form = schema
+            .get("example")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        form.insert("requester_personal_id".into(), PERSONAL_ID.into());
+        form.entry("child_name")
+            .or_insert_with(|| "Nguyễn Minh Khang".into());
+        let form = Value::Object(form);
         std::fs::write(work.dir.path().join("data.json"), form.to_string()).unwrap();
         std::fs::write(work.dir.path().join("giay-chung-sinh.pdf"), pdf(size, 7)).unwrap();
         let attach = format!("birth_certificate={}", work.path("giay-chung-sinh.pdf"));

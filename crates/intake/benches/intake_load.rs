@@ -90,14 +90,32 @@ struct Prepared {
     manifests: Vec<Sha256>,
 }
 
+/// The form data of the procedure's worked example (`example` in its
+/// schema, once the forms engine brings it), or the least the server checks
+/// without the engine.
+fn example_form() -> serde_json::Map<String, Value> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
+    let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut form = schema
+        .get("example")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    form.entry("child_name")
+        .or_insert_with(|| "Nguyễn Minh Khang".into());
+    form
+}
+
 /// Seals `n` dossiers on all cores; each of 16 device keys signs a share.
 fn prepare(n: usize, unique_files: bool) -> Prepared {
     let threads = std::thread::available_parallelism().map_or(2, |p| p.get());
     let shared = pdf(0);
     let per_thread = n.div_ceil(threads);
+    let example = example_form();
     let parts: Vec<_> = (0..threads)
         .map(|t| {
-            let shared = shared.clone();
+            let (shared, example) = (shared.clone(), example.clone());
             std::thread::spawn(move || {
                 let keys: Vec<SigningKey> = (0..16)
                     .map(|_| SigningKey::generate_device_key().unwrap())
@@ -118,15 +136,14 @@ fn prepare(n: usize, unique_files: bool) -> Prepared {
                             version: "2025.1".parse().unwrap(),
                         },
                         office: "00004".parse().unwrap(),
-                        form: json!({
-                            "requester_personal_id": format!("001093{:06}", i % 1_000_000),
-                            "requester_name": "Nguyễn Văn An",
-                            "child_name": "Nguyễn Minh Khang",
-                            "child_birth_date": "20/11/2025",
-                        })
-                        .as_object()
-                        .cloned()
-                        .unwrap(),
+                        form: {
+                            let mut form = example.clone();
+                            form.insert(
+                                "requester_personal_id".into(),
+                                format!("001093{:06}", i % 1_000_000).into(),
+                            );
+                            form
+                        },
                         attachments: vec![Attachment::from_bytes(
                             "birth_certificate".parse().unwrap(),
                             "giay-chung-sinh.pdf".parse().unwrap(),

@@ -170,7 +170,7 @@ pub struct NewDossier {
     /// SHA-256 of the manifest's canonical bytes.
     pub manifest_sha256: Sha256,
     /// HMAC-SHA256 of the applicant's personal ID number under the
-    /// instance's look-up key (see [`crate::status`]).
+    /// instance's look-up key (docs/intake-protocol.md §7).
     pub applicant_tag: Vec<u8>,
     /// The sealed dossier exactly as received.
     pub sealed: Vec<u8>,

@@ -13,7 +13,6 @@ use motcua_dossier::{
     Sha256, SigningKey, Timestamp,
 };
 use motcua_intake::{AppState, Catalog, Config, RateLimit, SqliteStorage};
-use serde_json::json;
 use tower::ServiceExt;
 
 use crate::transport::{
@@ -286,6 +285,24 @@ pub(crate) fn pdf(size: usize, seed: u8) -> Vec<u8> {
     bytes
 }
 
+/// The form data of the procedure's worked example (`example` in its
+/// schema, once the forms engine brings it), or the least the server checks
+/// without the engine.
+pub(crate) fn example_form() -> serde_json::Map<String, serde_json::Value> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut form = schema
+        .get("example")
+        .and_then(serde_json::Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    form.insert("requester_personal_id".into(), PERSONAL_ID.into());
+    form.entry("child_name")
+        .or_insert_with(|| "Nguyễn Minh Khang".into());
+    form
+}
+
 /// A birth registration with `files` as birth certificates, sealed with a
 /// fresh device key.
 pub(crate) fn seal(files: &[&[u8]]) -> (Vec<u8>, Manifest, Memory) {
@@ -312,10 +329,7 @@ pub(crate) fn seal(files: &[&[u8]]) -> (Vec<u8>, Manifest, Memory) {
             version: "2025.1".parse().unwrap(),
         },
         office: "00004".parse().unwrap(),
-        form: json!({"requester_personal_id": PERSONAL_ID, "child_name": "Nguyễn Minh Khang"})
-            .as_object()
-            .cloned()
-            .unwrap(),
+        form: example_form(),
         attachments,
         created: Timestamp::from_unix(1_795_600_000).unwrap(),
         client: "motcua-test/1".parse().unwrap(),

@@ -18,6 +18,24 @@ fn pdf(seed: u8) -> Vec<u8> {
     bytes
 }
 
+/// The form data of the procedure's worked example (`example` in its
+/// schema, once the forms engine brings it), or the least the server checks
+/// without the engine.
+fn example_form() -> serde_json::Map<String, serde_json::Value> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut form = schema
+        .get("example")
+        .and_then(serde_json::Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    form.insert("requester_personal_id".into(), PERSONAL_ID.into());
+    form.entry("child_name")
+        .or_insert_with(|| "Nguyễn Minh Khang".into());
+    form
+}
+
 struct Draft {
     manifest: Manifest,
 }
@@ -45,11 +63,7 @@ impl Draft {
                     version: "2025.1".parse().unwrap(),
                 },
                 office: "00004".parse().unwrap(),
-                form:
-                    json!({"requester_personal_id": PERSONAL_ID, "child_name": "Nguyễn Minh Khang"})
-                        .as_object()
-                        .cloned()
-                        .unwrap(),
+                form: example_form(),
                 attachments,
                 created: Timestamp::from_unix(1_795_600_000).unwrap(),
                 client: "motcua-test/1".parse().unwrap(),
