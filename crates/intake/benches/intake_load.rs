@@ -133,7 +133,7 @@ fn prepare(n: usize, unique_files: bool) -> Prepared {
                         id: DossierId::generate().unwrap(),
                         procedure: ProcedureRef {
                             code: "1.001193".parse().unwrap(),
-                            version: "2025.1".parse().unwrap(),
+                            version: catalog_version().parse().unwrap(),
                         },
                         office: "00004".parse().unwrap(),
                         form: {
@@ -384,4 +384,13 @@ fn main() {
         );
     }
     server_runtime.shutdown_timeout(Duration::from_secs(1));
+}
+
+/// The schema version of the birth registration in the catalog, so the
+/// manifests here match whatever version the catalog is at.
+fn catalog_version() -> String {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    schema["version"].as_str().unwrap().to_owned()
 }

@@ -30,6 +30,9 @@ pub struct Config {
     pub offices: Vec<OfficeCode>,
     /// How dossier codes are made.
     pub dossier_code: CodeFormat,
+    /// The administrative-unit table unit codes in form data are checked
+    /// against; without it, only their shape is.
+    pub units: Option<std::sync::Arc<motcua_forms::AdminUnits>>,
     /// Per-client limit on protocol requests: uploads and submissions.
     pub rate_limit: RateLimit,
     /// Per-client limit on status look-ups.
@@ -48,6 +51,7 @@ impl Config {
             database: None,
             offices: Vec::new(),
             dossier_code: CodeFormat::default(),
+            units: None,
             rate_limit: RateLimit::PROTOCOL,
             lookup_rate_limit: RateLimit::LOOKUP,
         }

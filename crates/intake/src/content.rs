@@ -1,13 +1,9 @@
-//! What the office checks in a dossier beyond its seal: the attachments
-//! against the procedure's dossier components, and the form data.
-//!
-//! The form data check is one function, [`check_form`], so that the
-//! motcua-forms validation engine (`Procedure::validate`) drops in there.
-//! Until then it checks what the server itself needs: the applicant's
-//! personal ID number, which the status look-up asks for.
+//! What the office checks in a dossier beyond its seal: the form data with
+//! the same validation engine the app ran (motcua-forms), and the
+//! attachments against the procedure's dossier components.
 
 use motcua_dossier::Manifest;
-use motcua_forms::{LocalizedText, Procedure};
+use motcua_forms::{AdminUnits, Date, Env, Field, FieldKind, LocalizedText, Procedure};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -15,7 +11,7 @@ use serde_json::{Map, Value};
 /// it (`errors`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Finding {
-    /// Where: a form field id, or `attachments/<file name>`, or
+    /// Where: a form field path, or `attachments/<file name>`, or
     /// `components/<component id>`.
     pub(crate) path: String,
     /// Why, as a stable code.
@@ -24,50 +20,69 @@ pub(crate) struct Finding {
     pub(crate) message: LocalizedText,
 }
 
-/// The form fields that name the applicant's personal ID number, in order
-/// of preference: the requester (tờ khai), the person concerned, a business
-/// owner. With the forms engine, the first field of type `personal_id` in
-/// form order takes their place.
-const APPLICANT_ID_FIELDS: [&str; 4] = [
-    "requester_personal_id",
-    "applicant_personal_id",
-    "personal_id",
-    "owner_personal_id",
-];
-
-/// A personal ID number (số định danh cá nhân): 12 digits, spaces ignored.
-pub(crate) fn normalize_personal_id(text: &str) -> Option<String> {
-    let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    (digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+/// The date in Vietnam (UTC+7) at `unix` seconds: the "today" of the form
+/// rules (dates not in the future, ages).
+pub(crate) fn vietnam_date(unix: i64) -> Option<Date> {
+    Date::from_days_since_epoch((unix + 7 * 3600).div_euclid(86_400))
 }
 
-/// Checks the form data of `procedure` and returns the applicant's personal
-/// ID number.
+/// The first `personal_id` field in form order outside tables: the
+/// applicant's (tờ khai names the requester first). The status look-up asks
+/// for it.
+fn applicant_field(fields: &[Field]) -> Option<&Field> {
+    fields.iter().find_map(|field| match field.kind {
+        FieldKind::PersonalId => Some(field),
+        FieldKind::Group if !field.repeatable => applicant_field(&field.fields),
+        _ => None,
+    })
+}
+
+/// Validates the form data of `procedure` as the app did, and returns the
+/// applicant's personal ID number (normalized, 12 digits).
 pub(crate) fn check_form(
-    _procedure: &Procedure,
+    procedure: &Procedure,
     form: &Map<String, Value>,
+    units: Option<&AdminUnits>,
+    today: Date,
 ) -> Result<String, Vec<Finding>> {
-    let found = APPLICANT_ID_FIELDS
+    let env = Env::new(today);
+    let env = match units {
+        Some(units) => env.with_units(units),
+        None => env,
+    };
+    let data = procedure
+        .validate(&Value::Object(form.clone()), &env)
+        .map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| Finding {
+                    path: e.path,
+                    code: e.code.as_str(),
+                    message: e.message,
+                })
+                .collect::<Vec<_>>()
+        })?;
+    let field = procedure
+        .sections
         .iter()
-        .find_map(|field| form.get(*field).map(|value| (*field, value)));
-    match found {
-        Some((_, Value::String(text))) if normalize_personal_id(text).is_some() => {
-            Ok(normalize_personal_id(text).unwrap_or_default())
-        }
-        Some((field, _)) => Err(vec![Finding {
-            path: field.to_owned(),
-            code: "personal_id",
-            message: LocalizedText::new(
-                "Số định danh cá nhân phải gồm 12 chữ số.",
-                "The personal ID number must have 12 digits.",
-            ),
-        }]),
-        None => Err(vec![Finding {
-            path: APPLICANT_ID_FIELDS[0].to_owned(),
+        .find_map(|section| applicant_field(&section.fields));
+    let id = field.and_then(|f| data.get(&f.id)).and_then(Value::as_str);
+    match (field, id) {
+        (_, Some(id)) => Ok(id.to_owned()),
+        (Some(field), None) => Err(vec![Finding {
+            path: field.id.clone(),
             code: "required",
             message: LocalizedText::new(
                 "Thiếu số định danh cá nhân của người nộp hồ sơ.",
                 "The applicant's personal ID number is missing.",
+            ),
+        }]),
+        (None, None) => Err(vec![Finding {
+            path: String::new(),
+            code: "no_applicant_id",
+            message: LocalizedText::new(
+                "Thủ tục này không có trường số định danh cá nhân để tra cứu hồ sơ.",
+                "This procedure has no personal ID field to look the dossier up by.",
             ),
         }]),
     }
@@ -204,33 +219,52 @@ mod tests {
                "pages": pages, "sha256": "ab".repeat(32)})
     }
 
+    fn units() -> AdminUnits {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../web/units/units-2025.json");
+        AdminUnits::from_json(&std::fs::read(path).unwrap()).unwrap()
+    }
+
     #[test]
-    fn applicant_id_from_the_form() {
+    fn form_data_is_validated_by_the_forms_engine() {
         let p = procedure();
-        let form = |v: Value| v.as_object().cloned().unwrap();
+        let units = units();
+        let today = Date::new(2026, 11, 25).unwrap();
+        let example = p.example.clone().unwrap();
+        let form = |v: &Value| v.as_object().cloned().unwrap();
+        // The app sends normalized data; the engine takes it as well.
+        let normalized = p
+            .validate(&example, &Env::new(today).with_units(&units))
+            .unwrap();
         assert_eq!(
-            check_form(
-                &p,
-                &form(json!({"requester_personal_id": "001 093 012 345"}))
-            )
-            .unwrap(),
+            check_form(&p, &form(&normalized), Some(&units), today).unwrap(),
             "001093012345"
         );
-        assert_eq!(
-            check_form(
-                &p,
-                &form(json!({"owner_personal_id": "079090000001", "x": 1}))
-            )
-            .unwrap(),
-            "079090000001"
-        );
-        let errors = check_form(&p, &form(json!({"requester_personal_id": "12345"}))).unwrap_err();
-        assert_eq!(errors[0].code, "personal_id");
-        assert_eq!(errors[0].path, "requester_personal_id");
-        let errors = check_form(&p, &form(json!({"requester_personal_id": 1}))).unwrap_err();
-        assert_eq!(errors[0].code, "personal_id");
-        let errors = check_form(&p, &form(json!({}))).unwrap_err();
-        assert_eq!(errors[0].code, "required");
+
+        let mut broken = normalized.clone();
+        broken["requester_personal_id"] = json!("12345");
+        broken["requester_phone"] = json!("0212345678");
+        let errors = check_form(&p, &form(&broken), Some(&units), today).unwrap_err();
+        let paths: Vec<_> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert!(paths.contains(&"requester_personal_id"), "{paths:?}");
+        assert!(paths.contains(&"requester_phone"), "{paths:?}");
+
+        let mut foreign = normalized.clone();
+        foreign["office_unit"] = json!({"province": "01", "commune": "99999"});
+        let errors = check_form(&p, &form(&foreign), Some(&units), today).unwrap_err();
+        assert_eq!(errors[0].code, "unknown_commune", "{errors:?}");
+
+        // A child born after the day of receipt is refused.
+        let mut future = normalized;
+        future["child_birth_date"] = json!("2026-12-01");
+        assert!(check_form(&p, &form(&future), Some(&units), today).is_err());
+    }
+
+    #[test]
+    fn vietnam_date_is_utc_plus_seven() {
+        // 2026-11-25T17:30:00Z is already 26 November in Vietnam.
+        let d = vietnam_date(1_795_627_800).unwrap();
+        assert_eq!((d.year(), d.month(), d.day()), (2026, 11, 26));
     }
 
     #[test]

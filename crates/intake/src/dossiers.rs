@@ -199,7 +199,9 @@ async fn submit(State(state): State<AppState>, request: Request) -> Result<Respo
         ));
     }
     let mut findings: Vec<Finding> = Vec::new();
-    let applicant = match content::check_form(procedure, &manifest.form) {
+    let today = content::vietnam_date(Timestamp::now().unix())
+        .ok_or_else(|| AppError::Internal("the server clock gives no date".into()))?;
+    let applicant = match content::check_form(procedure, &manifest.form, state.units(), today) {
         Ok(id) => Some(id),
         Err(errors) => {
             findings.extend(errors);

@@ -30,6 +30,7 @@ struct Inner {
     limits: Limits,
     dist_dir: PathBuf,
     offices: Vec<OfficeCode>,
+    units: Option<Arc<motcua_forms::AdminUnits>>,
     dossier_code: CodeFormat,
     receipt_key: Arc<SigningKey>,
     lookup_key: hmac::Key,
@@ -95,6 +96,7 @@ impl AppState {
                 limits: config.limits.clone(),
                 dist_dir: config.dist_dir.clone(),
                 offices: config.offices.clone(),
+                units: config.units.clone(),
                 dossier_code: config.dossier_code.clone(),
                 receipt_key: Arc::new(receipt_key),
                 lookup_key: hmac::Key::new(hmac::HMAC_SHA256, &key_bytes),
@@ -128,6 +130,11 @@ impl AppState {
     /// Where the built app lives.
     pub fn dist_dir(&self) -> &Path {
         &self.inner.dist_dir
+    }
+
+    /// The administrative-unit table form data is checked against, if loaded.
+    pub(crate) fn units(&self) -> Option<&motcua_forms::AdminUnits> {
+        self.inner.units.as_deref()
     }
 
     /// The offices accepted; empty for all.
@@ -188,7 +195,7 @@ impl AppState {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || text.is_empty() {
+    if !text.len().is_multiple_of(2) || text.is_empty() {
         return None;
     }
     (0..text.len())

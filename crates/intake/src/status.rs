@@ -17,7 +17,6 @@ use motcua_dossier::DossierCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::content::normalize_personal_id;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -51,10 +50,14 @@ async fn lookup(
             e.body_text()
         ),
     })?;
-    let personal_id = normalize_personal_id(&query.personal_id).ok_or(AppError::BadRequest {
-        code: "bad-query",
-        detail: "personal_id must be 12 digits".into(),
-    })?;
+    let personal_id = query
+        .personal_id
+        .parse::<motcua_forms::PersonalId>()
+        .map(|id| id.as_str().to_owned())
+        .map_err(|_| AppError::BadRequest {
+            code: "bad-query",
+            detail: "personal_id must be a personal identification number of 12 digits".into(),
+        })?;
     let code: DossierCode =
         query
             .dossier_code

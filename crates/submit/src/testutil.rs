@@ -326,7 +326,7 @@ pub(crate) fn seal(files: &[&[u8]]) -> (Vec<u8>, Manifest, Memory) {
         id: DossierId::generate().unwrap(),
         procedure: ProcedureRef {
             code: "1.001193".parse().unwrap(),
-            version: "2025.1".parse().unwrap(),
+            version: catalog_version().parse().unwrap(),
         },
         office: "00004".parse().unwrap(),
         form: example_form(),
@@ -341,4 +341,13 @@ pub(crate) fn seal(files: &[&[u8]]) -> (Vec<u8>, Manifest, Memory) {
 
 pub(crate) fn endpoint() -> Endpoint {
     BASE.parse().unwrap()
+}
+
+/// The schema version of the birth registration in the catalog, so the
+/// manifests here match whatever version the catalog is at.
+pub(crate) fn catalog_version() -> String {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    schema["version"].as_str().unwrap().to_owned()
 }

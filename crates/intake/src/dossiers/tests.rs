@@ -60,7 +60,7 @@ impl Draft {
                 id: DossierId::generate().unwrap(),
                 procedure: motcua_dossier::ProcedureRef {
                     code: "1.001193".parse().unwrap(),
-                    version: "2025.1".parse().unwrap(),
+                    version: catalog_version().parse().unwrap(),
                 },
                 office: "00004".parse().unwrap(),
                 form: example_form(),
@@ -521,4 +521,13 @@ async fn a_corrupted_blob_is_reported_missing_and_taken_again() {
     assert_eq!(std::fs::read(&path).unwrap(), file);
     let reply = post(&f, draft.seal()).await;
     assert_eq!(reply.status, StatusCode::CREATED);
+}
+
+/// The schema version of the birth registration in the catalog, so the
+/// manifests here match whatever version the catalog is at.
+fn catalog_version() -> String {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    schema["version"].as_str().unwrap().to_owned()
 }
