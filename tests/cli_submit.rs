@@ -100,15 +100,45 @@ struct Work {
     dir: tempfile::TempDir,
 }
 
+/// A well-formed one-page PDF of about `size` bytes: its content stream is
+/// filled with pseudo-random bytes, so each seed gives different bytes.
 fn pdf(size: usize, seed: u32) -> Vec<u8> {
-    let mut bytes = b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n".to_vec();
     let mut x = seed | 1;
-    while bytes.len() < size {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        bytes.push(x as u8);
+    let filler: Vec<u8> = (0..size.saturating_sub(400))
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let objects: [Vec<u8>; 4] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        [
+            format!("<< /Length {} >>\nstream\n", filler.len()).into_bytes(),
+            filler,
+            b"\nendstream".to_vec(),
+        ]
+        .concat(),
+    ];
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(bytes.len());
+        bytes.extend(format!("{} 0 obj\n", i + 1).into_bytes());
+        bytes.extend(body);
+        bytes.extend(b"\nendobj\n");
     }
+    let xref = bytes.len();
+    bytes.extend(b"xref\n0 5\n0000000000 65535 f \n");
+    for offset in offsets {
+        bytes.extend(format!("{offset:010} 00000 n \n").into_bytes());
+    }
+    bytes.extend(
+        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").into_bytes(),
+    );
     bytes
 }
 
