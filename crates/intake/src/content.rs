@@ -3,7 +3,7 @@
 //! attachments against the procedure's dossier components.
 
 use motcua_dossier::Manifest;
-use motcua_forms::{AdminUnits, Date, Env, Field, FieldKind, LocalizedText, Procedure};
+use motcua_forms::{AdminUnits, Date, Env, LocalizedText, Procedure};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -24,17 +24,6 @@ pub(crate) struct Finding {
 /// rules (dates not in the future, ages).
 pub(crate) fn vietnam_date(unix: i64) -> Option<Date> {
     Date::from_days_since_epoch((unix + 7 * 3600).div_euclid(86_400))
-}
-
-/// The first `personal_id` field in form order outside tables: the
-/// applicant's (tờ khai names the requester first). The status look-up asks
-/// for it.
-fn applicant_field(fields: &[Field]) -> Option<&Field> {
-    fields.iter().find_map(|field| match field.kind {
-        FieldKind::PersonalId => Some(field),
-        FieldKind::Group if !field.repeatable => applicant_field(&field.fields),
-        _ => None,
-    })
 }
 
 /// Validates the form data of `procedure` as the app did, and returns the
@@ -62,10 +51,8 @@ pub(crate) fn check_form(
                 })
                 .collect::<Vec<_>>()
         })?;
-    let field = procedure
-        .sections
-        .iter()
-        .find_map(|section| applicant_field(&section.fields));
+    // The applicant's ID, which the status look-up asks for.
+    let field = procedure.applicant_id_field();
     let id = field.and_then(|f| data.get(&f.id)).and_then(Value::as_str);
     match (field, id) {
         (_, Some(id)) => Ok(id.to_owned()),
