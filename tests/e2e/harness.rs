@@ -187,6 +187,9 @@ fn free_port() -> u16 {
 impl Browser {
     /// Starts chromedriver and opens a session, window `width` × `height`.
     pub(crate) async fn start(width: u32, height: u32) -> Self {
+        // Two TLS providers are linked in; pick one (the WebDriver link is
+        // plain HTTP on loopback anyway).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
         let driver = Command::new(&chromedriver)

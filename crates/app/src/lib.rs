@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod components;
+mod delivery;
 mod dom;
 mod dom_files;
 mod filing;
@@ -32,6 +33,7 @@ use yew_router::prelude::*;
 
 use crate::components::header::Header;
 use crate::route::{Route, switch};
+use crate::services::sender::Sender;
 use crate::state::PrefsProvider;
 
 pub use crate::state::LANG_STORAGE_KEY;
@@ -45,6 +47,7 @@ pub(crate) const CLIENT_VERSION: &str = concat!("motcua-app/", env!("CARGO_PKG_V
 pub fn App() -> Html {
     html! {
         <PrefsProvider>
+            <Sender>
             <BrowserRouter>
                 <div class="mc-app">
                     <Header />
@@ -53,6 +56,7 @@ pub fn App() -> Html {
                     </main>
                 </div>
             </BrowserRouter>
+            </Sender>
         </PrefsProvider>
     }
 }

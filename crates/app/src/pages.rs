@@ -7,5 +7,6 @@ pub(crate) mod home;
 pub(crate) mod not_found;
 pub(crate) mod outbox;
 pub(crate) mod procedure;
+pub(crate) mod receipt;
 pub(crate) mod review;
 pub(crate) mod sign;

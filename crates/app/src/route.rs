@@ -8,6 +8,7 @@ use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
 use crate::pages::outbox::Outbox;
 use crate::pages::procedure::ProcedurePage;
+use crate::pages::receipt::ReceiptPage;
 
 /// A screen of the app.
 #[derive(Debug, Clone, PartialEq, Eq, Routable)]
@@ -50,6 +51,12 @@ pub(crate) enum Route {
     /// Sealed dossiers on this device.
     #[at("/outbox")]
     Outbox,
+    /// The receipt of a dossier an office received.
+    #[at("/receipt/:id")]
+    Receipt {
+        /// Dossier id.
+        id: String,
+    },
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -69,6 +76,7 @@ pub(crate) fn switch(route: Route) -> Html {
         }
         Route::Sign { code } => html! { <FilingPage {code} view={FilingView::Sign} /> },
         Route::Outbox => html! { <Outbox /> },
+        Route::Receipt { id } => html! { <ReceiptPage {id} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

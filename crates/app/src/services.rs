@@ -5,6 +5,7 @@ pub(crate) mod catalog;
 pub(crate) mod drafts;
 pub(crate) mod keys;
 pub(crate) mod outbox;
+pub(crate) mod sender;
 pub(crate) mod store;
 pub(crate) mod units;
 pub(crate) mod worker;

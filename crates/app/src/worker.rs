@@ -58,6 +58,9 @@ pub(crate) enum Task {
         office: ScanOffice,
         dossier_bytes_used: u64,
     },
+    /// Send outbox entry `id` to its office (asynchronous: the worker keeps
+    /// answering other jobs while it waits on the network).
+    Send { id: String },
     /// Unlock a key file and seal canonical manifest bytes with it.
     Seal {
         key_file: Vec<u8>,
@@ -109,6 +112,9 @@ pub(crate) enum Outcome {
         pages: u32,
         sha256: String,
     },
+    /// A sending ended (acknowledged, or stopped for now); the outbox entry
+    /// in device storage says how.
+    Delivered,
     /// The job failed; `code` is stable, `message` is for people.
     Failed {
         code: String,
@@ -173,6 +179,13 @@ fn scan_failed(err: &motcua_scan::Error) -> Outcome {
 
 pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
     match task {
+        Task::Send { .. } => Outcome::Failed {
+            code: "async_task".into(),
+            message: LocalizedText::new(
+                "Việc gửi hồ sơ chạy riêng, không qua hàng đợi đồng bộ.",
+                "Sending runs on its own, not through the synchronous queue.",
+            ),
+        },
         Task::ScanPage {
             bytes,
             settings,
@@ -319,6 +332,33 @@ impl Worker for Engine {
 
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, who: HandlerId) {
         let id = job.id;
+        if let Task::Send { id: entry } = job.task {
+            let scope = scope.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let progress = {
+                    let scope = scope.clone();
+                    move |done, total| {
+                        scope.respond(
+                            who,
+                            Event::Progress {
+                                job: id,
+                                done,
+                                total,
+                            },
+                        )
+                    }
+                };
+                crate::delivery::send(&entry, progress).await;
+                scope.respond(
+                    who,
+                    Event::Done {
+                        job: id,
+                        outcome: Outcome::Delivered,
+                    },
+                );
+            });
+            return;
+        }
         let mut progress = |done, total| {
             scope.respond(
                 who,

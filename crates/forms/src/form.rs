@@ -232,7 +232,9 @@ impl Procedure {
                 _ => None,
             })
         }
-        self.sections.iter().find_map(|section| first(&section.fields))
+        self.sections
+            .iter()
+            .find_map(|section| first(&section.fields))
     }
 
     /// The field with this id, at any depth.

@@ -66,6 +66,7 @@ pub(crate) fn Sign() -> Html {
     let stage = use_state(|| Stage::Blocked);
     let key = use_state(|| None::<StoredKey>);
     let passphrase = use_node_ref();
+    let sending = use_context::<crate::services::sender::SendingContext>();
 
     // Choose the office from the form when none is chosen yet.
     {
@@ -179,7 +180,12 @@ pub(crate) fn Sign() -> Html {
                 .map(|i| i.value())
                 .unwrap_or_default();
             stage.set(Stage::Sealing(prepared.clone()));
-            let (stage, filing, navigator) = (stage.clone(), filing.clone(), navigator.clone());
+            let (stage, filing, navigator, sending) = (
+                stage.clone(),
+                filing.clone(),
+                navigator.clone(),
+                sending.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let task = Task::Seal {
                     key_file: key.file.clone(),
@@ -189,11 +195,27 @@ pub(crate) fn Sign() -> Html {
                 };
                 match worker::run(task, None).await {
                     Outcome::Sealed { dossier } => {
+                        let applicant_id = filing.procedure.applicant_id_field().and_then(|f| {
+                            filing
+                                .evaluation
+                                .data()?
+                                .get(&f.id)?
+                                .as_str()
+                                .map(str::to_owned)
+                        });
                         let entry = OutboxEntry {
                             id: prepared.id.clone(),
                             procedure: filing.procedure.code.to_string(),
                             procedure_name: filing.procedure.name.clone(),
                             office: filing.office.clone().unwrap_or_default(),
+                            // The office's server: until a directory names
+                            // another, the one that serves this app.
+                            endpoint: gloo::utils::window()
+                                .location()
+                                .origin()
+                                .unwrap_or_default(),
+                            applicant_id,
+                            protocol: None,
                             digest: prepared.digest.clone(),
                             dossier: String::from_utf8_lossy(&dossier).into_owned(),
                             files: filing
@@ -206,6 +228,9 @@ pub(crate) fn Sign() -> Html {
                         };
                         match outbox::put(&entry).await {
                             Ok(()) => {
+                                if let Some(sending) = &sending {
+                                    crate::services::sender::send_due(sending.clone(), None);
+                                }
                                 filing.dispatch(FilingAction::Sealed);
                                 if let Some(navigator) = navigator {
                                     navigator.push(&Route::Outbox);

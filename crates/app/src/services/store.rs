@@ -99,10 +99,14 @@ pub(crate) struct Store {
 impl Store {
     /// Opens the database, creating or upgrading its stores.
     pub(crate) async fn open() -> Result<Self, StoreError> {
-        let factory = gloo::utils::window()
-            .indexed_db()
-            .map_err(|e| StoreError::Unavailable(describe(&e)))?
-            .ok_or_else(|| StoreError::Unavailable("no IndexedDB in this browser".into()))?;
+        // The page and the worker both keep data here: take `indexedDB`
+        // from whichever global scope this is.
+        let factory: web_sys::IdbFactory =
+            js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
+                .ok()
+                .filter(|f| !f.is_undefined() && !f.is_null())
+                .map(JsCast::unchecked_into)
+                .ok_or_else(|| StoreError::Unavailable("no IndexedDB in this browser".into()))?;
         let request = factory
             .open_with_u32(DB_NAME, DB_VERSION)
             .map_err(|e| StoreError::Unavailable(describe(&e)))?;
