@@ -237,6 +237,50 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
                 entry.contains(&digest),
                 "{entry} lacks the hash shown when signing"
             );
+
+            // The worker sends it to the office (the server that serves the
+            // app), which acknowledges it with a dossier code.
+            let code = eventually("the office's dossier code", || async {
+                text(&client, ".mc-outbox .mc-dossier-code").await
+            })
+            .await;
+            assert!(code.starts_with("00004-"), "{code}");
+            client
+                .find(Locator::Css(".mc-delivery-detail a"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let shown =
+                eventually("the receipt", || async { text(&client, "#mc-receipt-code").await })
+                    .await;
+            assert_eq!(shown, code);
+            let qr = client
+                .find(Locator::Id("mc-receipt-qr"))
+                .await
+                .unwrap()
+                .attr("src")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            assert!(qr.starts_with("data:image/svg+xml;base64,"), "{qr}");
+            assert!(qr.len() > 500, "an empty QR code");
+
+            // The outbox keeps the final state: no earlier step overwrote it,
+            // and a fresh start does not send it again.
+            client.goto(&format!("{url}outbox")).await.unwrap();
+            let kept = eventually("the sent dossier", || async {
+                text(&client, ".mc-outbox .mc-dossier-code").await
+            })
+            .await;
+            assert_eq!(kept, code);
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            assert_eq!(
+                text(&client, ".mc-outbox .mc-dossier-code").await.as_deref(),
+                Some(code.as_str()),
+                "the sent dossier changed state after a restart"
+            );
         },
     )
     .await;

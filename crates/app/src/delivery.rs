@@ -252,24 +252,72 @@ pub(crate) async fn send(id: &str, progress: impl Fn(u64, u64) + 'static) -> Del
         }
     });
     let record = Rc::new(RefCell::new(entry));
+    let writer = Writer::default();
     let last = {
         let record = Rc::clone(&record);
+        let writer = writer.clone();
         client
             .run(protocol, move |state| {
                 let mut entry = record.borrow_mut();
                 entry.delivery = view(state, &entry);
                 entry.protocol = serde_json::to_string(state).ok();
-                let snapshot = entry.clone();
-                // Each step is on disk before the next request goes out.
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = outbox::put(&snapshot).await;
-                });
+                writer.write(entry.clone());
             })
             .await
     };
     let mut entry = record.borrow().clone();
     entry.delivery = view(&last, &entry);
     entry.protocol = serde_json::to_string(&last).ok();
-    let _ = outbox::put(&entry).await;
+    writer.write(entry.clone());
+    writer.drained().await;
     entry.delivery
+}
+
+/// Writes outbox states to device storage one after another, newest last:
+/// the protocol client reports states synchronously, storage is
+/// asynchronous, and an older state must never land after a newer one.
+#[derive(Debug, Clone, Default)]
+struct Writer {
+    inner: Rc<RefCell<WriterState>>,
+}
+
+#[derive(Debug, Default)]
+struct WriterState {
+    /// The newest state not yet written.
+    pending: Option<OutboxEntry>,
+    /// Whether a write loop is running.
+    running: bool,
+}
+
+impl Writer {
+    fn write(&self, entry: OutboxEntry) {
+        let mut state = self.inner.borrow_mut();
+        state.pending = Some(entry);
+        if state.running {
+            return;
+        }
+        state.running = true;
+        let inner = Rc::clone(&self.inner);
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                let next = inner.borrow_mut().pending.take();
+                let Some(entry) = next else { break };
+                let _ = outbox::put(&entry).await;
+            }
+            inner.borrow_mut().running = false;
+        });
+    }
+
+    /// Waits until every state handed over is written.
+    async fn drained(&self) {
+        loop {
+            {
+                let state = self.inner.borrow();
+                if !state.running && state.pending.is_none() {
+                    return;
+                }
+            }
+            gloo::timers::future::sleep(Duration::from_millis(5)).await;
+        }
+    }
 }
