@@ -252,9 +252,10 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
                 .click()
                 .await
                 .unwrap();
-            let shown =
-                eventually("the receipt", || async { text(&client, "#mc-receipt-code").await })
-                    .await;
+            let shown = eventually("the receipt", || async {
+                text(&client, "#mc-receipt-code").await
+            })
+            .await;
             assert_eq!(shown, code);
             let qr = client
                 .find(Locator::Id("mc-receipt-qr"))
@@ -277,7 +278,9 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
             assert_eq!(kept, code);
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
             assert_eq!(
-                text(&client, ".mc-outbox .mc-dossier-code").await.as_deref(),
+                text(&client, ".mc-outbox .mc-dossier-code")
+                    .await
+                    .as_deref(),
                 Some(code.as_str()),
                 "the sent dossier changed state after a restart"
             );

@@ -10,3 +10,5 @@ mod filing;
 mod forms;
 mod harness;
 mod shell;
+mod steps;
+mod submit;

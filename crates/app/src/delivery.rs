@@ -10,7 +10,7 @@ use js_sys::Uint8Array;
 use motcua_forms::LocalizedText;
 use motcua_submit::{
     Attachments, Client, Endpoint, Event, FileRef, Method, NetworkError, NetworkErrorKind,
-    OutboxEntry as Protocol, Request, Response, Transport,
+    OutboxEntry as Protocol, Policy, Request, Response, Transport,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -21,6 +21,8 @@ use crate::services::store::{Area, Store};
 /// Longest a single HTTP request may take before it counts as failed (a
 /// chunk on a slow 3G link takes seconds, not minutes).
 const REQUEST_TIMEOUT_MS: i32 = 60_000;
+/// Bytes per upload request.
+const CHUNK_BYTES: usize = 128 * 1024;
 
 /// `fetch` from whichever global scope this runs in.
 #[derive(Debug, Clone, Copy)]
@@ -200,7 +202,7 @@ fn qr_svg(text: &str) -> String {
 
 /// Sends outbox entry `id` until the office acknowledges it or it fails for
 /// now; `progress` hears `(sent, total)` bytes. Returns where it ended.
-pub(crate) async fn send(id: &str, progress: impl Fn(u64, u64) + 'static) -> Delivery {
+pub(crate) async fn send(id: &str, now: bool, progress: impl Fn(u64, u64) + 'static) -> Delivery {
     let failed = |vi: &str, en: &str| Delivery::Failed {
         message: LocalizedText::new(vi, en),
         retryable: false,
@@ -223,8 +225,10 @@ pub(crate) async fn send(id: &str, progress: impl Fn(u64, u64) + 'static) -> Del
         .as_deref()
         .and_then(|json| serde_json::from_str::<Protocol>(json).ok());
     let protocol = match protocol {
-        // A failure the page asked to retry starts again where it stopped.
-        Some(Protocol::Failed(failed)) => failed.retry(),
+        // A stopped entry goes on where it stopped: at once with a fresh
+        // count when the citizen asked, else keeping the count (backoff).
+        Some(Protocol::Failed(failed)) if now => failed.retry(),
+        Some(Protocol::Failed(failed)) => failed.resume(),
         Some(other) => other,
         None => {
             let made = match entry.endpoint.parse::<Endpoint>() {
@@ -246,11 +250,21 @@ pub(crate) async fn send(id: &str, progress: impl Fn(u64, u64) + 'static) -> Del
             }
         }
     };
-    let client = Client::new(FetchTransport, StoredFiles { store }).on_event(move |event| {
-        if let Event::Progress { sent, total, .. } = event {
-            progress(*sent, *total);
-        }
-    });
+    let client = Client::new(FetchTransport, StoredFiles { store })
+        // Phones on 3G: a lost chunk costs a second or two, not a minute.
+        .with_policy(Policy {
+            chunk_bytes: CHUNK_BYTES,
+            // A few quick tries, then the page schedules the next round
+            // (at the growing backoff time, when back online, or when the
+            // citizen asks), so the worker is never stuck in a long wait.
+            max_attempts: 3,
+            ..Policy::default()
+        })
+        .on_event(move |event| {
+            if let Event::Progress { sent, total, .. } = event {
+                progress(*sent, *total);
+            }
+        });
     let record = Rc::new(RefCell::new(entry));
     let writer = Writer::default();
     let last = {

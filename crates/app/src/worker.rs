@@ -60,7 +60,10 @@ pub(crate) enum Task {
     },
     /// Send outbox entry `id` to its office (asynchronous: the worker keeps
     /// answering other jobs while it waits on the network).
-    Send { id: String },
+    /// With `now`, a stopped entry is tried again at once, its failure
+    /// count reset (the citizen pressed "try again"); without, it resumes
+    /// keeping the count, so waits keep growing.
+    Send { id: String, now: bool },
     /// Unlock a key file and seal canonical manifest bytes with it.
     Seal {
         key_file: Vec<u8>,
@@ -332,7 +335,7 @@ impl Worker for Engine {
 
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, who: HandlerId) {
         let id = job.id;
-        if let Task::Send { id: entry } = job.task {
+        if let Task::Send { id: entry, now } = job.task {
             let scope = scope.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let progress = {
@@ -348,7 +351,7 @@ impl Worker for Engine {
                         )
                     }
                 };
-                crate::delivery::send(&entry, progress).await;
+                crate::delivery::send(&entry, now, progress).await;
                 scope.respond(
                     who,
                     Event::Done {

@@ -397,8 +397,10 @@ impl Failed {
         self.resume()
     }
 
-    /// Resumes where it stopped, keeping the failure count (for backoff).
-    pub(crate) fn resume(mut self) -> OutboxEntry {
+    /// Resumes where it stopped, keeping the failure count (for backoff):
+    /// for an automatic attempt the app scheduled at
+    /// [`next_attempt_at_ms`](Self::next_attempt_at_ms).
+    pub fn resume(mut self) -> OutboxEntry {
         self.job.unconfirm();
         match self.resume {
             Resume::Waiting => OutboxEntry::Waiting(Waiting { job: self.job }),

@@ -51,6 +51,8 @@ pub(crate) type SendingContext = UseReducerHandle<Sending>;
 
 thread_local! {
     static RUNNING: Cell<bool> = const { Cell::new(false) };
+    /// A round asked for while one was running: `Some(force)`.
+    static AGAIN: std::cell::RefCell<Option<Option<String>>> = const { std::cell::RefCell::new(None) };
     /// The timer of the next automatic retry.
     static NEXT_ROUND: std::cell::RefCell<Option<gloo::timers::callback::Timeout>> =
         const { std::cell::RefCell::new(None) };
@@ -83,6 +85,14 @@ fn schedule(state: SendingContext, entries: &[outbox::OutboxEntry]) {
 /// `force`, failed entries are tried again now too.
 pub(crate) fn send_due(state: SendingContext, force: Option<String>) {
     if RUNNING.with(|r| r.replace(true)) {
+        // Run another round when this one ends, so a press of "try again"
+        // or a return online is never lost.
+        AGAIN.with(|again| {
+            let mut again = again.borrow_mut();
+            if again.as_ref().is_none_or(|f| f.is_none()) {
+                *again = Some(force);
+            }
+        });
         return;
     }
     wasm_bindgen_futures::spawn_local(async move {
@@ -102,10 +112,21 @@ pub(crate) fn send_due(state: SendingContext, force: Option<String>) {
                 })
             };
             state.dispatch(SendingAction::Progress(id.clone(), 0, 0));
-            worker::run(Task::Send { id: id.clone() }, Some(progress)).await;
+            worker::run(
+                Task::Send {
+                    id: id.clone(),
+                    now: forced,
+                },
+                Some(progress),
+            )
+            .await;
             state.dispatch(SendingAction::Changed(id));
         }
         RUNNING.with(|r| r.set(false));
+        if let Some(force) = AGAIN.with(|again| again.borrow_mut().take()) {
+            send_due(state, force);
+            return;
+        }
         let entries = outbox::list().await.unwrap_or_default();
         schedule(state, &entries);
     });
