@@ -33,7 +33,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-async fn click(client: &Client, css: &str) {
+/// Clicks the element matching `css`.
+pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -43,7 +44,13 @@ async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
-async fn type_into(client: &Client, id: &str, value: &str) {
+/// Clicks the element with this id.
+pub(crate) async fn click_id(client: &Client, id: &str) {
+    click(client, &format!("#{id}")).await;
+}
+
+/// Replaces the text of the input with this id.
+pub(crate) async fn fill(client: &Client, id: &str, value: &str) {
     let input = client
         .find(Locator::Id(id))
         .await
@@ -97,9 +104,9 @@ pub(crate) async fn ready_to_sign(client: &Client, url: &str) -> String {
     })
     .await;
     click(client, ".mc-keys .mc-button-group button").await;
-    type_into(client, "mc-new-key-label", "Điện thoại").await;
-    type_into(client, "mc-new-key-pass", "mat khau rat dai").await;
-    type_into(client, "mc-new-key-again", "mat khau rat dai").await;
+    fill(client, "mc-new-key-label", "Điện thoại").await;
+    fill(client, "mc-new-key-pass", "mat khau rat dai").await;
+    fill(client, "mc-new-key-again", "mat khau rat dai").await;
     click(client, ".mc-subform button[type=submit]").await;
     eventually("the new key, chosen", || async {
         let checked = client
@@ -112,7 +119,7 @@ pub(crate) async fn ready_to_sign(client: &Client, url: &str) -> String {
         (checked == Value::Bool(true)).then_some(())
     })
     .await;
-    type_into(client, "mc-sign-pass", "mat khau rat dai").await;
+    fill(client, "mc-sign-pass", "mat khau rat dai").await;
     digest
 }
 
