@@ -43,7 +43,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod adapter;
 mod client;
+mod directory;
 mod error;
 mod office;
 mod outbox;
@@ -57,11 +59,20 @@ mod testutil;
 mod transport;
 mod tus;
 
+pub use adapter::{
+    AdapterConfig, DEFAULT_MULTIPART_BYTES, MAX_MULTIPART_BYTES, MultipartConfig, MultipartParts,
+};
 pub use client::{Client, Event};
+pub use directory::{
+    Backend, DIRECTORY_FORMAT, DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, DIRECTORY_TYP, Directory,
+    MAX_DIRECTORY_BYTES, MAX_OFFICES, OfficeEntry, OfficeLevel, OfficeLimits, OfficeQuery,
+    Procedures, Publisher, PublisherPins, VerifiedDirectory,
+};
 pub use error::{Error, Fault, FieldProblem};
 pub use office::{Endpoint, PROTOCOL, ServerInfo, ServerLimits, WELL_KNOWN};
 pub use outbox::{
-    Acknowledged, Delivering, Failed, FileUpload, Job, OutboxEntry, Resume, Uploading, Waiting,
+    Acknowledged, Delivered, Delivering, DeliveryRecord, Failed, FileUpload, Job, OutboxEntry,
+    Resume, Uploading, Waiting,
 };
 pub use policy::Policy;
 pub use status::{DossierStatus, StatusEvent, StatusReport};
