@@ -121,3 +121,6 @@ pub(crate) async fn deliver<T: Transport, A: Attachments>(
         AdapterConfig::Multipart(config) => config.deliver(client, job).await,
     }
 }
+
+#[cfg(test)]
+mod tests;
