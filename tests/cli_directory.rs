@@ -404,3 +404,48 @@ fn serve_refuses_a_directory_that_does_not_verify() {
         text(&out)
     );
 }
+
+/// Runs the `jose` (npm) verifier on a signed directory with a pinned key.
+fn jose_verify(signed: &str, jwk: &str) -> (bool, Value) {
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/verify_directory_with_jose.mjs");
+    let out = std::process::Command::new("node")
+        .arg(script)
+        .args([signed, jwk])
+        .output()
+        .expect("node is needed (tests/interop/README.md)");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "no JSON from the jose verifier ({e}); run `cargo xtask setup`: {}",
+            text(&out)
+        )
+    });
+    (out.status.success(), report)
+}
+
+#[test]
+fn a_stock_jose_library_verifies_signed_directories() {
+    let p = Publisher::new();
+    assert!(p.sign("d.json", "s.json").status.success());
+    let (ok, report) = jose_verify(&p.path("s.json"), &p.path("pub.jwk"));
+    assert!(ok, "{report}");
+    assert_eq!(report["header"]["typ"], "motcua-directory+jws");
+    assert_eq!(report["header"]["alg"], "ES256");
+    // The payload is the document's RFC 8785 form.
+    let canonical =
+        motcua_dossier::canonicalize(&std::fs::read(p.path("d.json")).unwrap()).unwrap();
+    assert_eq!(
+        report["payload"].as_str().unwrap().as_bytes(),
+        canonical.as_slice()
+    );
+    // And it refuses what motcua refuses.
+    let signed = std::fs::read(p.path("s.json")).unwrap();
+    let tampered = tamper(&signed, |d| d["offices"][0]["address"] = "x".into());
+    std::fs::write(p.path("tampered.json"), tampered).unwrap();
+    let (ok, report) = jose_verify(&p.path("tampered.json"), &p.path("pub.jwk"));
+    assert!(!ok, "{report}");
+    let other = Publisher::new();
+    assert!(other.sign("d.json", "s.json").status.success());
+    let (ok, report) = jose_verify(&other.path("s.json"), &p.path("pub.jwk"));
+    assert!(!ok, "{report}");
+}

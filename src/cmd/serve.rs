@@ -49,7 +49,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = motcua_intake::RateLimit::LOOKUP.burst)]
     lookup_burst: u32,
     /// An app origin allowed to call this server from the browser (CORS),
-    /// e.g. https://portal.example.vn (repeat for several; `*` for any).
+    /// e.g. `https://portal.example.vn` (repeat for several; `*` for any).
     #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = parse_origin)]
     cors_origins: Vec<String>,
     /// A signed office directory to publish at

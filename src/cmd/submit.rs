@@ -35,7 +35,7 @@ use crate::cmd::seal::files_dir;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The office's intake server, e.g. https://motcua.example.vn
+    /// The office's intake server, e.g. `https://motcua.example.vn`.
     #[arg(
         long,
         value_name = "URL",

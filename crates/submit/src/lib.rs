@@ -17,6 +17,16 @@
 //! (HTTP, clock, timer) and [`Attachments`] (the files' bytes) — with
 //! `fetch` and IndexedDB in the browser, an HTTP client and files natively.
 //!
+//! Offices are found in a signed office [`Directory`] (`docs/directory.md`),
+//! checked with [`Directory::verify`] against the publisher keys the app
+//! pins ([`PublisherPins`]), searched with [`Directory::search`] and
+//! [`Directory::suggest`]. Each office names an adapter: `motcua-v1` (the
+//! protocol above, ending [`OutboxEntry::Acknowledged`] with a verified
+//! receipt) or `multipart` (one plain multipart POST to an existing
+//! backend, ending [`OutboxEntry::Delivered`] with an unsigned
+//! [`DeliveryRecord`]). [`Directory::outbox_entry`] queues a dossier for an
+//! office through its adapter; the entry remembers it.
+//!
 //! ```no_run
 //! use motcua_submit::{Client, Endpoint, OutboxEntry, Transport, Attachments};
 //!
