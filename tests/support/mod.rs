@@ -201,7 +201,10 @@ pub(crate) fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// GET `url`: status, headers, body.
-pub(crate) fn get(url: &str, headers: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+pub(crate) fn get(
+    url: &str,
+    headers: &[(&str, &str)],
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
     runtime().block_on(async {
         let mut request = reqwest::Client::new().get(url);
         for (n, v) in headers {
@@ -251,7 +254,10 @@ struct Records {
 pub(crate) struct Legacy {
     records: Arc<Mutex<Records>>,
     addr: SocketAddr,
-    running: Option<(std::thread::JoinHandle<()>, tokio::sync::oneshot::Sender<()>)>,
+    running: Option<(
+        std::thread::JoinHandle<()>,
+        tokio::sync::oneshot::Sender<()>,
+    )>,
 }
 
 impl Legacy {

@@ -31,6 +31,7 @@ pub const MAX_MULTIPART_BYTES: u64 = 100 * 1024 * 1024;
 /// Headers a directory may not set: the adapter sets them, the platform
 /// does, or they would carry credentials in a public document.
 const RESERVED_HEADERS: &[&str] = &[
+    "accept",
     "content-type",
     "content-length",
     "content-encoding",
