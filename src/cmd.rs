@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 mod canonical;
 mod check;
+mod directory;
 mod example;
 mod keygen;
 mod procedures;
@@ -47,6 +48,9 @@ pub(crate) enum Command {
     /// Send a sealed dossier and its attachments to an office's intake
     /// server (resumable), and print the office's verified receipt.
     Submit(submit::Args),
+    /// Sign an office directory for publication, or verify a signed one
+    /// against its publisher's key.
+    Directory(directory::Args),
 }
 
 impl Command {
@@ -63,6 +67,7 @@ impl Command {
             Self::Example(args) => example::run(args),
             Self::Scan(args) => scan::run(args),
             Self::Submit(args) => submit::run(args),
+            Self::Directory(args) => directory::run(args),
         }
     }
 }

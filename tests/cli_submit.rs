@@ -6,140 +6,23 @@
 // Helpers outside #[test] functions panic on broken set-ups, like the tests.
 #![expect(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use motcua_dossier::{PublicKey, Receipt, Sha256};
 use serde_json::{Value, json};
 
-const PASSPHRASE: &str = "mật khẩu kiểm thử";
+mod support;
+
+use support::{Server, birth_form, json_of, motcua, pdf, runtime, text};
+
 const PERSONAL_ID: &str = "001093012345";
-
-fn motcua(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(args)
-        .env("MOTCUA_PASSPHRASE", PASSPHRASE)
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(out)))
-}
-
-/// A running `motcua serve`; killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    /// Starts a server on `addr` with its data in `work/data`.
-    fn start(work: &Path, addr: &str) -> Self {
-        let dist = work.join("dist");
-        std::fs::create_dir_all(&dist).unwrap();
-        std::fs::write(dist.join("index.html"), "<!doctype html><title>t</title>").unwrap();
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(work.join("serve.log"))
-            .unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-            .args(["serve", "--addr", addr, "--data-dir"])
-            .arg(work.join("data"))
-            .arg("--dist")
-            .arg(&dist)
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("motcua: serving on ")
-            .unwrap_or_else(|| panic!("server did not start: {line:?}"))
-            .trim_end_matches('/')
-            .to_owned();
-        Self { child, url }
-    }
-
-    fn port(&self) -> u16 {
-        self.url.rsplit(':').next().unwrap().parse().unwrap()
-    }
-
-    /// Kills the process at once (SIGKILL): no graceful shutdown.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A work folder with a key and a sealed birth registration whose birth
 /// certificate has `size` bytes.
 struct Work {
     dir: tempfile::TempDir,
-}
-
-/// A well-formed one-page PDF of about `size` bytes: its content stream is
-/// filled with pseudo-random bytes, so each seed gives different bytes.
-fn pdf(size: usize, seed: u32) -> Vec<u8> {
-    let mut x = seed | 1;
-    let filler: Vec<u8> = (0..size.saturating_sub(400))
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect();
-    let mut bytes = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    let objects: [Vec<u8>; 4] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
-        [
-            format!("<< /Length {} >>\nstream\n", filler.len()).into_bytes(),
-            filler,
-            b"\nendstream".to_vec(),
-        ]
-        .concat(),
-    ];
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(bytes.len());
-        bytes.extend(format!("{} 0 obj\n", i + 1).into_bytes());
-        bytes.extend(body);
-        bytes.extend(b"\nendobj\n");
-    }
-    let xref = bytes.len();
-    bytes.extend(b"xref\n0 5\n0000000000 65535 f \n");
-    for offset in offsets {
-        bytes.extend(format!("{offset:010} 00000 n \n").into_bytes());
-    }
-    bytes.extend(
-        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").into_bytes(),
-    );
-    bytes
 }
 
 impl Work {
@@ -149,24 +32,7 @@ impl Work {
         };
         let out = motcua(&["keygen", "-o", &work.path("dev.key")]);
         assert!(out.status.success(), "{}", text(&out));
-        // The procedure's worked example (`example` in its schema, once the
-        // forms engine brings it), or the least the server checks without it.
-        let schema: Value = serde_json::from_slice(
-            &std::fs::read(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("web/procedures/1.001193.json"),
-            )
-            .unwrap(),
-        )
-        .unwrap();
-        let mut form = schema
-            .get("example")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        form.insert("requester_personal_id".into(), PERSONAL_ID.into());
-        form.entry("child_name")
-            .or_insert_with(|| "Nguyễn Minh Khang".into());
-        let form = Value::Object(form);
+        let form = birth_form(PERSONAL_ID);
         std::fs::write(work.dir.path().join("data.json"), form.to_string()).unwrap();
         std::fs::write(work.dir.path().join("giay-chung-sinh.pdf"), pdf(size, 7)).unwrap();
         let attach = format!("birth_certificate={}", work.path("giay-chung-sinh.pdf"));
@@ -226,13 +92,6 @@ impl Work {
         )
         .unwrap()
     }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// A response body as JSON.

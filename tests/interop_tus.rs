@@ -1,35 +1,19 @@
 //! The official tus client (tus-js-client, npm) uploads a file to our intake
 //! server in chunks; the server stores exactly those bytes under their hash.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+mod support;
+
+use support::Server;
 
 #[test]
 fn tus_js_client_uploads_to_motcua_serve() {
     let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
     let data = dir.path().join("data");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(&data)
-        .arg("--dist")
-        .arg(&dist)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("motcua: serving on ")
-        .unwrap()
-        .to_owned();
+    let server = Server::start(dir.path(), "127.0.0.1:0");
+    let url = format!("{}/", server.url);
 
     // 700 KB in 64 KB chunks: eleven PATCH requests.
     let bytes: Vec<u8> = (0..700_000u32)
@@ -51,8 +35,7 @@ fn tus_js_client_uploads_to_motcua_serve() {
         .arg(&sha256)
         .output()
         .expect("node is needed for this test (cargo xtask setup installs it)");
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     assert!(
         output.status.success(),
         "tus-js-client failed (run `cargo xtask setup` if it is missing):\n{}",

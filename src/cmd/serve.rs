@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use motcua_intake::{Config, Server};
+use motcua_dossier::Timestamp;
+use motcua_intake::{Config, PublishedDirectory, Server};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, clap::Args)]
@@ -47,13 +48,64 @@ pub(crate) struct Args {
     /// Look-ups a client may make at once.
     #[arg(long, default_value_t = motcua_intake::RateLimit::LOOKUP.burst)]
     lookup_burst: u32,
+    /// An app origin allowed to call this server from the browser (CORS),
+    /// e.g. `https://portal.example.vn` (repeat for several; `*` for any).
+    #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = parse_origin)]
+    cors_origins: Vec<String>,
+    /// A signed office directory to publish at
+    /// /.well-known/motcua-directory; the server refuses to start if it does
+    /// not verify against --directory-publisher or has expired.
+    #[arg(long, value_name = "SIGNED.json", requires = "directory_publisher")]
+    directory: Option<PathBuf>,
+    /// The directory publisher's key (repeatable): a JWK or JWK Set file,
+    /// or an RFC 7638 thumbprint.
+    #[arg(long, value_name = "PUBKEY", requires = "directory")]
+    directory_publisher: Vec<String>,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
 }
 
+fn parse_origin(s: &str) -> Result<String, String> {
+    if s == "*" {
+        return Ok(s.to_owned());
+    }
+    motcua_intake::normalize_origin(s).map_err(|e| e.to_string())
+}
+
+/// The signed directory to publish, checked as the app will check it.
+fn published_directory(
+    args: &Args,
+) -> anyhow::Result<Result<Option<PublishedDirectory>, ExitCode>> {
+    let Some(path) = &args.directory else {
+        return Ok(Ok(None));
+    };
+    let pins = crate::cmd::directory::pins(&args.directory_publisher)?;
+    let verified = match crate::cmd::directory::read_verified(path, &pins, Timestamp::now())? {
+        Ok(verified) => verified,
+        Err(e) => {
+            eprintln!("motcua: not starting: {}: {e}", path.display());
+            eprintln!("  {}", e.message().en);
+            return Ok(Err(ExitCode::from(crate::cmd::EXIT_UNUSABLE)));
+        }
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let d = verified.directory();
+    tracing::info!(
+        offices = d.offices.len(),
+        publisher = verified.publisher_kid(),
+        expires = %d.expires,
+        "publishing the office directory"
+    );
+    Ok(Ok(Some(PublishedDirectory::new(bytes, d.expires.unix()))))
+}
+
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     init_logs(&args.log_format);
+    let directory = match published_directory(&args)? {
+        Ok(directory) => directory,
+        Err(code) => return Ok(code),
+    };
     let catalog = crate::catalog::load(args.catalog.as_deref())?;
     let mut config = Config::new(args.addr, args.data_dir.clone(), args.dist.clone());
     config.database = args.database.clone();
@@ -68,6 +120,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         burst: args.lookup_burst,
     };
     config.units = Some(std::sync::Arc::new(crate::catalog::units(None)?));
+    config.cors_origins = args.cors_origins.clone();
+    config.directory = directory;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let server = Server::bind(config, catalog)

@@ -3,6 +3,13 @@
 //! the same protocol client as the app (motcua-submit), and print the
 //! office's verified receipt.
 //!
+//! `motcua submit --directory SIGNED.json --publisher PUB.jwk [--office
+//! CODE] DOSSIER.json` routes through a signed office directory instead,
+//! as the app does: the directory is verified against the publisher key,
+//! and the office's entry decides the adapter (`motcua-v1` with its
+//! receipt key pinned, or `multipart`, which gives an unsigned delivery
+//! record instead of a receipt).
+//!
 //! Progress is kept in `DOSSIER.outbox` beside the dossier after every
 //! step, so an interrupted run (network down, server restarted, Ctrl-C)
 //! resumes where it stopped: the uploads continue from the server's offset.
@@ -15,7 +22,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use motcua_dossier::{SealedDossier, VerifyOptions};
+use motcua_dossier::{OfficeCode, SealedDossier, Timestamp, VerifyOptions};
 use motcua_submit::{
     Attachments, Client, Endpoint, Error, Event, FileRef, Method, NetworkError, NetworkErrorKind,
     OutboxEntry, Policy, Request, Response, Transport,
@@ -28,9 +35,25 @@ use crate::cmd::seal::files_dir;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The office's intake server, e.g. https://motcua.example.vn
-    #[arg(long, value_name = "URL")]
-    to: String,
+    /// The office's intake server, e.g. `https://motcua.example.vn`.
+    #[arg(
+        long,
+        value_name = "URL",
+        required_unless_present = "directory",
+        conflicts_with = "directory"
+    )]
+    to: Option<String>,
+    /// Route through this signed office directory instead of --to.
+    #[arg(long, value_name = "SIGNED.json", requires = "publisher")]
+    directory: Option<PathBuf>,
+    /// The directory publisher's key (repeatable): a JWK or JWK Set file,
+    /// or an RFC 7638 thumbprint.
+    #[arg(long, value_name = "PUBKEY", requires = "directory")]
+    publisher: Vec<String>,
+    /// The office of the directory to file at (default: the office the
+    /// dossier is sealed for).
+    #[arg(long, value_name = "CODE", requires = "directory")]
+    office: Option<OfficeCode>,
     /// The sealed dossier; its attachments are read from DOSSIER.files/.
     #[arg(value_name = "DOSSIER.json")]
     dossier: PathBuf,
@@ -70,14 +93,66 @@ fn refuse(json_out: bool, code: &str, message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let endpoint: Endpoint = match args.to.parse() {
-        Ok(e) => e,
+/// Reports a refusal by the protocol client (both languages) before
+/// anything is sent, and gives the exit status.
+fn refuse_error(json_out: bool, what: &Path, e: &Error) -> ExitCode {
+    if json_out {
+        let out = json!({ "ok": false, "error": e, "fault": e.fault(), "message": e.message() });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        eprintln!("motcua: {}: {e}", what.display());
+        eprintln!("  {}", e.message().vi);
+        eprintln!("  {}", e.message().en);
+    }
+    ExitCode::FAILURE
+}
+
+/// The entry for this dossier: for `--to` the office's intake server, for
+/// `--directory` the office's entry in the verified directory.
+fn new_entry(
+    args: &Args,
+    bytes: &[u8],
+    sealed: &SealedDossier,
+) -> anyhow::Result<Result<OutboxEntry, ExitCode>> {
+    if let Some(to) = &args.to {
+        let endpoint: Endpoint = match to.parse() {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("motcua: {e}");
+                return Ok(Err(ExitCode::from(EXIT_UNUSABLE)));
+            }
+        };
+        return Ok(match OutboxEntry::new(endpoint, bytes) {
+            Ok(entry) => Ok(entry),
+            Err(e) => Err(refuse(args.json, "invalid_dossier", &e.to_string())),
+        });
+    }
+    let Some(path) = &args.directory else {
+        eprintln!("motcua: give --to URL or --directory SIGNED.json");
+        return Ok(Err(ExitCode::from(EXIT_UNUSABLE)));
+    };
+    let pins = match crate::cmd::directory::pins(&args.publisher) {
+        Ok(pins) => pins,
         Err(e) => {
-            eprintln!("motcua: {e}");
-            return Ok(ExitCode::from(EXIT_UNUSABLE));
+            eprintln!("motcua: {e:#}");
+            return Ok(Err(ExitCode::from(EXIT_UNUSABLE)));
         }
     };
+    let verified = match crate::cmd::directory::read_verified(path, &pins, Timestamp::now())? {
+        Ok(verified) => verified,
+        Err(e) => return Ok(Err(refuse_error(args.json, path, &e))),
+    };
+    let office = args
+        .office
+        .clone()
+        .unwrap_or_else(|| sealed.manifest().office.clone());
+    Ok(match verified.directory().outbox_entry(&office, bytes) {
+        Ok(entry) => Ok(entry),
+        Err(e) => Err(refuse_error(args.json, &args.dossier, &e)),
+    })
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let bytes = match std::fs::read(&args.dossier) {
         Ok(b) => b,
         Err(e) => {
@@ -118,14 +193,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let state_file = state_path(&args.dossier);
-    let entry = match resume(&state_file, &endpoint, &sealed)? {
-        Some(entry) => entry,
-        None => match OutboxEntry::new(endpoint.clone(), &bytes) {
-            Ok(entry) => entry,
-            Err(e) => return Ok(refuse(args.json, "invalid_dossier", &e.to_string())),
-        },
+    let fresh = match new_entry(&args, &bytes, &sealed)? {
+        Ok(entry) => entry,
+        Err(code) => return Ok(code),
     };
+    let state_file = state_path(&args.dossier);
+    let entry = resume(&state_file, &fresh)?.unwrap_or(fresh);
 
     let policy = Policy {
         chunk_bytes: args.chunk_size.max(1),
@@ -156,16 +229,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(e) = save_error {
         return Err(e.context(format!("saving progress to {}", state_file.display())));
     }
-    Ok(outcome(&done, &args, &endpoint))
+    Ok(outcome(&done, &args))
 }
 
-/// The saved entry of this dossier for this office, if any; an
-/// acknowledged one asks the office again.
-fn resume(
-    state_file: &Path,
-    endpoint: &Endpoint,
-    sealed: &SealedDossier,
-) -> anyhow::Result<Option<OutboxEntry>> {
+/// The saved entry of this dossier for this office and route (`fresh` is
+/// the new one), if any; an acknowledged or delivered one asks the office
+/// again.
+fn resume(state_file: &Path, fresh: &OutboxEntry) -> anyhow::Result<Option<OutboxEntry>> {
     let Ok(saved) = std::fs::read(state_file) else {
         return Ok(None);
     };
@@ -176,15 +246,18 @@ fn resume(
         );
         return Ok(None);
     };
-    let job = entry.job();
-    let same = job.endpoint() == endpoint
-        && job.dossier_id() == sealed.manifest().id
-        && Ok(job.manifest_sha256()) == sealed.manifest().digest().map_err(|_| ());
+    let (job, new) = (entry.job(), fresh.job());
+    let same = job.endpoint() == new.endpoint()
+        && job.adapter() == new.adapter()
+        && job.pinned_receipt_kid() == new.pinned_receipt_kid()
+        && job.dossier_id() == new.dossier_id()
+        && job.manifest_sha256() == new.manifest_sha256();
     if !same {
         return Ok(None);
     }
     Ok(Some(match entry {
         OutboxEntry::Acknowledged(ack) => ack.resend(),
+        OutboxEntry::Delivered(delivered) => delivered.resend(),
         OutboxEntry::Failed(failed) => failed.retry(),
         other => other,
     }))
@@ -208,12 +281,16 @@ fn report(event: &Event) {
             *delay_ms as f64 / 1000.0
         ),
         Event::Acknowledged { code, .. } => eprintln!("motcua: acknowledged as {code}"),
+        Event::Delivered { reference, .. } => {
+            eprintln!("motcua: delivered, reference {reference} (no signed receipt)");
+        }
         _ => {}
     }
 }
 
 /// Prints the receipt or the failure, and gives the exit status.
-fn outcome(done: &OutboxEntry, args: &Args, endpoint: &Endpoint) -> ExitCode {
+fn outcome(done: &OutboxEntry, args: &Args) -> ExitCode {
+    let endpoint = done.job().endpoint();
     match done {
         OutboxEntry::Acknowledged(ack) => {
             let c = ack.claims();
@@ -251,11 +328,46 @@ fn outcome(done: &OutboxEntry, args: &Args, endpoint: &Endpoint) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        OutboxEntry::Delivered(delivered) => {
+            let r = delivered.record();
+            let job = delivered.job();
+            let office = SealedDossier::from_json(job.sealed().as_bytes())
+                .map(|s| s.manifest().office.to_string())
+                .unwrap_or_default();
+            if args.json {
+                let out = json!({
+                    "ok": true,
+                    "adapter": r.adapter,
+                    "signed_receipt": false,
+                    "office_server": r.url,
+                    "office": office,
+                    "reference": r.reference,
+                    "status": r.status,
+                    "dossier_id": job.dossier_id(),
+                    "manifest_sha256": job.manifest_sha256(),
+                    "idempotency_key": r.idempotency_key,
+                    "answer_sha256": r.answer_sha256,
+                });
+                println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            } else {
+                println!("motcua: dossier delivered to office {office} ({})", r.url);
+                println!("  reference      {}", r.reference);
+                println!("  dossier id     {}", job.dossier_id());
+                println!("  manifest hash  {}", job.manifest_sha256());
+                println!(
+                    "  NOT a signed receipt: the office's backend answered HTTP {} with this reference",
+                    r.status
+                );
+            }
+            ExitCode::SUCCESS
+        }
         OutboxEntry::Failed(failed) => {
             let e = failed.error();
             if args.json {
                 let out = json!({
                     "ok": false,
+                    "state": "failed",
+                    "office_server": endpoint.as_str(),
                     "error": e,
                     "fault": e.fault(),
                     "retryable": failed.is_retryable(),

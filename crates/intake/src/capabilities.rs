@@ -67,6 +67,9 @@ pub struct Endpoints {
     pub dossiers: String,
     /// Status look-up by dossier code and personal ID number.
     pub status: String,
+    /// The signed office directory, when the server publishes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<String>,
 }
 
 impl Capabilities {
@@ -86,6 +89,9 @@ impl Capabilities {
                 uploads: crate::uploads::UPLOADS_PATH.to_owned(),
                 dossiers: crate::dossiers::DOSSIERS_PATH.to_owned(),
                 status: crate::status::STATUS_PATH.to_owned(),
+                directory: state
+                    .directory()
+                    .map(|_| crate::directory::DIRECTORY_PATH.to_owned()),
             },
             receipt_key,
         }

@@ -37,6 +37,13 @@ pub struct Config {
     pub rate_limit: RateLimit,
     /// Per-client limit on status look-ups.
     pub lookup_rate_limit: RateLimit,
+    /// Origins of apps allowed to call this server from the browser
+    /// (CORS): `https://portal.example.vn`, or `*` for any. Empty: only the
+    /// app this server serves.
+    pub cors_origins: Vec<String>,
+    /// A signed office directory to publish at
+    /// `/.well-known/motcua-directory`.
+    pub directory: Option<crate::directory::PublishedDirectory>,
 }
 
 impl Config {
@@ -54,6 +61,8 @@ impl Config {
             units: None,
             rate_limit: RateLimit::PROTOCOL,
             lookup_rate_limit: RateLimit::LOOKUP,
+            cors_origins: Vec::new(),
+            directory: None,
         }
     }
 }

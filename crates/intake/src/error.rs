@@ -108,6 +108,9 @@ pub enum Error {
     /// A receipt could not be made or signed.
     #[error("cannot issue a receipt: {0}")]
     Receipt(#[source] motcua_dossier::Error),
+    /// A CORS origin is not `http(s)://host[:port]` (or `*`).
+    #[error("CORS origin {0:?}: expected http(s)://host[:port] without a path, or *")]
+    BadOrigin(String),
     /// A dossier code format is not usable.
     #[error("dossier code format {format:?}: {reason}")]
     CodeFormat {
@@ -124,6 +127,9 @@ pub enum Error {
 pub(crate) enum AppError {
     /// 400: the request is malformed; `code` names the rule it broke.
     BadRequest { code: &'static str, detail: String },
+    /// 403: the request is understood and refused (a CORS preflight from
+    /// an origin that is not allowed).
+    Forbidden { code: &'static str, detail: String },
     /// 404: the resource does not exist.
     NotFound(String),
     /// 409: the request contradicts the resource's state.
@@ -183,6 +189,9 @@ impl AppError {
         match self {
             Self::BadRequest { code, detail } => {
                 (StatusCode::BAD_REQUEST, code, "Bad request", Some(detail))
+            }
+            Self::Forbidden { code, detail } => {
+                (StatusCode::FORBIDDEN, code, "Forbidden", Some(detail))
             }
             Self::NotFound(detail) => (
                 StatusCode::NOT_FOUND,

@@ -18,7 +18,10 @@ use crate::config::{Catalog, Config};
 use crate::error::Error;
 use crate::state::AppState;
 use crate::storage::{PostgresStorage, SqliteStorage, Storage};
-use crate::{assets, capabilities, dossiers, gc, headers, health, rate_limit, status, uploads};
+use crate::{
+    assets, capabilities, cors, directory, dossiers, gc, headers, health, rate_limit, status,
+    uploads,
+};
 
 /// Builds the whole service for `state`, without binding a socket.
 pub fn router(state: AppState) -> Router {
@@ -56,12 +59,15 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(4096));
     Router::new()
         .route("/.well-known/motcua", get(capabilities::get))
+        .route(directory::DIRECTORY_PATH, get(directory::get))
         .route("/healthz", get(health::get))
         .merge(assets::catalog_routes())
         .merge(protocol)
         .merge(lookups)
         .fallback(assets::static_files)
         .layer(middleware::from_fn(headers::add))
+        // Outside the rate limits (route layers): preflights take no token.
+        .layer(middleware::from_fn_with_state(state.clone(), cors::handle))
         .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(trace)
         .with_state(state)

@@ -13,6 +13,8 @@ use crate::blobs::Blobs;
 use crate::capabilities::Limits;
 use crate::code::CodeFormat;
 use crate::config::{Catalog, Config};
+use crate::cors::Origins;
+use crate::directory::PublishedDirectory;
 use crate::error::Error;
 use crate::rate_limit::Limiter;
 use crate::storage::{Storage, UploadId};
@@ -36,6 +38,8 @@ struct Inner {
     lookup_key: hmac::Key,
     protocol_limiter: Limiter,
     lookup_limiter: Limiter,
+    cors_origins: Origins,
+    directory: Option<PublishedDirectory>,
     /// Held (shared) while a blob is being stored or a dossier that refers
     /// to blobs is checked and written, and (exclusive) while unused blobs
     /// are deleted, so that a blob is never deleted under a dossier.
@@ -67,6 +71,7 @@ impl AppState {
         catalog: Catalog,
         config: &Config,
     ) -> Result<Self, Error> {
+        let cors_origins = Origins::new(&config.cors_origins)?;
         let data_dir = config.data_dir.clone();
         let (blobs, receipt_key) = tokio::task::spawn_blocking(move || {
             Ok::<_, Error>((
@@ -102,6 +107,8 @@ impl AppState {
                 lookup_key: hmac::Key::new(hmac::HMAC_SHA256, &key_bytes),
                 protocol_limiter: Limiter::new(config.rate_limit),
                 lookup_limiter: Limiter::new(config.lookup_rate_limit),
+                cors_origins,
+                directory: config.directory.clone(),
                 blob_gate: tokio::sync::RwLock::new(()),
                 writing: Mutex::new(HashSet::new()),
             }),
@@ -170,6 +177,15 @@ impl AppState {
 
     pub(crate) fn lookup_limiter(&self) -> &Limiter {
         &self.inner.lookup_limiter
+    }
+
+    pub(crate) fn cors_origins(&self) -> &Origins {
+        &self.inner.cors_origins
+    }
+
+    /// The signed office directory this server publishes, if any.
+    pub fn directory(&self) -> Option<&PublishedDirectory> {
+        self.inner.directory.as_ref()
     }
 
     pub(crate) fn blob_gate(&self) -> &tokio::sync::RwLock<()> {

@@ -210,3 +210,227 @@ async fn hashed_assets_are_immutable_and_typed() {
     );
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
 }
+
+const PORTAL: &str = "https://portal.example.vn";
+
+fn header_text<'a>(reply: &'a Reply, name: &str) -> &'a str {
+    reply
+        .headers
+        .get(name)
+        .map_or("", |v| v.to_str().unwrap_or(""))
+}
+
+fn vary(reply: &Reply) -> String {
+    reply
+        .headers
+        .get_all(header::VARY)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn preflight(app: &axum::Router, origin: &str, method: &str) -> Reply {
+    request(
+        app,
+        axum::http::Method::OPTIONS,
+        "/api/v1/uploads",
+        &[
+            ("origin", origin),
+            ("access-control-request-method", method),
+            (
+                "access-control-request-headers",
+                "tus-resumable,upload-length,upload-metadata,upload-checksum,content-type",
+            ),
+        ],
+        Body::empty(),
+    )
+    .await
+}
+
+async fn create_upload(app: &axum::Router, origin: &str) -> Reply {
+    request(
+        app,
+        axum::http::Method::POST,
+        "/api/v1/uploads",
+        &[
+            ("origin", origin),
+            ("tus-resumable", "1.0.0"),
+            ("upload-length", "10"),
+        ],
+        Body::empty(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn cors_for_allowed_origins_and_preflights_take_no_rate_limit_token() {
+    let f = fixture_with(|c| {
+        c.cors_origins = vec![PORTAL.into(), "http://127.0.0.1:8081".into()];
+        // One protocol request, then none for a long while.
+        c.rate_limit = RateLimit {
+            per_second: 0.001,
+            burst: 1,
+        };
+    })
+    .await;
+    for method in ["POST", "PATCH", "HEAD", "DELETE", "POST", "PATCH"] {
+        let reply = preflight(&f.app, PORTAL, method).await;
+        assert_eq!(reply.status, StatusCode::NO_CONTENT, "{method}");
+        assert_eq!(header_text(&reply, "access-control-allow-origin"), PORTAL);
+        let methods = header_text(&reply, "access-control-allow-methods");
+        assert!(methods.contains(method), "{methods}");
+        let allowed = header_text(&reply, "access-control-allow-headers").to_ascii_lowercase();
+        for h in [
+            "tus-resumable",
+            "upload-length",
+            "upload-offset",
+            "upload-metadata",
+            "upload-checksum",
+            "content-type",
+        ] {
+            assert!(allowed.contains(h), "{h} in {allowed}");
+        }
+        assert_eq!(header_text(&reply, "access-control-max-age"), "7200");
+        assert!(
+            !reply
+                .headers
+                .contains_key("access-control-allow-credentials")
+        );
+        assert!(vary(&reply).contains("Origin"));
+    }
+    // The preflights took nothing: the one request allowed goes through,
+    // and the client may read what it needs.
+    let created = create_upload(&f.app, PORTAL).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(header_text(&created, "access-control-allow-origin"), PORTAL);
+    let exposed = header_text(&created, "access-control-expose-headers").to_owned();
+    for h in [
+        "Location",
+        "Upload-Offset",
+        "Upload-Length",
+        "Upload-Expires",
+        "Tus-Resumable",
+        "Tus-Version",
+        "Tus-Max-Size",
+        "Retry-After",
+    ] {
+        assert!(exposed.contains(h), "{h} in {exposed}");
+    }
+    assert!(
+        !created
+            .headers
+            .contains_key("access-control-allow-credentials")
+    );
+    assert!(vary(&created).contains("Origin"));
+    // The next is over the limit; the app can still read why and when.
+    let limited = create_upload(&f.app, "http://127.0.0.1:8081").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        header_text(&limited, "access-control-allow-origin"),
+        "http://127.0.0.1:8081"
+    );
+    assert!(limited.headers.contains_key(header::RETRY_AFTER));
+}
+
+#[tokio::test]
+async fn cors_refuses_other_origins() {
+    let f = fixture_with(|c| c.cors_origins = vec![PORTAL.into()]).await;
+    // A tus OPTIONS (no Access-Control-Request-Method) still reaches tus.
+    let tus = request(
+        &f.app,
+        axum::http::Method::OPTIONS,
+        "/api/v1/uploads",
+        &[("origin", PORTAL)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(header_text(&tus, "tus-version"), "1.0.0");
+    assert_eq!(header_text(&tus, "access-control-allow-origin"), PORTAL);
+    for origin in [
+        "https://evil.example",
+        "http://portal.example.vn",
+        "https://portal.example.vn.evil.example",
+        "null",
+    ] {
+        let reply = preflight(&f.app, origin, "POST").await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{origin}");
+        assert_eq!(reply.problem_type(), "/problems/cors-origin");
+        assert!(!reply.headers.contains_key("access-control-allow-origin"));
+        let simple = request(
+            &f.app,
+            axum::http::Method::GET,
+            "/.well-known/motcua",
+            &[("origin", origin)],
+            Body::empty(),
+        )
+        .await;
+        assert_eq!(simple.status, StatusCode::OK);
+        assert!(!simple.headers.contains_key("access-control-allow-origin"));
+        assert!(vary(&simple).contains("Origin"));
+    }
+    // Without configured origins nothing is allowed; the OPTIONS is tus's.
+    let plain = fixture().await;
+    let reply = preflight(&plain.app, PORTAL, "POST").await;
+    assert!(!reply.headers.contains_key("access-control-allow-origin"));
+    assert_eq!(header_text(&reply, "tus-version"), "1.0.0");
+    // `*`: any origin, named as `*`.
+    let any = fixture_with(|c| c.cors_origins = vec!["*".into()]).await;
+    let reply = preflight(&any.app, "https://elsewhere.example", "PATCH").await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(header_text(&reply, "access-control-allow-origin"), "*");
+}
+
+#[tokio::test]
+async fn bad_cors_origins_stop_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures");
+    let catalog = Catalog::from_dir(&catalog_dir).unwrap();
+    let data = dir.path().join("data");
+    let storage = SqliteStorage::open(&data).unwrap();
+    let mut config = Config::new(([127, 0, 0, 1], 0).into(), data, dir.path().into());
+    config.cors_origins = vec!["portal.example.vn".into()];
+    let err = AppState::open(std::sync::Arc::new(storage), catalog, &config)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("portal.example.vn"), "{err}");
+}
+
+#[tokio::test]
+async fn a_published_directory_is_served_as_signed_with_caching() {
+    let signed = br#"{"payload":"e30","protected":"e30","signature":"AA"}"#.to_vec();
+    let f = fixture_with(|c| {
+        c.directory = Some(crate::PublishedDirectory::new(signed.clone(), i64::MAX));
+    })
+    .await;
+    let (status, headers, body) = get(&f.app, crate::DIRECTORY_PATH, "*/*").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, signed);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/jose+json");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=3600");
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let etag = headers[header::ETAG].to_str().unwrap().to_owned();
+    let again = request(
+        &f.app,
+        axum::http::Method::GET,
+        crate::DIRECTORY_PATH,
+        &[("if-none-match", &etag)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    let (_, _, caps) = get(&f.app, "/.well-known/motcua", "*/*").await;
+    let caps: crate::Capabilities = serde_json::from_slice(&caps).unwrap();
+    assert_eq!(
+        caps.endpoints.directory.as_deref(),
+        Some("/.well-known/motcua-directory")
+    );
+
+    let none = fixture().await;
+    let (status, headers, _) = get(&none.app, crate::DIRECTORY_PATH, "*/*").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+    let (_, _, caps) = get(&none.app, "/.well-known/motcua", "*/*").await;
+    assert!(!String::from_utf8(caps).unwrap().contains("directory"));
+}

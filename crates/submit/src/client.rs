@@ -54,6 +54,14 @@ pub enum Event {
         /// Its code at the office.
         code: DossierCode,
     },
+    /// A backend without signed receipts (`multipart`) took the dossier;
+    /// no receipt, only its reference.
+    Delivered {
+        /// The dossier.
+        dossier: DossierId,
+        /// The backend's reference.
+        reference: String,
+    },
 }
 
 type Listener = Box<dyn Fn(&Event)>;
@@ -135,19 +143,21 @@ impl<T: Transport, A: Attachments> Client<T, A> {
         ServerInfo::from_response(endpoint, &response)
     }
 
-    /// Advances `entry` by one step (at most one request). Acknowledged and
-    /// failed entries come back unchanged; see
+    /// Advances `entry` by one step (at most one request). Acknowledged,
+    /// delivered and failed entries come back unchanged; see
     /// [`Failed::retry`](crate::Failed::retry).
     pub async fn step(&self, entry: OutboxEntry) -> OutboxEntry {
         match entry {
             OutboxEntry::Waiting(s) => s.step(self).await,
             OutboxEntry::Uploading(s) => s.step(self).await,
             OutboxEntry::Delivering(s) => s.step(self).await,
-            settled @ (OutboxEntry::Acknowledged(_) | OutboxEntry::Failed(_)) => settled,
+            settled @ (OutboxEntry::Acknowledged(_)
+            | OutboxEntry::Delivered(_)
+            | OutboxEntry::Failed(_)) => settled,
         }
     }
 
-    /// Steps `entry` until it is acknowledged or fails for good, calling
+    /// Steps `entry` until it is acknowledged (or delivered) or fails for good, calling
     /// `save` with every state (persist it there). Retryable failures wait
     /// with backoff and try again, up to [`Policy::max_attempts`] in a row;
     /// then the failed entry is returned for the app to schedule.
@@ -159,7 +169,7 @@ impl<T: Transport, A: Attachments> Client<T, A> {
         loop {
             save(&entry);
             entry = match entry {
-                OutboxEntry::Acknowledged(_) => return entry,
+                OutboxEntry::Acknowledged(_) | OutboxEntry::Delivered(_) => return entry,
                 OutboxEntry::Failed(failed) => {
                     let attempts = failed.job().attempts();
                     let Some(at) = failed

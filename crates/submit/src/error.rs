@@ -1,5 +1,6 @@
 //! The one error type of the protocol client, split by who is at fault.
 
+use motcua_dossier::Timestamp;
 use motcua_forms::LocalizedText;
 use serde::{Deserialize, Serialize};
 
@@ -156,6 +157,96 @@ pub enum Error {
         /// How long to wait, in milliseconds.
         retry_after_ms: u64,
     },
+
+    /// The office directory is not a signed directory this client reads:
+    /// not JSON, a member missing or of the wrong type, an unknown format,
+    /// or a rule of `docs/directory.md` broken.
+    #[error("the office directory is malformed: {detail}")]
+    DirectoryMalformed {
+        /// What is wrong, naming the member.
+        detail: String,
+    },
+    /// The directory carries no signature: a bare directory document, an
+    /// empty signature, or `alg` `none`.
+    #[error("the office directory is not signed")]
+    DirectoryUnsigned,
+    /// The directory is signed by a key that is not a pinned publisher key.
+    #[error("the office directory is signed by key {kid}, not by a trusted publisher")]
+    DirectoryUntrusted {
+        /// The RFC 7638 thumbprint of the key that signed it.
+        kid: String,
+    },
+    /// The signature does not verify with the publisher's key: the
+    /// directory was changed after it was signed.
+    #[error("the office directory's signature does not verify: it was changed after signing")]
+    DirectoryTampered,
+    /// The directory's validity ended.
+    #[error("the office directory expired at {expires}")]
+    DirectoryExpired {
+        /// Its `expires` time.
+        expires: Timestamp,
+    },
+    /// The directory is not valid yet (or the device's clock is wrong).
+    #[error("the office directory is not valid before {issued}")]
+    DirectoryNotYetValid {
+        /// Its `issued` time.
+        issued: Timestamp,
+    },
+    /// A publisher key to pin is not a usable public key or thumbprint.
+    #[error("unusable publisher key: {detail}")]
+    PublisherKey {
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The directory lists no office with this code.
+    #[error("no office {office} in the directory")]
+    UnknownOffice {
+        /// The code asked for.
+        office: String,
+    },
+    /// The dossier is sealed for another office than the one chosen (the
+    /// office is part of the sealed manifest).
+    #[error("the dossier is sealed for office {sealed_for}, not for {office}")]
+    WrongOffice {
+        /// The office chosen.
+        office: String,
+        /// The manifest's `office`.
+        sealed_for: String,
+    },
+    /// The office does not handle the dossier's procedure (per the directory).
+    #[error("office {office} does not accept procedure {procedure}")]
+    ProcedureNotAccepted {
+        /// The office.
+        office: String,
+        /// The dossier's procedure code.
+        procedure: String,
+    },
+    /// The office is reached through an adapter this client does not have.
+    #[error("office {office} needs adapter {adapter:?}, which this client does not have")]
+    UnsupportedAdapter {
+        /// The office.
+        office: String,
+        /// The adapter's name in the directory.
+        adapter: String,
+    },
+    /// A backend without signed receipts took the dossier (HTTP 2xx) but its
+    /// answer gives no reference. It may hold the dossier: not retried on
+    /// its own, so that a backend that ignores `Idempotency-Key` does not
+    /// get it twice.
+    #[error("the backend answered HTTP {status} without a reference at {pointer:?}")]
+    NoReference {
+        /// The HTTP status.
+        status: u16,
+        /// The JSON pointer that found nothing.
+        pointer: String,
+    },
+    /// Signing a directory failed (the key cannot sign, or does not use an
+    /// accepted algorithm).
+    #[error("cannot sign the directory: {detail}")]
+    Signing {
+        /// What went wrong.
+        detail: String,
+    },
 }
 
 impl Error {
@@ -168,12 +259,25 @@ impl Error {
             | Self::AttachmentChanged { .. }
             | Self::TooLarge { .. }
             | Self::Refused { .. } => Fault::Input,
+            Self::UnknownOffice { .. }
+            | Self::WrongOffice { .. }
+            | Self::ProcedureNotAccepted { .. }
+            | Self::UnsupportedAdapter { .. }
+            | Self::PublisherKey { .. }
+            | Self::Signing { .. } => Fault::Input,
             Self::UnsupportedServer { .. }
             | Self::Protocol { .. }
             | Self::ServerError { .. }
             | Self::BadReceipt { .. }
             | Self::ReceiptMismatch { .. }
-            | Self::KeyChanged { .. } => Fault::Server,
+            | Self::KeyChanged { .. }
+            | Self::NoReference { .. }
+            | Self::DirectoryMalformed { .. }
+            | Self::DirectoryUnsigned
+            | Self::DirectoryUntrusted { .. }
+            | Self::DirectoryTampered
+            | Self::DirectoryExpired { .. }
+            | Self::DirectoryNotYetValid { .. } => Fault::Server,
             Self::Network { .. } | Self::RateLimited { .. } => Fault::Network,
         }
     }
@@ -275,6 +379,74 @@ impl Error {
                 "Cơ quan đang nhận quá nhiều yêu cầu; hồ sơ sẽ được gửi lại sau ít phút.".into(),
                 "The office is receiving too many requests; the dossier will be sent again shortly."
                     .into(),
+            ),
+            Self::DirectoryMalformed { .. } => t(
+                "Danh bạ cơ quan không đúng định dạng; hãy tải lại danh bạ.".into(),
+                "The office directory is malformed; download it again.".into(),
+            ),
+            Self::DirectoryUnsigned => t(
+                "Danh bạ cơ quan không có chữ ký nên không thể tin cậy; hãy tải lại danh bạ từ nguồn chính thức."
+                    .into(),
+                "The office directory is not signed, so it cannot be trusted; download it again from the official source."
+                    .into(),
+            ),
+            Self::DirectoryUntrusted { .. } => t(
+                "Danh bạ cơ quan không do đơn vị phát hành tin cậy ký; không dùng danh bạ này.".into(),
+                "The office directory is not signed by a trusted publisher; it is not used.".into(),
+            ),
+            Self::DirectoryTampered => t(
+                "Danh bạ cơ quan đã bị sửa đổi sau khi ký; không dùng danh bạ này.".into(),
+                "The office directory was changed after it was signed; it is not used.".into(),
+            ),
+            Self::DirectoryExpired { expires } => t(
+                format!("Danh bạ cơ quan đã hết hạn lúc {expires}; hãy tải bản mới."),
+                format!("The office directory expired at {expires}; download a current one."),
+            ),
+            Self::DirectoryNotYetValid { issued } => t(
+                format!(
+                    "Danh bạ cơ quan chưa có hiệu lực (từ {issued}); hãy kiểm tra đồng hồ của thiết bị."
+                ),
+                format!(
+                    "The office directory is not valid until {issued}; check the device's clock."
+                ),
+            ),
+            Self::PublisherKey { .. } => t(
+                "Khóa của đơn vị phát hành danh bạ không dùng được.".into(),
+                "The directory publisher's key cannot be used.".into(),
+            ),
+            Self::UnknownOffice { office } => t(
+                format!("Không có cơ quan \"{office}\" trong danh bạ."),
+                format!("There is no office \"{office}\" in the directory."),
+            ),
+            Self::WrongOffice { office, sealed_for } => t(
+                format!(
+                    "Hồ sơ đã được ký để nộp cho cơ quan {sealed_for}, không phải {office}; hãy chọn lại cơ quan rồi ký lại."
+                ),
+                format!(
+                    "The dossier was sealed for office {sealed_for}, not {office}; choose the office again and seal again."
+                ),
+            ),
+            Self::ProcedureNotAccepted { office, procedure } => t(
+                format!("Cơ quan {office} không tiếp nhận thủ tục {procedure}; hãy chọn cơ quan khác."),
+                format!("Office {office} does not accept procedure {procedure}; choose another office."),
+            ),
+            Self::UnsupportedAdapter { office, .. } => t(
+                format!(
+                    "Phiên bản ứng dụng này chưa nộp được hồ sơ tới cơ quan {office}; hãy cập nhật ứng dụng."
+                ),
+                format!(
+                    "This version of the app cannot send dossiers to office {office} yet; update the app."
+                ),
+            ),
+            Self::NoReference { .. } => t(
+                "Máy chủ của cơ quan đã nhận yêu cầu nhưng không trả về mã tiếp nhận; hãy liên hệ cơ quan trước khi gửi lại."
+                    .into(),
+                "The office's server took the request but gave no reference; check with the office before sending again."
+                    .into(),
+            ),
+            Self::Signing { .. } => t(
+                "Không ký được danh bạ cơ quan.".into(),
+                "The office directory could not be signed.".into(),
             ),
         }
     }

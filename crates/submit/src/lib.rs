@@ -17,6 +17,16 @@
 //! (HTTP, clock, timer) and [`Attachments`] (the files' bytes) — with
 //! `fetch` and IndexedDB in the browser, an HTTP client and files natively.
 //!
+//! Offices are found in a signed office [`Directory`] (`docs/directory.md`),
+//! checked with [`Directory::verify`] against the publisher keys the app
+//! pins ([`PublisherPins`]), searched with [`Directory::search`] and
+//! [`Directory::suggest`]. Each office names an adapter: `motcua-v1` (the
+//! protocol above, ending [`OutboxEntry::Acknowledged`] with a verified
+//! receipt) or `multipart` (one plain multipart POST to an existing
+//! backend, ending [`OutboxEntry::Delivered`] with an unsigned
+//! [`DeliveryRecord`]). [`Directory::outbox_entry`] queues a dossier for an
+//! office through its adapter; the entry remembers it.
+//!
 //! ```no_run
 //! use motcua_submit::{Client, Endpoint, OutboxEntry, Transport, Attachments};
 //!
@@ -43,7 +53,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod adapter;
 mod client;
+mod directory;
 mod error;
 mod office;
 mod outbox;
@@ -57,11 +69,20 @@ mod testutil;
 mod transport;
 mod tus;
 
+pub use adapter::{
+    AdapterConfig, DEFAULT_MULTIPART_BYTES, MAX_MULTIPART_BYTES, MultipartConfig, MultipartParts,
+};
 pub use client::{Client, Event};
+pub use directory::{
+    Backend, DIRECTORY_FORMAT, DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, DIRECTORY_TYP, Directory,
+    MAX_DIRECTORY_BYTES, MAX_OFFICES, OfficeEntry, OfficeLevel, OfficeLimits, OfficeQuery,
+    Procedures, Publisher, PublisherPins, VerifiedDirectory,
+};
 pub use error::{Error, Fault, FieldProblem};
 pub use office::{Endpoint, PROTOCOL, ServerInfo, ServerLimits, WELL_KNOWN};
 pub use outbox::{
-    Acknowledged, Delivering, Failed, FileUpload, Job, OutboxEntry, Resume, Uploading, Waiting,
+    Acknowledged, Delivered, Delivering, DeliveryRecord, Failed, FileUpload, Job, OutboxEntry,
+    Resume, Uploading, Waiting,
 };
 pub use policy::Policy;
 pub use status::{DossierStatus, StatusEvent, StatusReport};

@@ -4,8 +4,8 @@
 //! ```text
 //!            ┌──────────── failure ───────────┐
 //!            ▼                                │
-//! Waiting ──▶ Uploading{file} ──▶ Delivering ──▶ Acknowledged{receipt}
-//!    │             │   ▲              │
+//! Waiting ──▶ Uploading{file} ──▶ Delivering ──▶ Acknowledged{receipt}   (motcua-v1)
+//!    │             │   ▲              │      └───▶ Delivered{record}        (multipart)
 //!    └──── failure ┴───┴── missing ───┘──▶ Failed{error, retryable, next_attempt_at}
 //!                                              │ retry()
 //!                                              └──▶ back where it failed
@@ -16,22 +16,25 @@
 //! (IndexedDB) after every step and resume after a reload or a browser
 //! restart. Upload URLs and offsets are part of the entry: a resumed upload
 //! first asks the server for its offset (tus `HEAD`), then continues.
+//!
+//! What each state does depends on the entry's adapter
+//! ([`AdapterConfig`](crate::AdapterConfig), kept in the entry): the
+//! `motcua-v1` adapter goes through every state and ends acknowledged with
+//! the office's signed receipt; the `multipart` adapter goes from waiting
+//! straight to delivering (one request carries everything) and ends
+//! [`Delivered`] with an unsigned record of the backend's answer.
 
 use motcua_dossier::{
     DossierCode, DossierId, FileName, Receipt, ReceiptClaims, SealedDossier, Sha256, VerifyOptions,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, Event};
+use crate::adapter::{self, AdapterConfig};
+use crate::client::Client;
+use crate::directory::{Backend, OfficeEntry};
 use crate::error::Error;
 use crate::office::{Endpoint, ServerInfo};
-use crate::problem::{self, Problem};
-use crate::transport::{Attachments, FileRef, Method, Request, Response, Transport};
-use crate::tus;
-
-/// How often the office may answer "attachments missing" before the
-/// client stops re-uploading them.
-const MAX_MISSING_ROUNDS: u32 = 3;
+use crate::transport::{Attachments, Transport};
 
 /// The upload of one file (attachments with the same bytes share one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +52,7 @@ pub struct FileUpload {
     /// Whether `offset` is known to be the server's; after any failure or
     /// reload it is not, and the next step asks (`HEAD`).
     #[serde(skip)]
-    confirmed: bool,
+    pub(crate) confirmed: bool,
 }
 
 impl FileUpload {
@@ -58,7 +61,7 @@ impl FileUpload {
         self.url.is_some() && self.offset == self.size
     }
 
-    fn restart(&mut self) {
+    pub(crate) fn restart(&mut self) {
         self.url = None;
         self.offset = 0;
         self.confirmed = false;
@@ -69,21 +72,26 @@ impl FileUpload {
 /// upload has come.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
-    endpoint: Endpoint,
+    /// The office's server (for `multipart`, the origin of its URL).
+    pub(crate) endpoint: Endpoint,
+    /// How the backend is reached; entries stored before adapters existed
+    /// are `motcua-v1`.
+    #[serde(default)]
+    pub(crate) adapter: AdapterConfig,
     /// The sealed dossier file, as posted.
-    sealed: String,
-    dossier_id: DossierId,
-    manifest_sha256: Sha256,
-    files: Vec<FileUpload>,
+    pub(crate) sealed: String,
+    pub(crate) dossier_id: DossierId,
+    pub(crate) manifest_sha256: Sha256,
+    pub(crate) files: Vec<FileUpload>,
     /// The capabilities, once read.
-    server: Option<ServerInfo>,
+    pub(crate) server: Option<ServerInfo>,
     /// A receipt key thumbprint the office must use (from a signed office
     /// directory).
-    pinned_kid: Option<String>,
+    pub(crate) pinned_kid: Option<String>,
     /// Failures in a row.
-    attempts: u32,
+    pub(crate) attempts: u32,
     /// Times the office said attachments were missing.
-    missing_rounds: u32,
+    pub(crate) missing_rounds: u32,
 }
 
 impl Job {
@@ -97,9 +105,21 @@ impl Job {
         self.manifest_sha256
     }
 
-    /// The office's server.
+    /// The office's server (for the `multipart` adapter, the origin of the
+    /// URL dossiers are posted to).
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
+    }
+
+    /// The adapter the dossier goes through, with its settings.
+    pub fn adapter(&self) -> &AdapterConfig {
+        &self.adapter
+    }
+
+    /// The receipt key thumbprint the office must sign with, when pinned
+    /// (from the office directory).
+    pub fn pinned_receipt_kid(&self) -> Option<&str> {
+        self.pinned_kid.as_deref()
     }
 
     /// The sealed dossier file.
@@ -129,17 +149,17 @@ impl Job {
         })
     }
 
-    fn next_file(&self) -> Option<usize> {
+    pub(crate) fn next_file(&self) -> Option<usize> {
         self.files.iter().position(|f| !f.is_done())
     }
 
-    fn unconfirm(&mut self) {
+    pub(crate) fn unconfirm(&mut self) {
         for f in &mut self.files {
             f.confirmed = false;
         }
     }
 
-    fn sealed_dossier(&self) -> Result<SealedDossier, Error> {
+    pub(crate) fn sealed_dossier(&self) -> Result<SealedDossier, Error> {
         SealedDossier::from_json(self.sealed.as_bytes()).map_err(|e| Error::from(&e))
     }
 }
@@ -162,41 +182,78 @@ pub enum Resume {
 /// Queued: the office's capabilities are read next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Waiting {
-    job: Job,
+    pub(crate) job: Job,
 }
 
 /// Uploading the files, one chunk per step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Uploading {
-    job: Job,
-    file: usize,
+    pub(crate) job: Job,
+    pub(crate) file: usize,
 }
 
 /// Every file is up; the sealed dossier is posted next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivering {
-    job: Job,
+    pub(crate) job: Job,
 }
 
 /// The office acknowledged the dossier with a receipt that verifies and is
 /// for this dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acknowledged {
-    job: Job,
+    pub(crate) job: Job,
     /// The receipt (compact JWS), as the office signed it.
-    receipt: String,
+    pub(crate) receipt: String,
     /// What it says.
-    claims: ReceiptClaims,
+    pub(crate) claims: ReceiptClaims,
+}
+
+/// What a backend without signed receipts (the `multipart` adapter)
+/// answered when it took the dossier.
+///
+/// **This is not a receipt.** Nothing in it is signed by the office: it
+/// records that the backend at `url` answered HTTP `status` with this
+/// `reference`, over the connection this device made (TLS vouches for the
+/// server's name, nothing more). The office can later prove it holds the
+/// dossier only by the sealed dossier it received, whose manifest hash is
+/// [`Job::manifest_sha256`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRecord {
+    /// The adapter that delivered it (`multipart`).
+    pub adapter: String,
+    /// Where the dossier was posted.
+    pub url: String,
+    /// The HTTP status of the answer (2xx).
+    pub status: u16,
+    /// The backend's reference for the dossier, read from its answer.
+    pub reference: String,
+    /// When the answer arrived, by this device's clock, milliseconds since
+    /// the Unix epoch.
+    pub delivered_at_ms: u64,
+    /// The `Idempotency-Key` sent (the dossier id).
+    pub idempotency_key: String,
+    /// SHA-256 of the answer's body, to match against the backend's logs.
+    pub answer_sha256: Sha256,
+}
+
+/// A backend without signed receipts took the dossier: an unsigned
+/// [`DeliveryRecord`] is held, not a verified receipt (compare
+/// [`Acknowledged`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivered {
+    pub(crate) job: Job,
+    pub(crate) record: DeliveryRecord,
 }
 
 /// Stopped on an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failed {
-    job: Job,
-    resume: Resume,
-    error: Error,
-    retryable: bool,
-    next_attempt_at_ms: Option<u64>,
+    pub(crate) job: Job,
+    pub(crate) resume: Resume,
+    pub(crate) error: Error,
+    pub(crate) retryable: bool,
+    pub(crate) next_attempt_at_ms: Option<u64>,
 }
 
 /// One sealed dossier in the outbox, in one of its states.
@@ -211,6 +268,9 @@ pub enum OutboxEntry {
     Delivering(Delivering),
     /// Done: the office's verified receipt is held.
     Acknowledged(Acknowledged),
+    /// Done without a receipt: a backend reached through the `multipart`
+    /// adapter took the dossier; an unsigned record of its answer is held.
+    Delivered(Delivered),
     /// Stopped on an error; see [`Failed::retry`].
     Failed(Failed),
 }
@@ -249,6 +309,7 @@ impl OutboxEntry {
         Ok(Self::Waiting(Waiting {
             job: Job {
                 endpoint,
+                adapter: AdapterConfig::MotcuaV1,
                 sealed,
                 dossier_id: manifest.id,
                 manifest_sha256,
@@ -259,6 +320,84 @@ impl OutboxEntry {
                 missing_rounds: 0,
             },
         }))
+    }
+
+    /// Queues `sealed` for an office of the directory, through the adapter
+    /// its entry names: for `motcua-v1` the office's intake server with its
+    /// receipt key pinned; for `multipart` a POST to its backend.
+    ///
+    /// Besides the checks of [`new`](Self::new), refused here, before
+    /// anything is sent: a dossier sealed for another office
+    /// ([`Error::WrongOffice`] — the office is part of the sealed
+    /// manifest), a procedure the office does not accept
+    /// ([`Error::ProcedureNotAccepted`]), a dossier over the limits the
+    /// directory states ([`Error::TooLarge`]), and an adapter this client
+    /// does not have ([`Error::UnsupportedAdapter`]).
+    pub fn for_office(office: &OfficeEntry, sealed: &[u8]) -> Result<Self, Error> {
+        let (endpoint, adapter, pinned) = match &office.backend {
+            Backend::MotcuaV1 { url, receipt_kid } => (
+                url.clone(),
+                AdapterConfig::MotcuaV1,
+                Some(receipt_kid.clone()),
+            ),
+            Backend::Multipart(config) => (
+                config.url.parse()?,
+                AdapterConfig::Multipart(config.clone()),
+                None,
+            ),
+            Backend::Unsupported { adapter } => {
+                return Err(Error::UnsupportedAdapter {
+                    office: office.code.to_string(),
+                    adapter: adapter.clone(),
+                });
+            }
+        };
+        let mut entry = Self::new(endpoint, sealed)?;
+        let sealed_dossier = entry.job().sealed_dossier()?;
+        let manifest = sealed_dossier.manifest();
+        if manifest.office != office.code {
+            return Err(Error::WrongOffice {
+                office: office.code.to_string(),
+                sealed_for: manifest.office.to_string(),
+            });
+        }
+        if !office.accepts(&manifest.procedure.code) {
+            return Err(Error::ProcedureNotAccepted {
+                office: office.code.to_string(),
+                procedure: manifest.procedure.code.to_string(),
+            });
+        }
+        let l = &office.limits;
+        let attachments = &manifest.attachments;
+        let total: u64 = attachments.iter().map(|a| a.size).sum();
+        let largest = attachments.iter().map(|a| a.size).max().unwrap_or(0);
+        let checks = [
+            (
+                "sealed dossier bytes",
+                l.max_manifest_bytes,
+                sealed.len() as u64,
+            ),
+            (
+                "attachments",
+                l.max_attachments.map(u64::from),
+                attachments.len() as u64,
+            ),
+            ("bytes of one attachment", l.max_attachment_bytes, largest),
+            ("bytes of all attachments", l.max_dossier_bytes, total),
+        ];
+        for (what, limit, found) in checks {
+            if let Some(limit) = limit.filter(|limit| found > *limit) {
+                return Err(Error::TooLarge {
+                    what: what.to_owned(),
+                    limit,
+                    found,
+                });
+            }
+        }
+        let job = entry.job_mut();
+        job.adapter = adapter;
+        job.pinned_kid = pinned;
+        Ok(entry)
     }
 
     /// Requires the office to sign receipts with the key of thumbprint
@@ -275,6 +414,7 @@ impl OutboxEntry {
             Self::Uploading(s) => &s.job,
             Self::Delivering(s) => &s.job,
             Self::Acknowledged(s) => &s.job,
+            Self::Delivered(s) => &s.job,
             Self::Failed(s) => &s.job,
         }
     }
@@ -285,6 +425,7 @@ impl OutboxEntry {
             Self::Uploading(s) => &mut s.job,
             Self::Delivering(s) => &mut s.job,
             Self::Acknowledged(s) => &mut s.job,
+            Self::Delivered(s) => &mut s.job,
             Self::Failed(s) => &mut s.job,
         }
     }
@@ -295,25 +436,32 @@ impl OutboxEntry {
     }
 
     /// The state's name: `waiting`, `uploading`, `delivering`,
-    /// `acknowledged`, `failed`.
+    /// `acknowledged`, `delivered`, `failed`.
     pub fn state_name(&self) -> &'static str {
         match self {
             Self::Waiting(_) => "waiting",
             Self::Uploading(_) => "uploading",
             Self::Delivering(_) => "delivering",
             Self::Acknowledged(_) => "acknowledged",
+            Self::Delivered(_) => "delivered",
             Self::Failed(_) => "failed",
         }
     }
 
-    /// Whether nothing more is to be done without the applicant: acknowledged,
-    /// or failed without hope of a retry helping.
+    /// Whether nothing more is to be done without the applicant:
+    /// acknowledged, delivered, or failed without hope of a retry helping.
     pub fn is_settled(&self) -> bool {
         match self {
-            Self::Acknowledged(_) => true,
+            Self::Acknowledged(_) | Self::Delivered(_) => true,
             Self::Failed(f) => !f.retryable,
             _ => false,
         }
+    }
+
+    /// Whether the office has the dossier: acknowledged (verified receipt)
+    /// or delivered (unsigned record).
+    pub fn is_sent(&self) -> bool {
+        matches!(self, Self::Acknowledged(_) | Self::Delivered(_))
     }
 }
 
@@ -357,6 +505,31 @@ impl Acknowledged {
 
     /// Asks the office for the receipt again (the office answers a dossier
     /// it holds with the same receipt, and stores nothing new).
+    pub fn resend(self) -> OutboxEntry {
+        OutboxEntry::Delivering(Delivering { job: self.job })
+    }
+}
+
+impl Delivered {
+    /// The backend's answer, as recorded. Not a receipt: see
+    /// [`DeliveryRecord`].
+    pub fn record(&self) -> &DeliveryRecord {
+        &self.record
+    }
+
+    /// The backend's reference for the dossier.
+    pub fn reference(&self) -> &str {
+        &self.record.reference
+    }
+
+    /// What it carries.
+    pub fn job(&self) -> &Job {
+        &self.job
+    }
+
+    /// Posts the dossier again with the same `Idempotency-Key`; a backend
+    /// that honours it answers with the same reference and keeps one
+    /// dossier.
     pub fn resend(self) -> OutboxEntry {
         OutboxEntry::Delivering(Delivering { job: self.job })
     }
@@ -418,7 +591,7 @@ impl Failed {
 
 /// Turns an error into the failed state, with the time of the next attempt
 /// for errors worth retrying.
-fn fail<T: Transport, A: Attachments>(
+pub(crate) fn fail<T: Transport, A: Attachments>(
     client: &Client<T, A>,
     mut job: Job,
     resume: Resume,
@@ -448,7 +621,7 @@ fn fail<T: Transport, A: Attachments>(
 
 /// The next state once the capabilities are known: the first unfinished
 /// file, or the delivery.
-fn after_uploads(job: Job) -> OutboxEntry {
+pub(crate) fn after_uploads(job: Job) -> OutboxEntry {
     match job.next_file() {
         Some(file) => OutboxEntry::Uploading(Uploading { job, file }),
         None => OutboxEntry::Delivering(Delivering { job }),
@@ -456,355 +629,30 @@ fn after_uploads(job: Job) -> OutboxEntry {
 }
 
 impl Waiting {
-    /// Reads the office's capabilities and checks the dossier against its
-    /// limits and pinned key.
+    /// Prepares the delivery through the entry's adapter: for `motcua-v1`
+    /// reads the office's capabilities and checks the dossier against its
+    /// limits and pinned key; for `multipart` checks the size limit.
     pub async fn step<T: Transport, A: Attachments>(self, client: &Client<T, A>) -> OutboxEntry {
-        let mut job = self.job;
-        let info = match client.discover(&job.endpoint).await {
-            Ok(info) => info,
-            Err(error) => return fail(client, job, Resume::Waiting, error),
-        };
-        if let Some(pinned) = &job.pinned_kid {
-            if *pinned != info.receipt_kid {
-                let error = Error::KeyChanged {
-                    expected: pinned.clone(),
-                    found: info.receipt_kid,
-                };
-                return fail(client, job, Resume::Waiting, error);
-            }
-        }
-        if let Err(error) = check_limits(&job, &info) {
-            return fail(client, job, Resume::Waiting, error);
-        }
-        client.emit(Event::Discovered {
-            dossier: job.dossier_id,
-            server: info.server.clone(),
-        });
-        job.server = Some(info);
-        job.attempts = 0;
-        after_uploads(job)
+        adapter::prepare(client, self.job).await
     }
-}
-
-fn check_limits(job: &Job, info: &ServerInfo) -> Result<(), Error> {
-    let limits = &info.limits;
-    let too_large = |what: &str, limit: u64, found: u64| {
-        (found > limit).then(|| Error::TooLarge {
-            what: what.to_owned(),
-            limit,
-            found,
-        })
-    };
-    let sealed = job.sealed_dossier()?;
-    let attachments = &sealed.manifest().attachments;
-    let total: u64 = attachments.iter().map(|a| a.size).sum();
-    let largest = attachments.iter().map(|a| a.size).max().unwrap_or(0);
-    let checks = [
-        too_large(
-            "sealed dossier bytes",
-            limits.max_manifest_bytes,
-            job.sealed.len() as u64,
-        ),
-        too_large(
-            "attachments",
-            u64::from(limits.max_attachments),
-            attachments.len() as u64,
-        ),
-        too_large(
-            "bytes of one attachment",
-            limits.max_attachment_bytes,
-            largest,
-        ),
-        too_large("bytes of all attachments", limits.max_dossier_bytes, total),
-    ];
-    match checks.into_iter().flatten().next() {
-        Some(error) => Err(error),
-        None => Ok(()),
-    }
-}
-
-/// What a tus answer about one file means for its upload.
-pub(crate) enum Outcome {
-    /// The upload advanced to this offset.
-    At(u64),
-    /// The upload is gone (expired, terminated, refused): start it again.
-    Gone,
-    /// The offset is not the server's: ask.
-    Unsure,
-    /// A failure.
-    Failed(Error),
 }
 
 impl Uploading {
-    /// Sends the next bytes of the current file: creates its upload with
-    /// the first chunk, or sends the next chunk — after asking the server
-    /// for the upload's offset (tus `HEAD`) when it is not known for sure
-    /// (after a failure or a reload). So every step makes progress, with at
-    /// most two requests.
+    /// Sends the next bytes of the current file (`motcua-v1`: creates its
+    /// tus upload with the first chunk, or sends the next chunk — after
+    /// asking the server for the upload's offset when it is not known for
+    /// sure, after a failure or a reload). So every step makes progress,
+    /// with at most two requests.
     pub async fn step<T: Transport, A: Attachments>(self, client: &Client<T, A>) -> OutboxEntry {
-        let Self { mut job, file } = self;
-        let Some(server) = job.server.clone() else {
-            return OutboxEntry::Waiting(Waiting { job });
-        };
-        let resume = Resume::Uploading { file };
-        if file >= job.files.len() {
-            return after_uploads(job);
-        }
-        let dossier = job.dossier_id;
-        if let (Some(url), false) = (job.files[file].url.clone(), job.files[file].confirmed) {
-            let upload = &job.files[file];
-            let outcome = match client.transport().send(tus::head(&url)).await {
-                Ok(response) => tus::offset_of(&response, upload),
-                Err(e) => Outcome::Failed(e.into()),
-            };
-            let f = &mut job.files[file];
-            match outcome {
-                Outcome::At(offset) => {
-                    f.offset = offset;
-                    f.confirmed = true;
-                    if f.is_done() {
-                        return after_uploads(job);
-                    }
-                }
-                Outcome::Gone => f.restart(),
-                Outcome::Unsure => return OutboxEntry::Uploading(Self { job, file }),
-                Outcome::Failed(error) => return fail(client, job, resume, error),
-            }
-        }
-        let upload = job.files[file].clone();
-        let outcome = match &upload.url {
-            None => {
-                let chunk = match read_chunk(client, dossier, &upload, 0).await {
-                    Ok(chunk) => chunk,
-                    Err(error) => return fail(client, job, resume, error),
-                };
-                let request = tus::create(&server.uploads, dossier, &upload, chunk);
-                match client.transport().send(request).await {
-                    Ok(response) => match created(&job.endpoint, &response, &upload) {
-                        Ok((url, offset)) => {
-                            job.files[file].url = Some(url);
-                            offset
-                        }
-                        Err(error) => Outcome::Failed(error),
-                    },
-                    Err(e) => Outcome::Failed(e.into()),
-                }
-            }
-            Some(url) => {
-                let chunk = match read_chunk(client, dossier, &upload, upload.offset).await {
-                    Ok(chunk) => chunk,
-                    Err(error) => return fail(client, job, resume, error),
-                };
-                let sent = chunk.len() as u64;
-                let request = tus::patch(url, upload.offset, chunk);
-                let outcome = match client.transport().send(request).await {
-                    Ok(response) => tus::patched(&response, &upload, sent),
-                    Err(e) => Outcome::Failed(e.into()),
-                };
-                if let (Outcome::At(_), Some(rate)) =
-                    (&outcome, client.policy().max_bytes_per_second)
-                {
-                    let millis = sent.saturating_mul(1000) / rate.max(1);
-                    client
-                        .transport()
-                        .sleep(std::time::Duration::from_millis(millis))
-                        .await;
-                }
-                outcome
-            }
-        };
-        let f = &mut job.files[file];
-        match outcome {
-            Outcome::At(offset) => {
-                f.offset = offset;
-                f.confirmed = true;
-                // Bytes went through: the failures in a row are over.
-                job.attempts = 0;
-                let (sent, total) = job.progress();
-                client.emit(Event::Progress {
-                    dossier,
-                    sent,
-                    total,
-                });
-                if job.files[file].is_done() {
-                    after_uploads(job)
-                } else {
-                    OutboxEntry::Uploading(Self { job, file })
-                }
-            }
-            Outcome::Gone => {
-                f.restart();
-                OutboxEntry::Uploading(Self { job, file })
-            }
-            Outcome::Unsure => {
-                f.confirmed = false;
-                OutboxEntry::Uploading(Self { job, file })
-            }
-            Outcome::Failed(error) => fail(client, job, resume, error),
-        }
-    }
-}
-
-/// Reads the chunk of `upload` at `offset`, checking its length.
-async fn read_chunk<T: Transport, A: Attachments>(
-    client: &Client<T, A>,
-    dossier: DossierId,
-    upload: &FileUpload,
-    offset: u64,
-) -> Result<Vec<u8>, Error> {
-    let want = upload
-        .size
-        .saturating_sub(offset)
-        .min(client.policy().chunk_bytes.max(1) as u64) as usize;
-    if want == 0 {
-        return Ok(Vec::new());
-    }
-    let file = FileRef {
-        dossier,
-        name: &upload.name,
-        sha256: &upload.sha256,
-        size: upload.size,
-    };
-    let chunk = client.attachments().read(&file, offset, want).await?;
-    if chunk.len() != want {
-        // The file is shorter than the manifest says.
-        return Err(Error::AttachmentChanged {
-            name: upload.name.to_string(),
-        });
-    }
-    Ok(chunk)
-}
-
-/// Reads the answer to a creation: the upload's URL and how far it got.
-fn created(
-    endpoint: &Endpoint,
-    response: &Response,
-    upload: &FileUpload,
-) -> Result<(String, Outcome), Error> {
-    match response.status {
-        201 => {
-            let location = response.header("location").ok_or_else(|| Error::Protocol {
-                detail: "the upload was created without a Location".into(),
-            })?;
-            let url = endpoint.resolve(location)?;
-            let outcome = match response.header("upload-offset").map(str::parse::<u64>) {
-                Some(Ok(offset)) if offset <= upload.size => Outcome::At(offset),
-                Some(_) => {
-                    return Err(Error::Protocol {
-                        detail: "the upload was created with an impossible Upload-Offset".into(),
-                    });
-                }
-                // The server took no bytes with the creation.
-                None => Outcome::At(0),
-            };
-            Ok((url, outcome))
-        }
-        _ => Err(tus::failure(response, upload)),
+        adapter::upload(client, self.job, self.file).await
     }
 }
 
 impl Delivering {
-    /// Posts the sealed dossier and checks the receipt.
+    /// Sends the dossier and checks the answer: for `motcua-v1` posts the
+    /// sealed dossier and verifies the office's receipt; for `multipart`
+    /// posts everything in one request and records the backend's answer.
     pub async fn step<T: Transport, A: Attachments>(self, client: &Client<T, A>) -> OutboxEntry {
-        let mut job = self.job;
-        let Some(server) = job.server.clone() else {
-            return OutboxEntry::Waiting(Waiting { job });
-        };
-        let request = Request::new(Method::Post, &server.dossiers)
-            .header("content-type", "application/json")
-            .header("accept", "application/json")
-            .body(job.sealed.clone().into_bytes());
-        let response = match client.transport().send(request).await {
-            Ok(response) => response,
-            Err(e) => return fail(client, job, Resume::Delivering, e.into()),
-        };
-        if response.status == 422 {
-            let problem = Problem::of(&response);
-            if problem.name() == "attachment-missing" && job.missing_rounds < MAX_MISSING_ROUNDS {
-                // The office lost (or never kept) some files: upload them again.
-                job.missing_rounds += 1;
-                let mut any = false;
-                for f in &mut job.files {
-                    if problem.missing.iter().any(|m| *m == f.sha256.to_string()) {
-                        f.restart();
-                        any = true;
-                    }
-                }
-                if any {
-                    return after_uploads(job);
-                }
-            }
-        }
-        if !matches!(response.status, 200 | 201) {
-            return fail(client, job, Resume::Delivering, problem::refusal(&response));
-        }
-        match receipt(client, &mut job, &server, &response).await {
-            Ok((token, claims)) => {
-                job.attempts = 0;
-                client.emit(Event::Acknowledged {
-                    dossier: job.dossier_id,
-                    code: claims.dossier_code.clone(),
-                });
-                OutboxEntry::Acknowledged(Acknowledged {
-                    job,
-                    receipt: token,
-                    claims,
-                })
-            }
-            Err(error) => fail(client, job, Resume::Delivering, error),
-        }
+        adapter::deliver(client, self.job).await
     }
-}
-
-/// Checks the receipt in the answer to the dossier: its signature with the
-/// office's key, then that it is for this dossier.
-async fn receipt<T: Transport, A: Attachments>(
-    client: &Client<T, A>,
-    job: &mut Job,
-    server: &ServerInfo,
-    response: &Response,
-) -> Result<(String, ReceiptClaims), Error> {
-    #[derive(Deserialize)]
-    struct Answer {
-        receipt: String,
-    }
-    let answer: Answer = serde_json::from_slice(&response.body).map_err(|e| Error::Protocol {
-        detail: format!("the answer to the dossier holds no receipt: {e}"),
-    })?;
-    let key = server.receipt_public_key()?;
-    let verified = match Receipt::verify(&answer.receipt, &key) {
-        // The office may have changed its key since it was read; unless a
-        // key is pinned, read it again and check with the new one.
-        Err(motcua_dossier::Error::UnexpectedKey { .. }) if job.pinned_kid.is_none() => {
-            let fresh = client.discover(&job.endpoint).await?;
-            let verified = Receipt::verify(&answer.receipt, &fresh.receipt_public_key()?);
-            job.server = Some(fresh);
-            verified
-        }
-        other => other,
-    }
-    .map_err(|e| Error::BadReceipt {
-        code: e.code().to_owned(),
-        detail: e.to_string(),
-    })?;
-    let sealed = job.sealed_dossier()?;
-    let manifest = sealed.manifest();
-    let claims = verified.claims();
-    let mismatch = if claims.dossier_id != manifest.id {
-        Some("dossier_id")
-    } else if claims.manifest_sha256 != job.manifest_sha256 {
-        Some("manifest_sha256")
-    } else if claims.office != manifest.office {
-        Some("office")
-    } else if claims.procedure != manifest.procedure {
-        Some("procedure")
-    } else {
-        None
-    };
-    if let Some(field) = mismatch {
-        return Err(Error::ReceiptMismatch {
-            field: field.to_owned(),
-        });
-    }
-    Ok((answer.receipt, claims.clone()))
 }

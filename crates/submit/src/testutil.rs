@@ -102,8 +102,16 @@ pub(crate) struct Faulty {
 
 impl Faulty {
     pub(crate) fn new(office: &Office, rule: impl Fn(&Request, usize) -> Inject + 'static) -> Self {
+        Self::to(office.app.clone(), rule)
+    }
+
+    /// A transport into any router (whatever the URL's origin).
+    pub(crate) fn to(
+        app: axum::Router,
+        rule: impl Fn(&Request, usize) -> Inject + 'static,
+    ) -> Self {
         Self {
-            app: office.app.clone(),
+            app,
             rule: Box::new(rule),
             rewrite: None,
             clock: Cell::new(1_800_000_000_000),
@@ -135,7 +143,9 @@ impl Faulty {
     }
 
     async fn forward(&self, request: &Request, body: Body) -> Response {
-        let path = request.url.strip_prefix(BASE).unwrap_or(&request.url);
+        // The path after the origin: every origin leads to this router.
+        let after_scheme = request.url.split_once("://").map_or("", |(_, r)| r);
+        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
         let mut builder = axum::http::Request::builder()
             .method(request.method.as_str())
             .uri(path);
@@ -304,8 +314,14 @@ pub(crate) fn example_form() -> serde_json::Map<String, serde_json::Value> {
 }
 
 /// A birth registration with `files` as birth certificates, sealed with a
-/// fresh device key.
+/// fresh device key for office 00004.
 pub(crate) fn seal(files: &[&[u8]]) -> (Vec<u8>, Manifest, Memory) {
+    seal_for("00004", files)
+}
+
+/// A birth registration for `office` with `files` as birth certificates,
+/// sealed with a fresh device key.
+pub(crate) fn seal_for(office: &str, files: &[&[u8]]) -> (Vec<u8>, Manifest, Memory) {
     let mut memory = Memory::default();
     let attachments = files
         .iter()
@@ -328,7 +344,7 @@ pub(crate) fn seal(files: &[&[u8]]) -> (Vec<u8>, Manifest, Memory) {
             code: "1.001193".parse().unwrap(),
             version: catalog_version().parse().unwrap(),
         },
-        office: "00004".parse().unwrap(),
+        office: office.parse().unwrap(),
         form: example_form(),
         attachments,
         created: Timestamp::from_unix(1_795_600_000).unwrap(),
@@ -350,4 +366,113 @@ pub(crate) fn catalog_version() -> String {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
     let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     schema["version"].as_str().unwrap().to_owned()
+}
+
+/// One part of a request the legacy receiver got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ReceivedPart {
+    pub(crate) name: String,
+    pub(crate) filename: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// One request the legacy receiver got.
+#[derive(Debug, Clone)]
+pub(crate) struct Received {
+    pub(crate) headers: axum::http::HeaderMap,
+    pub(crate) parts: Vec<ReceivedPart>,
+}
+
+/// How the legacy receiver answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LegacyMode {
+    /// `200 {"data":{"maHoSo":"DN-<n>"}}`, once per idempotency key.
+    Accept,
+    /// `200 {"ok":true}`: no reference.
+    NoReference,
+    /// This status with a problem document.
+    Status(u16),
+}
+
+/// An existing backend that takes a multipart POST at `/api/nop-ho-so`
+/// (parsed with axum's multipart extractor) and records what it got.
+#[derive(Debug, Clone)]
+pub(crate) struct Legacy {
+    pub(crate) received: Arc<std::sync::Mutex<Vec<Received>>>,
+    /// Idempotency keys of the dossiers kept, with their references.
+    pub(crate) kept: Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    pub(crate) mode: Arc<std::sync::Mutex<LegacyMode>>,
+}
+
+impl Legacy {
+    pub(crate) fn new() -> Self {
+        Self {
+            received: Arc::default(),
+            kept: Arc::default(),
+            mode: Arc::new(std::sync::Mutex::new(LegacyMode::Accept)),
+        }
+    }
+
+    pub(crate) fn set_mode(&self, mode: LegacyMode) {
+        *self.mode.lock().unwrap() = mode;
+    }
+
+    pub(crate) fn app(&self) -> axum::Router {
+        axum::Router::new()
+            .route("/api/nop-ho-so", axum::routing::post(legacy_receive))
+            .with_state(self.clone())
+    }
+}
+
+async fn legacy_receive(
+    axum::extract::State(legacy): axum::extract::State<Legacy>,
+    headers: axum::http::HeaderMap,
+    mut multipart: axum::extract::Multipart,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut parts = Vec::new();
+    while let Some(field) = multipart.next_field().await.unwrap() {
+        let name = field.name().unwrap_or_default().to_owned();
+        let filename = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(str::to_owned);
+        let bytes = field.bytes().await.unwrap().to_vec();
+        parts.push(ReceivedPart {
+            name,
+            filename,
+            content_type,
+            bytes,
+        });
+    }
+    legacy.received.lock().unwrap().push(Received {
+        headers: headers.clone(),
+        parts,
+    });
+    let mode = *legacy.mode.lock().unwrap();
+    match mode {
+        LegacyMode::Status(status) => (
+            axum::http::StatusCode::from_u16(status).unwrap(),
+            [("content-type", "application/problem+json")],
+            r#"{"type":"/problems/refused","detail":"no"}"#,
+        )
+            .into_response(),
+        LegacyMode::NoReference => axum::Json(serde_json::json!({"ok": true})).into_response(),
+        LegacyMode::Accept => {
+            let key = headers
+                .get("idempotency-key")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let mut kept = legacy.kept.lock().unwrap();
+            let reference = match kept.iter().find(|(k, _)| *k == key) {
+                Some((_, r)) => r.clone(),
+                None => {
+                    let r = format!("DN-{:06}", kept.len() + 1);
+                    kept.push((key, r.clone()));
+                    r
+                }
+            };
+            axum::Json(serde_json::json!({"data": {"maHoSo": reference}})).into_response()
+        }
+    }
 }

@@ -6,8 +6,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use motcua_dossier::{DossierId, Sha256};
 
+use crate::adapter::Outcome;
 use crate::error::Error;
-use crate::outbox::{FileUpload, Outcome};
+use crate::outbox::FileUpload;
 use crate::problem::{self, Problem};
 use crate::transport::{Method, Request, Response};
 

@@ -1,0 +1,123 @@
+//! `GET /.well-known/motcua-directory`: the signed office directory this
+//! server publishes (docs/directory.md), served as it was signed.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Where the directory is served (RFC 8615 well-known URI).
+pub const DIRECTORY_PATH: &str = "/.well-known/motcua-directory";
+/// Its media type: a JWS in the flattened JSON serialization (RFC 7515
+/// §9.2.2).
+const MEDIA_TYPE: &str = "application/jose+json";
+/// The longest time a cache may keep it before asking again, in seconds.
+const MAX_AGE_SECS: i64 = 3600;
+
+/// A signed office directory to publish. The server serves the bytes as
+/// they are; whoever configures it checks them first (`motcua serve`
+/// verifies the signature against the publisher key and refuses to start
+/// otherwise).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedDirectory {
+    signed: Arc<[u8]>,
+    expires_unix: i64,
+    etag: String,
+}
+
+impl PublishedDirectory {
+    /// The signed file, and its `expires` time (seconds since the Unix
+    /// epoch), after which caches are told not to keep it.
+    pub fn new(signed: Vec<u8>, expires_unix: i64) -> Self {
+        let digest = ring::digest::digest(&ring::digest::SHA256, &signed);
+        let etag = format!("\"{}\"", crate::blobs::hex(&digest.as_ref()[..16]));
+        Self {
+            signed: signed.into(),
+            expires_unix,
+            etag,
+        }
+    }
+
+    /// The signed file.
+    pub fn bytes(&self) -> &[u8] {
+        &self.signed
+    }
+
+    /// Its entity tag (RFC 9110 §8.8.3): a strong tag from its SHA-256.
+    pub fn etag(&self) -> &str {
+        &self.etag
+    }
+
+    /// `Cache-Control` at `now`: shared caches may keep it an hour, never
+    /// past its expiry; once expired, every use asks again.
+    fn cache_control(&self, now: i64) -> String {
+        let left = self.expires_unix.saturating_sub(now);
+        if left <= 0 {
+            "no-cache".to_owned()
+        } else {
+            format!("public, max-age={}", left.min(MAX_AGE_SECS))
+        }
+    }
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+pub(crate) async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(directory) = state.directory() else {
+        return AppError::NotFound("this server publishes no office directory".into())
+            .into_response();
+    };
+    let cache = directory.cache_control(now_unix());
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == directory.etag || t.trim() == "*")
+        });
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(header::CONTENT_TYPE, MEDIA_TYPE)],
+            directory.bytes().to_vec(),
+        )
+            .into_response()
+    };
+    let h = response.headers_mut();
+    if let Ok(etag) = HeaderValue::from_str(&directory.etag) {
+        h.insert(header::ETAG, etag);
+    }
+    if let Ok(cache) = HeaderValue::from_str(&cache) {
+        h.insert(header::CACHE_CONTROL, cache);
+    }
+    // A public, signed document: any app may read it.
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caching_follows_the_expiry() {
+        let d = PublishedDirectory::new(b"{}".to_vec(), 10_000);
+        assert_eq!(d.cache_control(0), "public, max-age=3600");
+        assert_eq!(d.cache_control(9_000), "public, max-age=1000");
+        assert_eq!(d.cache_control(10_000), "no-cache");
+        assert_eq!(d.etag().len(), 34);
+        assert_ne!(d.etag(), PublishedDirectory::new(b"{ }".to_vec(), 1).etag());
+    }
+}
