@@ -169,6 +169,9 @@ fn view(protocol: &Protocol, entry: &OutboxEntry) -> Delivery {
             retryable: failed.is_retryable(),
             next_attempt_at: failed.next_attempt_at_ms().map(|ms| ms as f64),
         },
+        Protocol::Delivered(delivered) => Delivery::Delivered {
+            reference: delivered.reference().to_owned(),
+        },
         Protocol::Acknowledged(ack) => {
             let claims = ack.claims();
             let qr_text = serde_json::json!({
@@ -231,9 +234,19 @@ pub(crate) async fn send(id: &str, now: bool, progress: impl Fn(u64, u64) + 'sta
         Some(Protocol::Failed(failed)) => failed.resume(),
         Some(other) => other,
         None => {
-            let made = match entry.endpoint.parse::<Endpoint>() {
-                Ok(endpoint) => Protocol::new(endpoint, entry.dossier.as_bytes()),
-                Err(err) => Err(err),
+            // The office's directory entry names its backend and adapter;
+            // without one, the office is the server that serves the app.
+            let office = entry
+                .office_entry
+                .as_deref()
+                .map(serde_json::from_str::<motcua_submit::OfficeEntry>);
+            let made = match (office, entry.endpoint.parse::<Endpoint>()) {
+                (Some(Ok(office)), _) => Protocol::for_office(&office, entry.dossier.as_bytes()),
+                (Some(Err(e)), _) => Err(motcua_submit::Error::DirectoryMalformed {
+                    detail: e.to_string(),
+                }),
+                (None, Ok(endpoint)) => Protocol::new(endpoint, entry.dossier.as_bytes()),
+                (None, Err(err)) => Err(err),
             };
             match made {
                 Ok(protocol) => protocol,

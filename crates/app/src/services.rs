@@ -2,6 +2,7 @@
 
 pub(crate) mod capabilities;
 pub(crate) mod catalog;
+pub(crate) mod directory;
 pub(crate) mod drafts;
 pub(crate) mod keys;
 pub(crate) mod outbox;

@@ -64,6 +64,13 @@ pub(crate) enum Task {
     /// count reset (the citizen pressed "try again"); without, it resumes
     /// keeping the count, so waits keep growing.
     Send { id: String, now: bool },
+    /// Check a signed office directory against the pinned publisher keys
+    /// (a JWK Set) at `now` (Unix seconds).
+    VerifyDirectory {
+        signed: Vec<u8>,
+        pins: Vec<u8>,
+        now: i64,
+    },
     /// Unlock a key file and seal canonical manifest bytes with it.
     Seal {
         key_file: Vec<u8>,
@@ -115,6 +122,8 @@ pub(crate) enum Outcome {
         pages: u32,
         sha256: String,
     },
+    /// A verified office directory (its JSON document).
+    Directory { json: Vec<u8> },
     /// A sending ended (acknowledged, or stopped for now); the outbox entry
     /// in device storage says how.
     Delivered,
@@ -180,8 +189,31 @@ fn scan_failed(err: &motcua_scan::Error) -> Outcome {
     }
 }
 
+/// Verifies a signed office directory against the pinned publisher keys.
+fn verify_directory(signed: &[u8], pins: &[u8], now: i64) -> Outcome {
+    let refused = |err: motcua_submit::Error| Outcome::Failed {
+        code: "directory".into(),
+        message: err.message(),
+    };
+    let pins = match motcua_submit::PublisherPins::new().with_json(pins) {
+        Ok(pins) => pins,
+        Err(err) => return refused(err),
+    };
+    let now = match Timestamp::from_unix(now) {
+        Ok(now) => now,
+        Err(err) => return refused(motcua_submit::Error::from(&err)),
+    };
+    match motcua_submit::Directory::verify(signed, &pins, now) {
+        Ok(verified) => Outcome::Directory {
+            json: serde_json::to_vec(verified.directory()).unwrap_or_default(),
+        },
+        Err(err) => refused(err),
+    }
+}
+
 pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
     match task {
+        Task::VerifyDirectory { signed, pins, now } => verify_directory(&signed, &pins, now),
         Task::Send { .. } => Outcome::Failed {
             code: "async_task".into(),
             message: LocalizedText::new(

@@ -91,6 +91,19 @@ fn view_entry(
                 </p>
             },
         ),
+        (Delivery::Delivered { reference }, _) => (
+            html! { <span class="mc-tag mc-tag-ok">{ tr(lang, "Đã gửi", "Sent") }</span> },
+            html! {
+                <p class="mc-delivery-detail">
+                    { tr(lang, "Số tham chiếu của cơ quan: ", "The office's reference: ") }
+                    <strong class="mc-delivery-reference">{ reference.clone() }</strong>
+                    <br />
+                    <span class="mc-hint">{ tr(lang,
+                        "Hệ thống của cơ quan này không cấp giấy tiếp nhận có ký số; hãy giữ số tham chiếu.",
+                        "This office's system issues no signed receipt; keep the reference.") }</span>
+                </p>
+            },
+        ),
         (
             Delivery::Failed {
                 message,
@@ -128,6 +141,9 @@ fn view_entry(
     html! {
         <li class="mc-card" key={entry.id.clone()} id={format!("dossier-{}", entry.id)}>
             <span class="mc-card-title">{ entry.procedure_name.get(lang) }</span>
+            <span class="mc-hint mc-office-name">
+                { entry.office_name.as_ref().map_or_else(|| entry.office.clone(), |n| n.get(lang).to_owned()) }
+            </span>
             <span class="mc-card-meta">
                 { tag }
                 <span class="mc-hint">{ text::time_vn(entry.sealed_at) }</span>

@@ -80,7 +80,12 @@ pub(crate) fn ReceiptPage(props: &ReceiptPageProps) -> Html {
                 </div>
                 <div class="mc-summary-row">
                     <dt class="mc-summary-key">{ tr(lang, "Nơi tiếp nhận", "Receiving office") }</dt>
-                    <dd class="mc-summary-value">{ entry.office.clone() }</dd>
+                    <dd class="mc-summary-value">
+                        { entry.office_name.as_ref().map_or_else(
+                            || entry.office.clone(),
+                            |n| format!("{} ({})", n.get(lang), entry.office),
+                        ) }
+                    </dd>
                 </div>
                 <div class="mc-summary-row">
                     <dt class="mc-summary-key">{ tr(lang, "Thời điểm tiếp nhận (UTC)", "Received (UTC)") }</dt>

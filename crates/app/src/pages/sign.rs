@@ -11,8 +11,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::keys::KeyChooser;
+use crate::components::office_chooser::OfficeChooser;
 use crate::filing::{FilingAction, FilingContext};
 use crate::route::Route;
+use crate::services::directory::{self, Offices};
 use crate::services::keys::StoredKey;
 use crate::services::outbox::{self, Delivery, OutboxEntry};
 use crate::services::worker;
@@ -57,6 +59,30 @@ fn office_from_form(values: &Value, level: Level) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Province and commune of the first address on the form (the office's
+/// own unit if the form names one), to suggest offices near it.
+fn address_on_form(filing: &crate::filing::Filing) -> (Option<String>, Option<String>) {
+    use motcua_forms::FieldKind;
+    let data = filing.evaluation.partial_data();
+    let mut candidates: Vec<&str> = vec!["office_unit"];
+    for section in &filing.procedure.sections {
+        for field in &section.fields {
+            if matches!(field.kind, FieldKind::AdminUnit | FieldKind::Address) {
+                candidates.push(&field.id);
+            }
+        }
+    }
+    candidates
+        .into_iter()
+        .filter_map(|id| data.get(id))
+        .map(|unit| {
+            let part = |k: &str| unit.get(k).and_then(Value::as_str).map(str::to_owned);
+            (part("province"), part("commune"))
+        })
+        .find(|(p, _)| p.is_some())
+        .unwrap_or((None, None))
+}
+
 /// The sign screen.
 #[component]
 pub(crate) fn Sign() -> Html {
@@ -68,15 +94,26 @@ pub(crate) fn Sign() -> Html {
     let passphrase = use_node_ref();
     let sending = use_context::<crate::services::sender::SendingContext>();
 
-    // Choose the office from the form when none is chosen yet.
+    // Which offices there are: a verified directory, or the server that
+    // serves the app.
+    let offices = use_state(|| None::<Offices>);
+    {
+        let offices = offices.clone();
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move {
+                offices.set(Some(directory::load().await));
+            });
+        });
+    }
+    // Without a directory, the office is the one named in the form.
     {
         let filing = filing.clone();
-        use_effect_with((), move |()| {
-            if let Some(filing) = filing {
-                if filing.office.is_none() {
-                    if let Some(office) = office_from_form(&filing.values, filing.procedure.level) {
-                        filing.dispatch(FilingAction::ChooseOffice(Some(office)));
-                    }
+        let serving = matches!(*offices, Some(Offices::ServingServer | Offices::Refused(_)));
+        use_effect_with(serving, move |serving| {
+            if let (true, Some(filing)) = (*serving, filing) {
+                let from_form = office_from_form(&filing.values, filing.procedure.level);
+                if filing.office != from_form {
+                    filing.dispatch(FilingAction::ChooseOffice(from_form));
                 }
             }
         });
@@ -154,6 +191,7 @@ pub(crate) fn Sign() -> Html {
         Callback::from(move |k: StoredKey| key.set(Some(k)))
     };
     let onsubmit = {
+        let offices = offices.clone();
         let stage = stage.clone();
         let key = key.clone();
         let passphrase = passphrase.clone();
@@ -186,6 +224,7 @@ pub(crate) fn Sign() -> Html {
                 navigator.clone(),
                 sending.clone(),
             );
+            let offices = (*offices).clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let task = Task::Seal {
                     key_file: key.file.clone(),
@@ -203,11 +242,23 @@ pub(crate) fn Sign() -> Html {
                                 .as_str()
                                 .map(str::to_owned)
                         });
+                        let office_entry = match &offices {
+                            Some(Offices::Directory(directory)) => filing
+                                .office
+                                .as_deref()
+                                .and_then(|code| code.parse().ok())
+                                .and_then(|code| directory.office(&code).cloned()),
+                            _ => None,
+                        };
                         let entry = OutboxEntry {
                             id: prepared.id.clone(),
                             procedure: filing.procedure.code.to_string(),
                             procedure_name: filing.procedure.name.clone(),
                             office: filing.office.clone().unwrap_or_default(),
+                            office_name: office_entry.as_ref().map(|o| o.name.clone()),
+                            office_entry: office_entry
+                                .as_ref()
+                                .and_then(|o| serde_json::to_string(o).ok()),
                             // The office's server: until a directory names
                             // another, the one that serves this app.
                             endpoint: gloo::utils::window()
@@ -254,6 +305,39 @@ pub(crate) fn Sign() -> Html {
         })
     };
 
+    let office_section = match &*offices {
+        None => html! { <p class="mc-hint" role="status">{ Ui::Loading.get(lang) }</p> },
+        Some(Offices::Directory(directory)) => {
+            let on_choose = {
+                let filing = filing.clone();
+                Callback::from(move |code: String| {
+                    filing.dispatch(FilingAction::ChooseOffice(Some(code)))
+                })
+            };
+            html! {
+                <OfficeChooser directory={Rc::clone(directory)} procedure={procedure.code.clone()}
+                    near={address_on_form(&filing)} units={filing.units.clone()}
+                    chosen={filing.office.clone()} {on_choose} />
+            }
+        }
+        Some(Offices::Refused(message)) => html! {
+            <div class="mc-notice mc-notice-error" role="alert" id="mc-directory-refused">
+                <p>{ tr(lang, "Danh bạ cơ quan không đáng tin cậy nên không được dùng: ",
+                    "The office directory cannot be trusted and is not used: ") }{ message.get(lang) }</p>
+                <p>{ tr(lang, "Hồ sơ sẽ được gửi đến bộ phận một cửa của trang này.",
+                    "The dossier will go to this site's own one-stop office.") }</p>
+            </div>
+        },
+        Some(Offices::ServingServer) => Html::default(),
+    };
+    let office_label = match (&*offices, filing.office.as_deref()) {
+        (Some(Offices::Directory(directory)), Some(code)) => code
+            .parse()
+            .ok()
+            .and_then(|code| directory.office(&code))
+            .map(|o| format!("{} ({})", o.name.get(lang), o.code)),
+        (_, office) => office.map(str::to_owned),
+    };
     let (prepared, failure) = match &*stage {
         Stage::Ready(p) | Stage::Sealing(p) => (Some(p.clone()), None),
         Stage::Failed(p, message) => (p.clone(), Some(message.clone())),
@@ -270,7 +354,7 @@ pub(crate) fn Sign() -> Html {
             <div class="mc-summary-row">
                 <dt class="mc-summary-key">{ tr(lang, "Nơi nhận hồ sơ", "Receiving office") }</dt>
                 <dd class="mc-summary-value" id="mc-sign-office">
-                    { office.clone().unwrap_or_else(|| tr(lang, "Chưa chọn", "Not chosen").to_owned()) }
+                    { office_label.clone().unwrap_or_else(|| tr(lang, "Chưa chọn", "Not chosen").to_owned()) }
                 </dd>
             </div>
             <div class="mc-summary-row">
@@ -309,6 +393,7 @@ pub(crate) fn Sign() -> Html {
                     "Chưa chọn nơi nhận hồ sơ: quay lại tờ khai và chọn nơi đăng ký.",
                     "No receiving office: go back to the form and choose where to file.") }</p></div>
             }
+            { office_section }
             <KeyChooser chosen={key.as_ref().map(|k| k.summary.kid.clone())} on_choose={on_choose_key} />
             <form class="mc-form" novalidate=true {onsubmit}>
                 <div class="mc-field">

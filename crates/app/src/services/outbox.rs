@@ -26,6 +26,9 @@ pub(crate) enum Delivery {
     },
     /// Acknowledged: the office's verified receipt.
     Sent(Sent),
+    /// Handed to an office's older backend (multipart), which answered with
+    /// a reference but signs no receipt: not a verified receipt.
+    Delivered { reference: String },
 }
 
 /// What an office's verified receipt says, for the receipt screen.
@@ -54,8 +57,16 @@ pub(crate) struct OutboxEntry {
     pub(crate) procedure_name: LocalizedText,
     /// The chosen office's code.
     pub(crate) office: String,
-    /// The office's intake server (`https://host`).
+    /// The office's intake server (`https://host`), when no directory entry
+    /// says otherwise.
     pub(crate) endpoint: String,
+    /// The office's entry in the verified directory (JSON): its name,
+    /// backend, adapter and receipt key.
+    #[serde(default)]
+    pub(crate) office_entry: Option<String>,
+    /// The office's name, to show.
+    #[serde(default)]
+    pub(crate) office_name: Option<LocalizedText>,
     /// The applicant's personal ID number, for the receipt's QR code.
     #[serde(default)]
     pub(crate) applicant_id: Option<String>,
@@ -84,7 +95,7 @@ impl OutboxEntry {
                 next_attempt_at,
                 ..
             } => next_attempt_at.is_none_or(|at| at <= now_ms),
-            Delivery::Failed { .. } | Delivery::Sent(_) => false,
+            Delivery::Failed { .. } | Delivery::Sent(_) | Delivery::Delivered { .. } => false,
         }
     }
 }
