@@ -1,0 +1,65 @@
+"""SSIM of each scan output against its source resized to the output's size.
+
+Usage: ssim.py JOBS.json, where JOBS.json is a list of
+{"key": ..., "source": PATH, "output": PATH}; prints {key: ssim} as JSON.
+
+The reference is made by third-party code, not by the pipelines measured:
+Pillow decodes the source, applies its EXIF orientation and resizes it with
+Lanczos to exactly the output's width and height. Both images are compared as
+luma (ITU-R BT.601, Pillow's "L"), with the parameters of Wang et al. (2004)
+as scikit-image documents them: Gaussian window, sigma 1.5, no sample
+covariance, data range 255. Run by `cargo xtask bench-web scan` with the
+tools' Python (tools/requirements.txt pins the versions).
+"""
+
+import json
+import sys
+
+import numpy as np
+from PIL import Image, ImageOps
+from skimage.metrics import structural_similarity
+
+# The 48 MP input is over Pillow's default decompression-bomb threshold
+# warning; it is our own file.
+Image.MAX_IMAGE_PIXELS = 200_000_000
+
+
+def luma(image):
+    return np.asarray(image.convert("L"), dtype=np.float64)
+
+
+def flatten(image):
+    """Transparent parts on white, as a page is printed."""
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        white = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, image).convert("RGB")
+    return image
+
+
+def score(source_path, output_path):
+    output = Image.open(output_path)
+    output.load()
+    source = flatten(ImageOps.exif_transpose(Image.open(source_path)))
+    reference = source.resize(output.size, Image.Resampling.LANCZOS)
+    return structural_similarity(
+        luma(reference),
+        luma(output),
+        data_range=255,
+        gaussian_weights=True,
+        sigma=1.5,
+        use_sample_covariance=False,
+    )
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        jobs = json.load(f)
+    scores = {}
+    for job in jobs:
+        scores[job["key"]] = round(float(score(job["source"], job["output"])), 5)
+    json.dump(scores, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
