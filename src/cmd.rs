@@ -11,6 +11,7 @@ mod keygen;
 mod procedures;
 mod schema;
 mod seal;
+mod scan;
 mod serve;
 mod verify;
 
@@ -39,6 +40,9 @@ pub(crate) enum Command {
     Schema(schema::Args),
     /// Print the example form data a procedure ships.
     Example(example::Args),
+    /// Turn photos of paper documents into one A4 PDF (or check a PDF and
+    /// keep it byte for byte); print its size, pages and SHA-256.
+    Scan(scan::Args),
 }
 
 impl Command {
@@ -53,6 +57,7 @@ impl Command {
             Self::Check(args) => check::run(args),
             Self::Schema(args) => schema::run(args),
             Self::Example(args) => example::run(args),
+            Self::Scan(args) => scan::run(args),
         }
     }
 }

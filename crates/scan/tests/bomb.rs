@@ -1,0 +1,69 @@
+//! The decompression bombs of the shared data are refused from their headers,
+//! having cost a few kilobytes: the heap is counted around the call. (One
+//! test in this binary, so no other test's allocations are counted.)
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use motcua_scan::{Error, Limits, Settings, scan_image};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+#[expect(
+    unsafe_code,
+    reason = "GlobalAlloc is an unsafe trait; this only counts and forwards to System"
+)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's, forwarded.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's, forwarded.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+#[test]
+fn bombs_are_refused_before_allocating_for_them() {
+    let dir = std::env::var_os("MOTCUA_TEST_DATA").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/malformed-images"),
+        |d| Path::new(&d).join("malformed-images"),
+    );
+    for (name, bound) in [
+        // 64250 × 64250 × 3 bytes would be 12 GB.
+        ("jpeg-bomb-lottapixel-64250x64250.jpg", 64 << 10),
+        // Three text chunks of 2 MiB each: the first is inflated up to the
+        // 1 MiB cap and refused.
+        ("png-ztxt-decompression-bomb.png", 3 << 20),
+    ] {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        let result = scan_image(&bytes, &Settings::default(), &Limits::default());
+        let peak = PEAK.load(Ordering::Relaxed) - before;
+        assert!(
+            matches!(
+                result,
+                Err(Error::TooManyPixels { .. } | Error::MetadataBomb { .. })
+            ),
+            "{name}: {result:?}"
+        );
+        assert!(peak < bound, "{name}: {peak} bytes allocated");
+    }
+}
