@@ -41,6 +41,8 @@ usage: cargo xtask bench-web [forms|seal|scan|all] [options]
                     opt3-simd  both
   --files TEXT    scan only the input files whose name contains TEXT
   --no-peer       skip browser-image-compression (scan)
+  --qualities L   scan: also one page per file at each JPEG quality in L
+                  (comma-separated), scored like the rest: the size/SSIM trade-off
   --quick         a few samples only: checks the harness, measures nothing
 ";
 
@@ -105,6 +107,7 @@ struct Options {
     benches: Vec<&'static str>,
     variants: Vec<Variant>,
     files: Option<String>,
+    qualities: Option<String>,
     peer: bool,
     quick: bool,
 }
@@ -115,6 +118,7 @@ fn parse(args: &[String]) -> anyhow::Result<Option<Options>> {
         benches: vec!["forms", "seal", "scan"],
         variants: vec![VARIANTS[0]],
         files: None,
+        qualities: None,
         peer: true,
         quick: false,
     };
@@ -139,6 +143,16 @@ fn parse(args: &[String]) -> anyhow::Result<Option<Options>> {
                     .collect::<anyhow::Result<_>>()?;
             }
             "--files" => options.files = Some(args.next().context("--files needs text")?.clone()),
+            "--qualities" => {
+                let list = args.next().context("--qualities needs a list")?;
+                if list
+                    .split(',')
+                    .any(|q| q.parse::<u8>().map_or(true, |q| !(1..=100).contains(&q)))
+                {
+                    bail!("--qualities: JPEG qualities 1 to 100, comma-separated");
+                }
+                options.qualities = Some(list.clone());
+            }
             "--no-peer" => options.peer = false,
             "--quick" => options.quick = true,
             "-h" | "--help" => return Ok(None),
@@ -220,6 +234,10 @@ pub(crate) fn run_bench(args: &[String]) -> anyhow::Result<()> {
         }
         if options.quick {
             query.push_str("&quick=1");
+        }
+        // Outputs are the same bytes whatever the build: sweep once.
+        if let Some(list) = options.qualities.as_ref().filter(|_| i == 0) {
+            query.push_str(&format!("&qualities={list}"));
         }
         let url = format!("{}index.html{query}", server.url);
         let (mut result, images) = runtime.block_on(run_page(&chromedriver, &url, scan))?;
@@ -775,6 +793,24 @@ fn print_table(result: &Value) {
         if let Some(ssim) = number(row, "ssim") {
             notes.push(format!("SSIM {ssim:.4}"));
         }
+        if let Some(stages) = row.get("rust_stages_ms").filter(|v| v.is_object()) {
+            notes.push(format!(
+                "Rust decode {:.0} + resize {:.0} + encode {:.0} ms",
+                number(stages, "decode").unwrap_or(f64::NAN),
+                number(stages, "resize").unwrap_or(f64::NAN),
+                number(stages, "encode").unwrap_or(f64::NAN)
+            ));
+        }
+        if let Some(browser) = row
+            .get("worker_ms")
+            .and_then(|w| number(w, "browser_decode"))
+        {
+            let wasm = row.get("worker_ms").and_then(|w| number(w, "wasm"));
+            notes.push(format!(
+                "browser {browser:.0} + wasm {:.0} ms",
+                wasm.unwrap_or(f64::NAN)
+            ));
+        }
         if let Some(mem) = number(row, "wasm_memory_bytes") {
             notes.push(format!("wasm memory {:.0} MiB", mem / 1_048_576.0));
         }
@@ -788,5 +824,59 @@ fn print_table(result: &Value) {
             ratio,
             notes.join(", ")
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_benches_builds_and_options() {
+        let o = parse(&args(&[
+            "scan",
+            "--builds",
+            "size,opt3-simd",
+            "--files",
+            "12mp",
+        ]))
+        .unwrap()
+        .unwrap();
+        assert_eq!(o.benches, vec!["scan"]);
+        let names: Vec<_> = o.variants.iter().map(|v| v.name).collect();
+        assert_eq!(names, vec!["size", "opt3-simd"]);
+        assert!(o.variants[1].simd && o.variants[1].opt3);
+        assert_eq!(o.files.as_deref(), Some("12mp"));
+        let all = parse(&[]).unwrap().unwrap();
+        assert_eq!(all.benches, vec!["forms", "seal", "scan"]);
+        assert_eq!(all.variants.len(), 1);
+        assert!(parse(&args(&["--help"])).unwrap().is_none());
+    }
+
+    #[test]
+    fn refuses_unknown_builds_and_qualities() {
+        assert!(parse(&args(&["--builds", "fast"])).is_err());
+        assert!(parse(&args(&["--qualities", "70,101"])).is_err());
+        assert!(parse(&args(&["--qualities", "70,x"])).is_err());
+        assert!(parse(&args(&["--frobnicate"])).is_err());
+    }
+
+    #[test]
+    fn ratios_compare_with_the_named_row_of_the_same_case() {
+        let rows = vec![
+            json!({"bench": "scan", "case": "a.jpg", "impl": "ours", "median_ms": 50.0,
+                   "output_bytes": 80.0, "vs": "peer"}),
+            json!({"bench": "scan", "case": "b.jpg", "impl": "peer", "median_ms": 1000.0,
+                   "output_bytes": 1.0}),
+            json!({"bench": "scan", "case": "a.jpg", "impl": "peer", "median_ms": 100.0,
+                   "output_bytes": 100.0}),
+        ];
+        assert_eq!(reference(&rows, &rows[0]), Some(100.0));
+        assert_eq!(reference_bytes(&rows, &rows[0]), Some(100.0));
+        assert_eq!(reference(&rows, &rows[2]), None);
     }
 }

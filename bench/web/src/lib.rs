@@ -3,7 +3,7 @@
 //! Each benchmark is a small struct that does its set-up once (parse a
 //! schema, make a key, seal a manifest) so that the page times only the work
 //! the app repeats: validating a form, sealing and verifying a dossier,
-//! unlocking a key file. The page (`www/bench.js`) holds the clock; nothing
+//! unlocking a key file, turning a photo into a PDF page. The page (`www/bench.js`) holds the clock; nothing
 //! here measures time.
 //!
 //! Built with `wasm-bindgen --target web`; the page imports the generated
@@ -13,6 +13,8 @@
 
 mod dossier;
 mod forms;
+mod scan;
 
 pub use dossier::SealBench;
 pub use forms::FormsBench;
+pub use scan::{ScanOutput, ScanStages, a4_fit, scan_file, scan_rgba};

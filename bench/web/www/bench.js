@@ -15,6 +15,9 @@ const build = params.get('build') || 'size';
 const benches = (params.get('benches') || 'forms,seal,scan').split(',');
 const withPeer = params.get('peer') !== '0';
 const quick = params.get('quick') === '1';
+// JPEG qualities at which to make one extra page per file (rust-decode path,
+// deterministic, so one run each): the size/SSIM trade-off against the peer.
+const sweep = (params.get('qualities') || '').split(',').filter(Boolean).map(Number);
 
 const state = {
   done: false,
@@ -297,7 +300,11 @@ async function benchScan(wasm) {
     const runs = input.runs || {};
     for (const method of methods) {
       if (input.methods && !input.methods.includes(method)) continue;
+      // Starting a worker and instantiating the wasm: paid once per app
+      // session, not per photo (the peer starts a worker per call).
+      const s0 = performance.now();
       const worker = await ScanWorker.start();
+      const workerStartMs = performance.now() - s0;
       try {
         const op = async () => {
           const r = await worker.call({ cmd: 'scan', file, method, dpi: DPI, quality: QUALITY });
@@ -306,6 +313,15 @@ async function benchScan(wasm) {
         };
         const m = await measureSlow(op, runs);
         const r = m.last;
+        let stages;
+        if (method === 'rust-decode') {
+          // Where the Rust path's time goes: the best of three.
+          for (let i = 0; i < 3; i += 1) {
+            const p = await worker.call({ cmd: 'profile', file, dpi: DPI, quality: QUALITY });
+            if (!p.ok) throw new Error(p.error);
+            if (!stages || p.stages.decode + p.stages.resize + p.stages.encode < stages.decode + stages.resize + stages.encode) stages = p.stages;
+          }
+        }
         const key = `${caseName}|${method}`;
         state.outputs[key] = r.jpeg;
         row('scan', caseName, `ours/${method}`, m.stats, {
@@ -317,8 +333,28 @@ async function benchScan(wasm) {
           height: r.height,
           wasm_memory_bytes: r.memory,
           worker_ms: r.timings,
+          worker_start_ms: workerStartMs,
+          rust_stages_ms: stages,
           output_key: key,
         });
+      } finally {
+        worker.stop();
+      }
+    }
+    if (sweep.length) {
+      const worker = await ScanWorker.start();
+      try {
+        for (const quality of sweep) {
+          const r = await worker.call({ cmd: 'scan', file, method: 'rust-decode', dpi: DPI, quality });
+          if (!r.ok) throw new Error(r.error);
+          const key = `${caseName}|q${quality}`;
+          state.outputs[key] = r.jpeg;
+          rows.push({
+            bench: 'scan-quality', case: caseName, impl: `ours q${quality}`, quality, ...info,
+            output_bytes: r.pdfBytes, jpeg_bytes: r.jpeg.length, width: r.width, height: r.height,
+            vs: withPeer ? 'peer' : undefined, output_key: key,
+          });
+        }
       } finally {
         worker.stop();
       }

@@ -77,6 +77,20 @@ async function scan(file, method, dpi, quality) {
   return result;
 }
 
+// The Rust path's steps timed one by one (a profile for BENCHMARKS.md).
+async function profile(file, dpi, quality) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const t0 = performance.now();
+  const stages = mod.ScanStages.decode(bytes);
+  const t1 = performance.now();
+  stages.resize(dpi, false);
+  const t2 = performance.now();
+  stages.encode(quality, dpi);
+  const t3 = performance.now();
+  stages.free();
+  return { ok: true, stages: { decode: t1 - t0, resize: t2 - t1, encode: t3 - t2 } };
+}
+
 self.onmessage = async (e) => {
   const msg = e.data;
   try {
@@ -86,6 +100,8 @@ self.onmessage = async (e) => {
     } else if (msg.cmd === 'scan') {
       const r = await scan(msg.file, msg.method, msg.dpi, msg.quality);
       self.postMessage(r, [r.jpeg.buffer]);
+    } else if (msg.cmd === 'profile') {
+      self.postMessage(await profile(msg.file, msg.dpi, msg.quality));
     } else {
       self.postMessage({ ok: false, error: `unknown command ${msg.cmd}` });
     }
