@@ -1,22 +1,31 @@
 """SSIM of each scan output against its source resized to the output's size.
 
 Usage: ssim.py JOBS.json, where JOBS.json is a list of
-{"key": ..., "source": PATH, "output": PATH}; prints {key: ssim} as JSON.
+{"key": ..., "source": PATH, "output": PATH}; prints
+{key: {"ssim": S, "ssim_cm": S or null}} as JSON.
 
 The reference is made by third-party code, not by the pipelines measured:
 Pillow decodes the source, applies its EXIF orientation and resizes it with
 Lanczos to exactly the output's width and height. Both images are compared as
 luma (ITU-R BT.601, Pillow's "L"), with the parameters of Wang et al. (2004)
 as scikit-image documents them: Gaussian window, sigma 1.5, no sample
-covariance, data range 255. Run by `cargo xtask bench-web scan` with the
+covariance, data range 255.
+
+"ssim" compares with the source's pixel values as stored. A source with an
+embedded ICC profile gets a second score, "ssim_cm", against the source
+converted to sRGB through that profile (Pillow's ImageCms, LittleCMS), as a
+browser shows it: browsers colour-manage when they decode, so their outputs
+(and the peer's) are closer to that reference. Run by `cargo xtask bench-web scan` with the
 tools' Python (tools/requirements.txt pins the versions).
 """
 
 import json
 import sys
 
+import io
+
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 from skimage.metrics import structural_similarity
 
 # The 48 MP input is over Pillow's default decompression-bomb threshold
@@ -37,19 +46,39 @@ def flatten(image):
     return image
 
 
+def ssim(reference, output):
+    return round(
+        float(
+            structural_similarity(
+                luma(reference),
+                luma(output),
+                data_range=255,
+                gaussian_weights=True,
+                sigma=1.5,
+                use_sample_covariance=False,
+            )
+        ),
+        5,
+    )
+
+
+def to_srgb(image, icc):
+    source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    srgb = ImageCms.createProfile("sRGB")
+    return ImageCms.profileToProfile(image.convert("RGB"), source, srgb, outputMode="RGB")
+
+
 def score(source_path, output_path):
     output = Image.open(output_path)
     output.load()
-    source = flatten(ImageOps.exif_transpose(Image.open(source_path)))
-    reference = source.resize(output.size, Image.Resampling.LANCZOS)
-    return structural_similarity(
-        luma(reference),
-        luma(output),
-        data_range=255,
-        gaussian_weights=True,
-        sigma=1.5,
-        use_sample_covariance=False,
-    )
+    opened = Image.open(source_path)
+    icc = opened.info.get("icc_profile")
+    source = flatten(ImageOps.exif_transpose(opened))
+    plain = ssim(source.resize(output.size, Image.Resampling.LANCZOS), output)
+    managed = None
+    if icc:
+        managed = ssim(to_srgb(source, icc).resize(output.size, Image.Resampling.LANCZOS), output)
+    return {"ssim": plain, "ssim_cm": managed}
 
 
 def main():
@@ -57,7 +86,7 @@ def main():
         jobs = json.load(f)
     scores = {}
     for job in jobs:
-        scores[job["key"]] = round(float(score(job["source"], job["output"])), 5)
+        scores[job["key"]] = score(job["source"], job["output"])
     json.dump(scores, sys.stdout)
 
 

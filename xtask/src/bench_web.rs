@@ -34,7 +34,7 @@ use crate::tools;
 const USAGE: &str = "\
 usage: cargo xtask bench-web [forms|seal|scan|all] [options]
 
-  --builds LIST   wasm build variants to compare, comma-separated (default: size)
+  --builds LIST   wasm build variants to compare, comma-separated (default: opt3-simd)
                     size       profile wasm-release as the app (opt-level z)
                     size-simd  the same with -C target-feature=+simd128
                     opt3       opt-level 3 for the image codecs, motcua-scan and ring
@@ -116,7 +116,9 @@ struct Options {
 fn parse(args: &[String]) -> anyhow::Result<Option<Options>> {
     let mut options = Options {
         benches: vec!["forms", "seal", "scan"],
-        variants: vec![VARIANTS[0]],
+        // The build this harness recommends for the app's scan worker
+        // (BENCHMARKS.md): size profile, opt-level 3 for the hot crates, SIMD.
+        variants: vec![VARIANTS[3]],
         files: None,
         qualities: None,
         peer: true,
@@ -701,7 +703,7 @@ fn score_images(
             .arg(&jobs_path),
     )
     .context("bench/web/ssim.py failed (run it by hand to see why)")?;
-    let scores: BTreeMap<String, f64> =
+    let scores: BTreeMap<String, Value> =
         serde_json::from_str(&text).context("reading the SSIM scores")?;
     if let Some(rows) = result.get_mut("rows").and_then(Value::as_array_mut) {
         for row in rows {
@@ -710,7 +712,10 @@ fn score_images(
                 .and_then(Value::as_str)
                 .map(str::to_owned);
             if let Some(score) = key.and_then(|k| scores.get(&k)) {
-                row["ssim"] = json!(score);
+                row["ssim"] = score["ssim"].clone();
+                if !score["ssim_cm"].is_null() {
+                    row["ssim_cm"] = score["ssim_cm"].clone();
+                }
             }
         }
     }
@@ -793,6 +798,9 @@ fn print_table(result: &Value) {
         if let Some(ssim) = number(row, "ssim") {
             notes.push(format!("SSIM {ssim:.4}"));
         }
+        if let Some(ssim) = number(row, "ssim_cm") {
+            notes.push(format!("(vs ICC-managed source {ssim:.4})"));
+        }
         if let Some(stages) = row.get("rust_stages_ms").filter(|v| v.is_object()) {
             notes.push(format!(
                 "Rust decode {:.0} + resize {:.0} + encode {:.0} ms",
@@ -854,6 +862,7 @@ mod tests {
         let all = parse(&[]).unwrap().unwrap();
         assert_eq!(all.benches, vec!["forms", "seal", "scan"]);
         assert_eq!(all.variants.len(), 1);
+        assert_eq!(all.variants[0].name, "opt3-simd");
         assert!(parse(&args(&["--help"])).unwrap().is_none());
     }
 
