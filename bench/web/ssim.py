@@ -63,9 +63,15 @@ def ssim(reference, output):
 
 
 def to_srgb(image, icc):
+    """The image through its ICC profile into sRGB, or None if LittleCMS
+    cannot use the profile."""
     source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    mode = "L" if source.profile.xcolor_space.strip() == "GRAY" else "RGB"
     srgb = ImageCms.createProfile("sRGB")
-    return ImageCms.profileToProfile(image.convert("RGB"), source, srgb, outputMode="RGB")
+    try:
+        return ImageCms.profileToProfile(image.convert(mode), source, srgb, outputMode="RGB")
+    except ImageCms.PyCMSError:
+        return None
 
 
 def score(source_path, output_path):
@@ -76,8 +82,9 @@ def score(source_path, output_path):
     source = flatten(ImageOps.exif_transpose(opened))
     plain = ssim(source.resize(output.size, Image.Resampling.LANCZOS), output)
     managed = None
-    if icc:
-        managed = ssim(to_srgb(source, icc).resize(output.size, Image.Resampling.LANCZOS), output)
+    managed_source = to_srgb(source, icc) if icc else None
+    if managed_source is not None:
+        managed = ssim(managed_source.resize(output.size, Image.Resampling.LANCZOS), output)
     return {"ssim": plain, "ssim_cm": managed}
 
 

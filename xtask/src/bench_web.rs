@@ -245,26 +245,36 @@ pub(crate) fn run_bench(args: &[String]) -> anyhow::Result<()> {
         let (mut result, images) = runtime.block_on(run_page(&chromedriver, &url, scan))?;
         result["wasm_bytes"] = json!(wasm_sizes.get(variant.name));
         result["variant"] = json!({"name": variant.name, "simd128": variant.simd, "opt_level_3": if variant.opt3 { HOT_CRATES.to_vec() } else { Vec::new() }});
-        if scan && !images.is_empty() {
-            score_images(&out, &inputs, &images, &mut result)?;
-        }
         results.push(result);
+        // Keep what the page measured before the (slow) scoring.
+        write_report(&out, args, &results)?;
+        if scan && !images.is_empty() {
+            if let Some(last) = results.last_mut() {
+                score_images(&out, &inputs, &images, last)?;
+            }
+        }
     }
     drop(server);
 
-    let report = json!({
-        "command": format!("cargo xtask bench-web {}", args.join(" ")),
-        "machine": machine(),
-        "results": results,
-    });
     for result in &results {
         print_table(result);
     }
+    let path = write_report(&out, args, &results)?;
+    eprintln!("\nresults written to {}", path.display());
+    Ok(())
+}
+
+/// Writes `target/bench-web/results.json`; returns its path.
+fn write_report(out: &Path, args: &[String], results: &[Value]) -> anyhow::Result<PathBuf> {
+    let report = json!({
+        "command": format!("cargo xtask bench-web {}", args.join(" ")).trim_end().to_owned(),
+        "machine": machine(),
+        "results": results,
+    });
     let path = out.join("results.json");
     fs::write(&path, serde_json::to_vec_pretty(&report)?)
         .with_context(|| format!("writing {}", path.display()))?;
-    eprintln!("\nresults written to {}", path.display());
-    Ok(())
+    Ok(path)
 }
 
 /// Builds one variant into `site/pkg/<name>/`; returns the wasm's size.
@@ -697,12 +707,20 @@ fn score_images(
     }
     let jobs_path = dir.join("jobs.json");
     fs::write(&jobs_path, serde_json::to_vec_pretty(&jobs)?)?;
-    let text = output(
-        Command::new(tools::venv_python())
-            .arg(root().join("bench/web/ssim.py"))
-            .arg(&jobs_path),
-    )
-    .context("bench/web/ssim.py failed (run it by hand to see why)")?;
+    let scored = Command::new(tools::venv_python())
+        .arg(root().join("bench/web/ssim.py"))
+        .arg(&jobs_path)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("starting bench/web/ssim.py")?;
+    if !scored.status.success() {
+        bail!(
+            "bench/web/ssim.py {} failed ({}); the unscored results are in target/bench-web/results.json",
+            jobs_path.display(),
+            scored.status
+        );
+    }
+    let text = String::from_utf8_lossy(&scored.stdout);
     let scores: BTreeMap<String, Value> =
         serde_json::from_str(&text).context("reading the SSIM scores")?;
     if let Some(rows) = result.get_mut("rows").and_then(Value::as_array_mut) {
