@@ -9,10 +9,11 @@ mod check;
 mod example;
 mod keygen;
 mod procedures;
+mod scan;
 mod schema;
 mod seal;
-mod scan;
 mod serve;
+mod submit;
 mod verify;
 
 /// Exit status when the input could not be used at all (unreadable file,
@@ -43,6 +44,9 @@ pub(crate) enum Command {
     /// Turn photos of paper documents into one A4 PDF (or check a PDF and
     /// keep it byte for byte); print its size, pages and SHA-256.
     Scan(scan::Args),
+    /// Send a sealed dossier and its attachments to an office's intake
+    /// server (resumable), and print the office's verified receipt.
+    Submit(submit::Args),
 }
 
 impl Command {
@@ -58,6 +62,7 @@ impl Command {
             Self::Schema(args) => schema::run(args),
             Self::Example(args) => example::run(args),
             Self::Scan(args) => scan::run(args),
+            Self::Submit(args) => submit::run(args),
         }
     }
 }

@@ -387,7 +387,7 @@ fn seal_refusals() {
         text(&out)
     );
 
-    // A JPEG where the procedure wants a PDF (the scan pipeline will convert).
+    // A broken photo is refused by the scan pipeline, with its reason.
     let jpeg = work.path("photo.jpg");
     std::fs::write(&jpeg, b"\xff\xd8\xff\xe0JFIF").unwrap();
     let attach = format!("birth_certificate={jpeg}");
@@ -408,7 +408,7 @@ fn seal_refusals() {
     ]);
     assert_eq!(code(&out), 1, "{}", text(&out));
     assert!(
-        text(&out).contains("image/jpeg is not accepted"),
+        text(&out).contains("refused") && text(&out).contains("truncated"),
         "{}",
         text(&out)
     );
@@ -473,4 +473,80 @@ fn canonical_prints_rfc8785_bytes() {
     std::fs::write(work.path("bad.json"), b"{\"a\":").unwrap();
     assert_eq!(code(&motcua(&["canonical", &work.path("bad.json")])), 2);
     assert_eq!(code(&motcua(&["canonical", &work.path("missing.json")])), 2);
+}
+
+/// The shared test data beside the repository, or `$MOTCUA_TEST_DATA`.
+fn shared_data(relative: &str) -> String {
+    let base = std::env::var_os("MOTCUA_TEST_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/data"));
+    let path = base.join(relative);
+    assert!(path.is_file(), "test data {} is missing", path.display());
+    path.display().to_string()
+}
+
+#[test]
+fn seal_turns_photos_into_one_pdf_and_checks_the_form() {
+    let work = Work::new();
+    let photo = format!(
+        "birth_certificate={}",
+        shared_data("exif-orientation/exifpy-portrait-orientation-6.jpg")
+    );
+    let page = format!(
+        "birth_certificate={}",
+        shared_data("documents/graph-paper-ink_938x735.jpg")
+    );
+    let out = motcua(&[
+        "seal",
+        "--key",
+        &work.path("dev.key"),
+        "--procedure",
+        "1.001193",
+        "--office",
+        "00004",
+        "--data",
+        &work.path("data.json"),
+        "--attach",
+        &photo,
+        "--attach",
+        &page,
+        "-o",
+        &work.path("photos.json"),
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let sealed: Value =
+        serde_json::from_slice(&std::fs::read(work.path("photos.json")).unwrap()).unwrap();
+    let attachments = sealed["manifest"]["attachments"].as_array().unwrap();
+    assert_eq!(attachments.len(), 1, "two photos, one PDF: {attachments:?}");
+    assert_eq!(attachments[0]["name"], "birth_certificate.pdf");
+    assert_eq!(attachments[0]["pages"], 2);
+    let pdf = std::fs::read(work.path("photos.files/birth_certificate.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    // Normalized values go into the manifest: the phone in its 0… form.
+    assert_eq!(sealed["manifest"]["form"]["requester_phone"], "0912345678");
+    let out = motcua(&["verify", &work.path("photos.json")]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+
+    // Form data the office would refuse is refused before sealing.
+    let mut bad: Value =
+        serde_json::from_slice(&std::fs::read(work.path("data.json")).unwrap()).unwrap();
+    bad["requester_phone"] = "0212".into();
+    std::fs::write(work.path("bad.json"), bad.to_string()).unwrap();
+    let out = motcua(&[
+        "seal",
+        "--key",
+        &work.path("dev.key"),
+        "--procedure",
+        "1.001193",
+        "--office",
+        "00004",
+        "--data",
+        &work.path("bad.json"),
+        "-o",
+        &work.path("bad-sealed.json"),
+    ]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("requester_phone"), "{}", text(&out));
+    assert!(!std::path::Path::new(&work.path("bad-sealed.json")).exists());
 }

@@ -7,9 +7,11 @@
 //! DOSSIER.files/NAME      each attachment, under its manifest file name
 //! ```
 //!
-//! Two steps are deliberately small functions, [`check_form_data`] and
-//! [`prepare_attachment`], to be replaced by the `forms` validation and the
-//! `scan` pipeline.
+//! The form data is checked with the same engine as the app and the office
+//! (motcua-forms, with the unit table), and its normalized values go into the
+//! manifest. Attachments go through the same pipeline as the app's
+//! (motcua-scan): a PDF is kept byte for byte; the photos given for one
+//! component become the pages of one A4 PDF, `COMPONENT.pdf`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,7 +21,8 @@ use motcua_dossier::{
     Attachment, ClientVersion, ComponentId, DossierId, FileName, KeyFile, MANIFEST_FORMAT,
     Manifest, MediaType, OfficeCode, ProcedureRef, SealedDossier, Signer, Timestamp,
 };
-use motcua_forms::{Component, Procedure, ProcedureCode};
+use motcua_forms::{Component, Date, Env, Procedure, ProcedureCode};
+use motcua_scan::{Limits, OfficeLimits, PdfMeta, Settings, assemble_pdf, attach_pdf, scan_image};
 use serde_json::{Map, Value};
 
 use crate::cmd::EXIT_UNUSABLE;
@@ -100,19 +103,34 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let key_file = read_key_file(&args.key)?;
 
+    let now = args.time.unwrap_or_else(Timestamp::now);
     let data =
         std::fs::read(&args.data).with_context(|| format!("reading {}", args.data.display()))?;
-    let form = match check_form_data(procedure, &data) {
+    let form = match check_form_data(procedure, &data, now)? {
         Ok(form) => form,
-        Err(problem) => {
-            eprintln!("motcua: {}: {problem}", args.data.display());
+        Err(problems) => {
+            eprintln!(
+                "motcua: {}: the form data is not valid:",
+                args.data.display()
+            );
+            for problem in problems {
+                eprintln!("  {problem}");
+            }
             return Ok(ExitCode::FAILURE);
         }
     };
 
     let mut attachments = Vec::new();
     let mut files = Vec::new();
+    // Files per component, in the order given.
+    let mut groups: Vec<(&ComponentId, Vec<&Path>)> = Vec::new();
     for (component_id, path) in &args.attach {
+        match groups.iter_mut().find(|(c, _)| *c == component_id) {
+            Some((_, paths)) => paths.push(path),
+            None => groups.push((component_id, vec![path.as_path()])),
+        }
+    }
+    for (component_id, paths) in groups {
         let Some(component) = procedure
             .components
             .iter()
@@ -126,34 +144,35 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
             return Ok(ExitCode::FAILURE);
         };
-        let prepared = match prepare_attachment(component, path)? {
+        let prepared = match prepare_attachments(component, &paths)? {
             Ok(p) => p,
             Err(problem) => {
-                eprintln!("motcua: {}: {problem}", path.display());
+                eprintln!("motcua: refused: {problem}");
                 return Ok(ExitCode::FAILURE);
             }
         };
-        if files
-            .iter()
-            .any(|(n, _): &(FileName, Vec<u8>)| *n == prepared.name)
-        {
-            eprintln!(
-                "motcua: two attachments are named {}; rename one",
-                prepared.name
-            );
-            return Ok(ExitCode::FAILURE);
+        for prepared in prepared {
+            if files
+                .iter()
+                .any(|(n, _): &(FileName, Vec<u8>)| *n == prepared.name)
+            {
+                eprintln!(
+                    "motcua: two attachments are named {}; rename one",
+                    prepared.name
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            attachments.push(Attachment::from_bytes(
+                component_id.clone(),
+                prepared.name.clone(),
+                prepared.media_type,
+                prepared.pages,
+                &prepared.bytes,
+            ));
+            files.push((prepared.name, prepared.bytes));
         }
-        attachments.push(Attachment::from_bytes(
-            component_id.clone(),
-            prepared.name.clone(),
-            prepared.media_type,
-            prepared.pages,
-            &prepared.bytes,
-        ));
-        files.push((prepared.name, prepared.bytes));
     }
 
-    let now = args.time.unwrap_or_else(Timestamp::now);
     let manifest = Manifest {
         format: MANIFEST_FORMAT,
         id: match args.id {
@@ -241,124 +260,101 @@ fn read_key_file(path: &Path) -> anyhow::Result<KeyFile> {
     KeyFile::from_json(&bytes).with_context(|| format!("reading key file {}", path.display()))
 }
 
-/// Checks the form data and returns the values that go into the manifest.
-/// For now: a JSON object without repeated keys. The `forms` validation of
-/// the procedure's fields and rules replaces this.
-fn check_form_data(_procedure: &Procedure, data: &[u8]) -> Result<Map<String, Value>, String> {
-    let canonical = motcua_dossier::canonicalize(data).map_err(|e| e.to_string())?;
-    match serde_json::from_slice(&canonical) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err("the form data must be a JSON object".into()),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// Turns a given file into an attachment of `component`. For now the file
-/// is taken as it is: its type by magic bytes, its page count if it is a
-/// PDF, checked against the component's rule. The `scan` pipeline (photos
-/// to PDF pages, limits) replaces this. The outer error is an unreadable
-/// file; the inner one a file refused by the rule.
-fn prepare_attachment(
-    component: &Component,
-    path: &Path,
-) -> anyhow::Result<Result<Prepared, String>> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .parse::<FileName>();
-    let name = match name {
-        Ok(n) => n,
-        Err(e) => return Ok(Err(e.to_string())),
+/// Validates the form data with the forms engine, as the office will, and
+/// returns the normalized values; the problems, in Vietnamese and English,
+/// otherwise.
+fn check_form_data(
+    procedure: &Procedure,
+    data: &[u8],
+    now: Timestamp,
+) -> anyhow::Result<Result<Map<String, Value>, Vec<String>>> {
+    let values: Value = match serde_json::from_slice(data) {
+        Ok(values) => values,
+        Err(e) => return Ok(Err(vec![format!("not JSON: {e}")])),
     };
-    let media_type = sniff(&bytes);
-    let rule = &component.attachment;
-    if !rule.accept.iter().any(|a| a == media_type.as_str()) {
-        return Ok(Err(format!(
-            "{media_type} is not accepted for {}; accepted: {}",
-            component.id,
-            rule.accept.join(", ")
-        )));
-    }
-    if bytes.len() as u64 > rule.max_bytes {
-        return Ok(Err(format!(
-            "{} bytes, at most {} for {}",
-            bytes.len(),
-            rule.max_bytes,
-            component.id
-        )));
-    }
-    let pages = (media_type == MediaType::pdf())
-        .then(|| pdf_page_count(&bytes))
-        .flatten();
-    if let Some(p) = pages.filter(|p| *p > rule.max_pages) {
-        return Ok(Err(format!(
-            "{p} pages, at most {} for {}",
-            rule.max_pages, component.id
-        )));
-    }
-    Ok(Ok(Prepared {
-        name,
-        media_type,
-        pages,
-        bytes,
-    }))
+    let units = crate::catalog::units(None)?;
+    let days = (now.unix() + 7 * 3600).div_euclid(86_400);
+    let today = Date::from_days_since_epoch(days).context("the clock gives no date")?;
+    let env = Env::new(today).with_units(&units);
+    Ok(match procedure.validate(&values, &env) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(vec!["the form data must be a JSON object".into()]),
+        Err(errors) => Err(errors
+            .iter()
+            .map(|e| format!("{}: {} / {}", e.path, e.message.vi, e.message.en))
+            .collect()),
+    })
 }
 
-/// The media type by magic bytes.
-fn sniff(bytes: &[u8]) -> MediaType {
-    if bytes.starts_with(b"%PDF-") {
-        MediaType::pdf()
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        MediaType::jpeg()
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        MediaType::png()
-    } else {
-        MediaType::octet_stream()
-    }
+/// The limits of a component within the reference office's.
+fn limits_for(component: &Component) -> Limits {
+    let office = motcua_intake::Limits::default();
+    Limits::for_component(
+        &component.attachment,
+        &OfficeLimits {
+            max_attachment_bytes: office.max_attachment_bytes,
+            max_dossier_bytes: office.max_dossier_bytes,
+        },
+    )
 }
 
-/// A cheap page count: the `/Type /Page` objects (not `/Pages`) in the
-/// file. `None` when there are none, e.g. in compressed object streams.
-fn pdf_page_count(bytes: &[u8]) -> Option<u32> {
-    let mut count = 0u32;
-    let mut i = 0;
-    while let Some(pos) = find(&bytes[i..], b"/Type") {
-        let mut j = i + pos + 5;
-        while bytes.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
-            j += 1;
+/// Turns the files given for `component` into its attachments: each PDF as
+/// it is, all photos together as the pages of `COMPONENT.pdf`. The outer
+/// error is an unreadable file; the inner one a file the rules refuse.
+fn prepare_attachments(
+    component: &Component,
+    paths: &[&Path],
+) -> anyhow::Result<Result<Vec<Prepared>, String>> {
+    let limits = limits_for(component);
+    let mut prepared = Vec::new();
+    let mut pages = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let refused = |e: motcua_scan::Error| format!("{}: {e}", path.display());
+        if bytes.starts_with(b"%PDF-") {
+            let info = match attach_pdf(&bytes, &limits) {
+                Ok(info) => info,
+                Err(e) => return Ok(Err(refused(e))),
+            };
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .parse::<FileName>();
+            let name = match name {
+                Ok(n) => n,
+                Err(e) => return Ok(Err(format!("{}: {e}", path.display()))),
+            };
+            prepared.push(Prepared {
+                name,
+                media_type: MediaType::pdf(),
+                pages: Some(info.pages),
+                bytes,
+            });
+        } else {
+            match scan_image(&bytes, &Settings::default(), &limits) {
+                Ok(page) => pages.push(page),
+                Err(e) => return Ok(Err(refused(e))),
+            }
         }
-        if bytes[j..].starts_with(b"/Page") && !bytes[j..].starts_with(b"/Pages") {
-            count += 1;
-        }
-        i = j;
     }
-    (count > 0).then_some(count)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_counts() {
-        assert_eq!(
-            pdf_page_count(b"<< /Type /Pages /Count 2 >> << /Type /Page >> <</Type/Page>>"),
-            Some(2)
-        );
-        assert_eq!(pdf_page_count(b"<< /Type /Pages >>"), None);
-        assert_eq!(pdf_page_count(b"/Type"), None);
+    if !pages.is_empty() {
+        let meta = PdfMeta {
+            title: Some(component.name.vi.clone()),
+            created: None,
+        };
+        let pdf = match assemble_pdf(&pages, &meta, &limits) {
+            Ok(pdf) => pdf,
+            Err(e) => return Ok(Err(format!("{}: {e}", component.id))),
+        };
+        prepared.push(Prepared {
+            name: format!("{}.pdf", component.id)
+                .parse()
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+            media_type: MediaType::pdf(),
+            pages: Some(pdf.info.pages),
+            bytes: pdf.bytes,
+        });
     }
-
-    #[test]
-    fn sniffing() {
-        assert_eq!(sniff(b"%PDF-1.7"), MediaType::pdf());
-        assert_eq!(sniff(b"\xff\xd8\xff\xe0"), MediaType::jpeg());
-        assert_eq!(sniff(b"GIF89a"), MediaType::octet_stream());
-    }
+    Ok(Ok(prepared))
 }

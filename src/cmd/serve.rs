@@ -27,6 +27,26 @@ pub(crate) struct Args {
     /// stay in the data directory either way.
     #[arg(long, env = "MOTCUA_DATABASE")]
     database: Option<String>,
+    /// An office whose dossiers this server receives (repeat for several);
+    /// none: every office.
+    #[arg(long = "office", value_name = "CODE")]
+    offices: Vec<motcua_dossier::OfficeCode>,
+    /// How dossier codes are made (docs/intake-protocol.md), e.g.
+    /// `{office}-{yymmdd}-{seq:06}`.
+    #[arg(long, default_value = motcua_intake::CodeFormat::DEFAULT)]
+    dossier_code: motcua_intake::CodeFormat,
+    /// Uploads and submissions a client may make per second (0: no limit).
+    #[arg(long, default_value_t = motcua_intake::RateLimit::PROTOCOL.per_second)]
+    rate_limit: f64,
+    /// Requests a client may make at once before the rate applies.
+    #[arg(long, default_value_t = motcua_intake::RateLimit::PROTOCOL.burst)]
+    rate_burst: u32,
+    /// Status look-ups a client may make per second (0: no limit).
+    #[arg(long, default_value_t = motcua_intake::RateLimit::LOOKUP.per_second)]
+    lookup_rate_limit: f64,
+    /// Look-ups a client may make at once.
+    #[arg(long, default_value_t = motcua_intake::RateLimit::LOOKUP.burst)]
+    lookup_burst: u32,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
@@ -37,6 +57,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let catalog = crate::catalog::load(args.catalog.as_deref())?;
     let mut config = Config::new(args.addr, args.data_dir.clone(), args.dist.clone());
     config.database = args.database.clone();
+    config.offices = args.offices.clone();
+    config.dossier_code = args.dossier_code.clone();
+    config.rate_limit = motcua_intake::RateLimit {
+        per_second: args.rate_limit,
+        burst: args.rate_burst,
+    };
+    config.lookup_rate_limit = motcua_intake::RateLimit {
+        per_second: args.lookup_rate_limit,
+        burst: args.lookup_burst,
+    };
+    config.units = Some(std::sync::Arc::new(crate::catalog::units(None)?));
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let server = Server::bind(config, catalog)

@@ -5,31 +5,13 @@
 use fantoccini::{Client, Locator};
 
 use crate::harness::{count, eventually, text, with_app};
+use crate::steps::{click_id as click, fill};
 
 async fn title_is(client: &Client, expected: &str) {
     eventually(&format!("title {expected:?}"), || async {
         (text(client, "h1").await.as_deref() == Some(expected)).then_some(())
     })
     .await;
-}
-
-async fn fill(client: &Client, id: &str, value: &str) {
-    let input = client
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"));
-    input.clear().await.unwrap();
-    input.send_keys(value).await.unwrap();
-}
-
-async fn click(client: &Client, id: &str) {
-    client
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"))
-        .click()
-        .await
-        .unwrap();
 }
 
 async fn select(client: &Client, id: &str, value: &str) {

@@ -30,45 +30,86 @@ pub(crate) struct Intake {
     child: Child,
     /// Base URL, with a trailing slash.
     pub(crate) url: String,
-    _data: TempDir,
+    data: TempDir,
+    extra: Vec<String>,
+}
+
+fn spawn_serve(addr: &str, data: &Path, extra: &[String]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["serve", "--addr", addr, "--data-dir"])
+        .arg(data)
+        .arg("--dist")
+        .arg(dist_dir())
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start motcua serve");
+    let stdout = child.stdout.take().expect("server stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("server exited before listening")
+            .expect("read server output");
+        if let Some(url) = line.strip_prefix("motcua: serving on ") {
+            break url.to_owned();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, url)
 }
 
 impl Intake {
     /// Starts a server on a free port and waits until it listens.
     pub(crate) fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts a server with extra `motcua serve` flags.
+    pub(crate) fn start_with(extra: &[&str]) -> Self {
         let data = tempfile::tempdir().expect("temporary data directory");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(data.path())
-            .arg("--dist")
-            .arg(dist_dir())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start motcua serve");
-        let stdout = child.stdout.take().expect("server stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let url = loop {
-            let line = lines
-                .next()
-                .expect("server exited before listening")
-                .expect("read server output");
-            if let Some(url) = line.strip_prefix("motcua: serving on ") {
-                break url.to_owned();
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
+        let extra: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
+        let (child, url) = spawn_serve("127.0.0.1:0", data.path(), &extra);
         Self {
             child,
             url,
-            _data: data,
+            data,
+            extra,
         }
     }
 
     /// `host:port` of the server.
     pub(crate) fn authority(&self) -> &str {
         self.url.trim_start_matches("http://").trim_end_matches('/')
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash or a power cut would.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same address with the same data.
+    pub(crate) fn restart(&mut self) {
+        let addr = self.authority().to_owned();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            // The port may be held for a moment after the kill.
+            if TcpListener::bind(&addr).is_ok() || Instant::now() > deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let (child, url) = spawn_serve(&addr, self.data.path(), &self.extra);
+        assert_eq!(url, self.url, "restarted on another address");
+        self.child = child;
+    }
+
+    /// The server's data directory.
+    pub(crate) fn data_dir(&self) -> &Path {
+        self.data.path()
     }
 }
 
@@ -187,6 +228,9 @@ fn free_port() -> u16 {
 impl Browser {
     /// Starts chromedriver and opens a session, window `width` × `height`.
     pub(crate) async fn start(width: u32, height: u32) -> Self {
+        // Two TLS providers are linked in; pick one (the WebDriver link is
+        // plain HTTP on loopback anyway).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
         let driver = Command::new(&chromedriver)
@@ -287,11 +331,23 @@ where
 }
 
 /// Waits (at most ten seconds) until `probe` returns `Some`.
-pub(crate) async fn eventually<T, Fut>(what: &str, mut probe: impl FnMut() -> Fut) -> T
+pub(crate) async fn eventually<T, Fut>(what: &str, probe: impl FnMut() -> Fut) -> T
 where
     Fut: Future<Output = Option<T>>,
 {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    eventually_within(10, what, probe).await
+}
+
+/// Waits at most `seconds` until `probe` returns `Some`.
+pub(crate) async fn eventually_within<T, Fut>(
+    seconds: u64,
+    what: &str,
+    mut probe: impl FnMut() -> Fut,
+) -> T
+where
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(seconds);
     loop {
         if let Some(found) = probe().await {
             return found;
@@ -314,4 +370,76 @@ pub(crate) async fn count(client: &Client, css: &str) -> usize {
         .await
         .map(|v| v.len())
         .unwrap_or(0)
+}
+
+/// The shared test data: `$MOTCUA_TEST_DATA`, else `shared/data` beside the
+/// repository (as the test machines lay it out).
+pub(crate) fn test_data(relative: &str) -> PathBuf {
+    let base = std::env::var_os("MOTCUA_TEST_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    let path = base.join(relative);
+    assert!(
+        path.is_file(),
+        "test data {} is missing (set MOTCUA_TEST_DATA)",
+        path.display()
+    );
+    // WebDriver wants canonical paths for file uploads.
+    path.canonicalize().unwrap_or(path)
+}
+
+/// Puts a draft for `code` into the app's device storage, as if the citizen
+/// had filled the form: `values` are the answers as typed.
+pub(crate) async fn seed_draft(client: &Client, code: &str, values: &serde_json::Value) {
+    let draft = json!({ "version": "seeded", "values": values, "saved_at": 0.0 });
+    let script = r#"
+        const [code, draft, done] = arguments;
+        const open = indexedDB.open("motcua", 1);
+        open.onupgradeneeded = () => {
+            for (const name of ["drafts", "keys", "outbox", "files"]) {
+                if (!open.result.objectStoreNames.contains(name)) open.result.createObjectStore(name);
+            }
+        };
+        open.onsuccess = () => {
+            const tx = open.result.transaction("drafts", "readwrite");
+            tx.objectStore("drafts").put(draft, code);
+            tx.oncomplete = () => { open.result.close(); done(true); };
+            tx.onerror = () => done(String(tx.error));
+        };
+        open.onerror = () => done(String(open.error));
+    "#;
+    let result = client
+        .execute_async(script, vec![json!(code), json!(draft.to_string())])
+        .await
+        .expect("seed the draft");
+    assert_eq!(result, json!(true), "seeding the draft failed: {result}");
+}
+
+/// Turns the browser's network off or on (Chrome's network emulation).
+pub(crate) async fn set_offline(client: &Client, offline: bool) {
+    #[derive(Debug)]
+    struct NetworkConditions(bool);
+    impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+        fn endpoint(
+            &self,
+            base: &url::Url,
+            session: Option<&str>,
+        ) -> Result<url::Url, url::ParseError> {
+            base.join(&format!(
+                "session/{}/chromium/network_conditions",
+                session.unwrap_or("")
+            ))
+        }
+        fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+            let body = json!({ "network_conditions": {
+                "offline": self.0, "latency": 0,
+                "download_throughput": -1, "upload_throughput": -1,
+            }});
+            (http::Method::POST, Some(body.to_string()))
+        }
+    }
+    client
+        .issue_cmd(NetworkConditions(offline))
+        .await
+        .expect("set network conditions");
 }

@@ -6,6 +6,9 @@
 // Helpers of tests: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
+mod filing;
 mod forms;
 mod harness;
 mod shell;
+mod steps;
+mod submit;

@@ -216,3 +216,36 @@ fn serves_app_catalog_and_capabilities_with_the_right_headers() {
             .starts_with("text/html")
     );
 }
+
+#[tokio::test]
+async fn the_app_opens_offline_once_visited() {
+    let intake = Intake::start();
+    let url = intake.url.clone();
+    let browser = crate::harness::Browser::start(412, 900).await;
+    let client = browser.client.clone();
+    client.goto(&url).await.unwrap();
+    eventually("the procedure list", || async {
+        (count(&client, ".mc-card").await > 0).then_some(())
+    })
+    .await;
+    // Wait until the service worker controls the page (it claims clients).
+    eventually("a controlling service worker", || async {
+        let controlled = client
+            .execute("return navigator.serviceWorker.controller !== null", vec![])
+            .await
+            .ok()?;
+        (controlled == serde_json::Value::Bool(true)).then_some(())
+    })
+    .await;
+    // The server goes away, as on a phone that lost its network.
+    drop(intake);
+    client.refresh().await.unwrap();
+    title_is(&client, "Thủ tục hành chính").await;
+    let cards = eventually("the cached catalog", || async {
+        let n = count(&client, ".mc-card").await;
+        (n > 0).then_some(n)
+    })
+    .await;
+    assert!(cards >= 4);
+    browser.close().await;
+}

@@ -26,6 +26,7 @@ pub(crate) fn app() -> anyhow::Result<PathBuf> {
         .env("PATH", path_with(&tools::npm_bin_dirs())))?;
     step("moving the loader out of index.html, precompressing");
     externalize_loader(&dist)?;
+    write_precache(&dist)?;
     precompress(&dist)?;
     Ok(dist)
 }
@@ -74,6 +75,78 @@ fn split_inline_script(html: &str) -> anyhow::Result<(String, String)> {
         bail!("dist/index.html has more than one inline module script");
     }
     Ok((rest, script))
+}
+
+/// Fills the service worker's list of app-shell files (everything the build
+/// made but the precompressed copies), and its version, a hash of them.
+fn write_precache(dist: &Path) -> anyhow::Result<()> {
+    // The catalog index is served by the intake server, not from dist/.
+    let mut files = vec![
+        "/".to_owned(),
+        "/index.html".to_owned(),
+        "/procedures/index.json".to_owned(),
+    ];
+    let mut digest_input = Vec::new();
+    collect_files(dist, dist, &mut files, &mut digest_input)?;
+    files.sort();
+    files.dedup();
+    let sw_path = dist.join("sw.js");
+    let sw = fs::read_to_string(&sw_path).context("reading dist/sw.js")?;
+    if !sw.contains("\"__MOTCUA_PRECACHE__\"") {
+        bail!("dist/sw.js has no precache placeholder");
+    }
+    let list = files
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let version = &digest_hex(&digest_input)[..16];
+    let sw = sw
+        .replace("\"__MOTCUA_PRECACHE__\"", &list)
+        .replace("__MOTCUA_VERSION__", version);
+    fs::write(&sw_path, sw).context("writing dist/sw.js")?;
+    eprintln!(
+        "service worker precaches {} files (version {version})",
+        files.len()
+    );
+    Ok(())
+}
+
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    files: &mut Vec<String>,
+    digest_input: &mut Vec<u8>,
+) -> anyhow::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if path.is_dir() {
+            if name != ".stage" {
+                collect_files(root, &path, files, digest_input)?;
+            }
+            continue;
+        }
+        let skip = name == "sw.js"
+            || name.ends_with(".gz")
+            || name.ends_with(".br")
+            || name.ends_with(".md");
+        if skip {
+            continue;
+        }
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        digest_input.extend_from_slice(relative.as_bytes());
+        digest_input.extend_from_slice(&fs::read(&path)?);
+        files.push(format!("/{relative}"));
+    }
+    Ok(())
 }
 
 const COMPRESSIBLE: &[&str] = &["wasm", "js", "css", "html", "json", "svg", "webmanifest"];

@@ -164,11 +164,31 @@ pub(crate) fn size() -> anyhow::Result<()> {
         "{:<48} {:>10} {:>10} {:>10}",
         "total", total.0, total.1, total.2
     );
+    let kib = |n: usize| n as f64 / 1024.0;
     println!(
         "total: {:.1} KiB raw, {:.1} KiB gzip, {:.1} KiB brotli",
-        total.0 as f64 / 1024.0,
-        total.1 as f64 / 1024.0,
-        total.2 as f64 / 1024.0
+        kib(total.0),
+        kib(total.1),
+        kib(total.2)
+    );
+    // The worker and the service worker load after the page, when first
+    // needed; what a phone must fetch before the first screen is the rest.
+    let lazy = |name: &str| name.starts_with("motcua-worker") || name == "sw.js";
+    let start = rows
+        .iter()
+        .filter(|(name, ..)| !lazy(name))
+        .fold((0, 0, 0), |t, (_, r, g, b)| (t.0 + r, t.1 + g, t.2 + b));
+    println!(
+        "first screen (app + loader): {:.1} KiB raw, {:.1} KiB gzip, {:.1} KiB brotli",
+        kib(start.0),
+        kib(start.1),
+        kib(start.2)
+    );
+    println!(
+        "loaded when needed (worker, service worker): {:.1} KiB raw, {:.1} KiB gzip, {:.1} KiB brotli",
+        kib(total.0 - start.0),
+        kib(total.1 - start.1),
+        kib(total.2 - start.2)
     );
     Ok(())
 }

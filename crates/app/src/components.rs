@@ -1,7 +1,9 @@
 //! Reusable parts of the screens.
 
+pub(crate) mod attach;
 pub(crate) mod error_summary;
 pub(crate) mod fields;
 pub(crate) mod header;
+pub(crate) mod keys;
 pub(crate) mod procedure_list;
 pub(crate) mod status;

@@ -6,7 +6,7 @@
 //! errors) with the same engine the office uses, and bumps `revision`, which
 //! the autosave effect watches.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
 
 use motcua_forms::{AdminUnits, Date, Env, Evaluation, Procedure};
@@ -21,8 +21,41 @@ pub(crate) struct Draft {
     pub(crate) version: String,
     /// The answers, as typed.
     pub(crate) values: Value,
+    /// The files attached so far (their bytes are in the `Files` area).
+    #[serde(default)]
+    pub(crate) attachments: Vec<AttachedFile>,
+    /// The office chosen to receive the dossier.
+    #[serde(default)]
+    pub(crate) office: Option<String>,
+    /// Scanned pages per dossier component, in order.
+    #[serde(default)]
+    pub(crate) pages: BTreeMap<String, Vec<PageRef>>,
     /// When it was saved, milliseconds since the Unix epoch.
     pub(crate) saved_at: f64,
+}
+
+/// A processed attachment of a dossier component, ready for the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct AttachedFile {
+    /// The dossier component (thành phần hồ sơ) it is for.
+    pub(crate) component: String,
+    /// File name, unique in the dossier.
+    pub(crate) name: String,
+    /// Media type (always `application/pdf` from the scanner).
+    pub(crate) media_type: String,
+    pub(crate) size: u64,
+    pub(crate) pages: Option<u32>,
+    /// Lowercase hex SHA-256; also the key of its bytes in device storage.
+    pub(crate) sha256: String,
+}
+
+/// A scanned page (an A4 JPEG kept in the `Files` area under `id`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct PageRef {
+    pub(crate) id: String,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) bytes: u64,
 }
 
 /// Whether answers were brought back from a draft, and what the citizen chose.
@@ -60,6 +93,12 @@ pub(crate) struct Filing {
     pub(crate) revision: u64,
     /// A field to focus when its section is next shown ("change" links).
     pub(crate) focus: Option<String>,
+    /// Files attached to the dossier components.
+    pub(crate) attachments: Rc<Vec<AttachedFile>>,
+    /// The office chosen to receive the dossier.
+    pub(crate) office: Option<String>,
+    /// Scanned pages per dossier component.
+    pub(crate) pages: Rc<BTreeMap<String, Vec<PageRef>>>,
 }
 
 impl PartialEq for Filing {
@@ -75,6 +114,9 @@ impl PartialEq for Filing {
             && self.draft == other.draft
             && self.revision == other.revision
             && self.focus == other.focus
+            && self.attachments == other.attachments
+            && self.office == other.office
+            && self.pages == other.pages
     }
 }
 
@@ -103,15 +145,41 @@ pub(crate) enum FilingAction {
     DiscardDraft,
     /// Focus this field when its section shows (`None`: done).
     Focus(Option<String>),
+    /// Attach a processed file to its component (replacing the one before).
+    Attach(AttachedFile),
+    /// Remove the file of this component.
+    Detach(String),
+    /// Choose the receiving office.
+    ChooseOffice(Option<String>),
+    /// Set the scanned pages of a component.
+    SetPages(String, Vec<PageRef>),
+    /// The dossier was sealed: the filing is done, forget its answers.
+    Sealed,
 }
 
 impl Filing {
     pub(crate) fn new(procedure: Rc<Procedure>, draft: Option<Draft>, today: Date) -> Self {
-        let (values, offer) = match draft {
-            Some(draft) if draft.values.as_object().is_some_and(|m| !m.is_empty()) => {
-                (draft.values, DraftOffer::Restored(draft.saved_at))
+        let (values, attachments, office, pages, offer) = match draft {
+            Some(draft)
+                if draft.values.as_object().is_some_and(|m| !m.is_empty())
+                    || !draft.attachments.is_empty()
+                    || !draft.pages.is_empty() =>
+            {
+                (
+                    draft.values,
+                    draft.attachments,
+                    draft.office,
+                    draft.pages,
+                    DraftOffer::Restored(draft.saved_at),
+                )
             }
-            _ => (Value::Object(Default::default()), DraftOffer::None),
+            _ => (
+                Value::Object(Default::default()),
+                Vec::new(),
+                None,
+                BTreeMap::new(),
+                DraftOffer::None,
+            ),
         };
         let evaluation = Rc::new(procedure.evaluate(&values, &Env::new(today)));
         Self {
@@ -127,6 +195,9 @@ impl Filing {
             draft: offer,
             revision: 0,
             focus: None,
+            attachments: Rc::new(attachments),
+            office,
+            pages: Rc::new(pages),
         }
     }
 
@@ -146,6 +217,18 @@ impl Filing {
             // Typing is an answer to the offer too: keep going.
             self.draft = DraftOffer::Accepted;
         }
+    }
+
+    fn start_again(&mut self) {
+        self.values = Value::Object(Default::default());
+        self.attachments = Rc::default();
+        self.pages = Rc::default();
+        self.office = None;
+        self.touched = Rc::default();
+        self.checked = Rc::default();
+        self.reviewed = false;
+        self.draft = DraftOffer::None;
+        self.changed();
     }
 
     /// Whether errors of the field at `path` in `section` should be shown now.
@@ -197,14 +280,33 @@ impl Reducible for Filing {
             }
             FilingAction::KeepDraft => next.draft = DraftOffer::Accepted,
             FilingAction::Focus(path) => next.focus = path,
-            FilingAction::DiscardDraft => {
-                next.values = Value::Object(Default::default());
-                next.touched = Rc::default();
-                next.checked = Rc::default();
-                next.reviewed = false;
-                next.draft = DraftOffer::None;
-                next.changed();
+            FilingAction::Attach(file) => {
+                let files = Rc::make_mut(&mut next.attachments);
+                files.retain(|f| f.component != file.component);
+                files.push(file);
+                next.revision += 1;
             }
+            FilingAction::Detach(component) => {
+                Rc::make_mut(&mut next.attachments).retain(|f| f.component != component);
+                next.revision += 1;
+            }
+            FilingAction::SetPages(component, pages) => {
+                let all = Rc::make_mut(&mut next.pages);
+                if pages.is_empty() {
+                    all.remove(&component);
+                } else {
+                    all.insert(component, pages);
+                }
+                next.revision += 1;
+            }
+            FilingAction::ChooseOffice(office) => {
+                next.office = office;
+                next.revision += 1;
+            }
+            // Sealed: the answers live on in the outbox; discarded: gone.
+            // Either way the filing starts again empty, and the empty draft
+            // is deleted by the autosave.
+            FilingAction::Sealed | FilingAction::DiscardDraft => next.start_again(),
         }
         Rc::new(next)
     }

@@ -11,7 +11,9 @@
 #![deny(missing_docs)]
 
 mod components;
+mod delivery;
 mod dom;
+mod dom_files;
 mod filing;
 mod format;
 mod hooks;
@@ -24,21 +26,28 @@ mod state;
 #[cfg(target_arch = "wasm32")]
 mod tests;
 mod text;
+mod worker;
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::header::Header;
 use crate::route::{Route, switch};
+use crate::services::sender::Sender;
 use crate::state::PrefsProvider;
 
 pub use crate::state::LANG_STORAGE_KEY;
+pub use crate::worker::register_worker;
+
+/// Names this program in the manifests it makes.
+pub(crate) const CLIENT_VERSION: &str = concat!("motcua-app/", env!("CARGO_PKG_VERSION"));
 
 /// The whole app: preferences, router and the current page.
 #[component]
 pub fn App() -> Html {
     html! {
         <PrefsProvider>
+            <Sender>
             <BrowserRouter>
                 <div class="mc-app">
                     <Header />
@@ -47,6 +56,7 @@ pub fn App() -> Html {
                     </main>
                 </div>
             </BrowserRouter>
+            </Sender>
         </PrefsProvider>
     }
 }
@@ -55,6 +65,16 @@ pub fn App() -> Html {
 pub fn mount(host: web_sys::Element) {
     host.class_list().add_1("motcua").ok();
     yew::Renderer::<App>::with_root(host).render();
+}
+
+/// Installs the service worker that lets the app open offline. Only the
+/// standalone app does this: a portal embedding the app owns its origin's
+/// service worker.
+pub fn register_service_worker() {
+    let container = gloo::utils::window().navigator().service_worker();
+    // A failed registration (private mode, insecure origin) only loses the
+    // offline start; the app works on.
+    let _ = container.register("/sw.js");
 }
 
 /// The element the app mounts into: `#motcua` if the page has one, else `<body>`.

@@ -6,7 +6,9 @@ use yew_router::prelude::*;
 use crate::pages::filing::{FilingPage, FilingView};
 use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
+use crate::pages::outbox::Outbox;
 use crate::pages::procedure::ProcedurePage;
+use crate::pages::receipt::ReceiptPage;
 
 /// A screen of the app.
 #[derive(Debug, Clone, PartialEq, Eq, Routable)]
@@ -34,6 +36,27 @@ pub(crate) enum Route {
         /// National procedure code.
         code: String,
     },
+    /// The papers (dossier components) of a filing.
+    #[at("/procedure/:code/attachments")]
+    Attachments {
+        /// National procedure code.
+        code: String,
+    },
+    /// Sealing a filing.
+    #[at("/procedure/:code/sign")]
+    Sign {
+        /// National procedure code.
+        code: String,
+    },
+    /// Sealed dossiers on this device.
+    #[at("/outbox")]
+    Outbox,
+    /// The receipt of a dossier an office received.
+    #[at("/receipt/:id")]
+    Receipt {
+        /// Dossier id.
+        id: String,
+    },
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -48,6 +71,12 @@ pub(crate) fn switch(route: Route) -> Html {
             html! { <FilingPage {code} view={FilingView::Section(section)} /> }
         }
         Route::Review { code } => html! { <FilingPage {code} view={FilingView::Review} /> },
+        Route::Attachments { code } => {
+            html! { <FilingPage {code} view={FilingView::Attachments} /> }
+        }
+        Route::Sign { code } => html! { <FilingPage {code} view={FilingView::Sign} /> },
+        Route::Outbox => html! { <Outbox /> },
+        Route::Receipt { id } => html! { <ReceiptPage {id} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

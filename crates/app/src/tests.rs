@@ -247,3 +247,69 @@ async fn device_store_keeps_json_and_bytes() {
     );
     assert_eq!(again.get_bytes(Area::Files, "missing").await.unwrap(), None);
 }
+
+/// What the worker receives: the message after gloo-worker's codec.
+fn bincode_round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> T {
+    use gloo::worker::Codec;
+    let packed = gloo::worker::Bincode::encode(value);
+    gloo::worker::Bincode::decode(packed)
+}
+
+#[wasm_bindgen_test]
+fn worker_prepares_and_seals_a_manifest() {
+    use crate::worker::{Outcome, Task, run};
+
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../../web/procedures/1.001193.json")).unwrap();
+    let manifest = serde_json::json!({
+        "procedure": { "code": "1.001193", "version": schema["version"] },
+        "office": "00004",
+        "form": schema["example"],
+        "attachments": [],
+    });
+    let mut progress = |_, _| {};
+    // Through the worker's codec, as the page sends it.
+    let task = Task::PrepareManifest {
+        manifest: serde_json::to_vec(&manifest).unwrap(),
+        now: 1_764_000_000,
+    };
+    let task: Task = bincode_round_trip(&task);
+    let prepared = run(task, &mut progress);
+    let Outcome::Prepared {
+        manifest, digest, ..
+    } = prepared
+    else {
+        panic!("not prepared: {prepared:?}");
+    };
+    assert_eq!(digest.len(), 64);
+    let key = run(
+        Task::CreateKey {
+            passphrase: "mat khau rat dai".into(),
+            label: Some("thử".into()),
+        },
+        &mut progress,
+    );
+    let Outcome::Key { key_file, .. } = key else {
+        panic!("no key: {key:?}")
+    };
+    let wrong = run(
+        Task::Seal {
+            key_file: key_file.clone(),
+            passphrase: "sai".into(),
+            manifest: manifest.clone(),
+            now: 1_764_000_001,
+        },
+        &mut progress,
+    );
+    assert!(matches!(wrong, Outcome::Failed { .. }), "{wrong:?}");
+    let sealed = run(
+        Task::Seal {
+            key_file,
+            passphrase: "mat khau rat dai".into(),
+            manifest,
+            now: 1_764_000_001,
+        },
+        &mut progress,
+    );
+    assert!(matches!(sealed, Outcome::Sealed { .. }), "{sealed:?}");
+}

@@ -197,6 +197,14 @@ impl Ui {
     }
 }
 
+/// A text used on one screen only, given in place: Vietnamese first.
+pub(crate) fn tr(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
 /// "4 thủ tục" / "4 procedures".
 pub(crate) fn procedure_count(lang: Lang, n: usize) -> String {
     match (lang, n) {
@@ -209,7 +217,7 @@ pub(crate) fn procedure_count(lang: Lang, n: usize) -> String {
 /// A byte count for people: "10 MB", "512 KB".
 pub(crate) fn bytes(n: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if n >= MB && n % MB == 0 {
+    if n >= MB && n.is_multiple_of(MB) {
         format!("{} MB", n / MB)
     } else if n >= MB {
         format!("{:.1} MB", n as f64 / MB as f64)

@@ -43,6 +43,7 @@ mod json;
 mod key;
 mod keyfile;
 mod manifest;
+mod receipt;
 mod seal;
 mod signer;
 mod time;
@@ -58,6 +59,9 @@ pub use keyfile::{
 };
 pub use manifest::{
     Attachment, MANIFEST_FORMAT, MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, Manifest, ProcedureRef,
+};
+pub use receipt::{
+    DossierCode, MAX_RECEIPT_BYTES, RECEIPT_FORMAT, RECEIPT_TYP, Receipt, ReceiptClaims,
 };
 pub use seal::{
     JwsSignature, MANIFEST_CTY, MAX_PROTECTED_BYTES, MAX_SEALED_BYTES, MAX_SIGNATURES, SEAL_TYP,

@@ -250,6 +250,13 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
         });
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
+    #[cfg(not(feature = "json-paths"))]
+    let value = T::deserialize(&mut de).map_err(|source| Error::Json {
+        what,
+        path: "$".to_owned(),
+        source,
+    })?;
+    #[cfg(feature = "json-paths")]
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         Error::Json {

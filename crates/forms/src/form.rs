@@ -220,6 +220,23 @@ impl Procedure {
             .collect()
     }
 
+    /// The applicant's personal ID field: the first `personal_id` field in
+    /// form order outside tables (declaration forms name the requester
+    /// first). Offices look dossiers up by it, and receipts' QR codes carry
+    /// it (Circular 01/2023/TT-VPCP).
+    pub fn applicant_id_field(&self) -> Option<&Field> {
+        fn first(fields: &[Field]) -> Option<&Field> {
+            fields.iter().find_map(|field| match field.kind {
+                FieldKind::PersonalId => Some(field),
+                FieldKind::Group if !field.repeatable => first(&field.fields),
+                _ => None,
+            })
+        }
+        self.sections
+            .iter()
+            .find_map(|section| first(&section.fields))
+    }
+
     /// The field with this id, at any depth.
     pub fn field(&self, id: &str) -> Option<&Field> {
         fn find<'f>(fields: &'f [Field], id: &str) -> Option<&'f Field> {

@@ -18,17 +18,19 @@ pub fn fold(text: &str) -> String {
             pending_space = !out.is_empty();
             continue;
         }
-        // Combining diacritical marks (NFD input).
-        if ('\u{300}'..='\u{36f}').contains(&c) {
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        match base_letter(c) {
-            Some(b) => out.push(b),
-            None => out.extend(c.to_lowercase()),
+        // Lower-case first, then strip: some capitals lower-case to a letter
+        // with a diacritic (Ÿ → ÿ) or to a letter and a combining mark
+        // (İ → i + U+0307), and folding must give the same result twice.
+        for l in c.to_lowercase() {
+            // Combining diacritical marks (NFD input).
+            if ('\u{300}'..='\u{36f}').contains(&l) {
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(base_letter(l).unwrap_or(l));
         }
     }
     out
@@ -85,6 +87,14 @@ mod tests {
     fn folds_decomposed_input() {
         // "Việt" in NFD: e + circumflex + dot below.
         assert_eq!(fold("Vie\u{302}\u{323}t Nam"), "viet nam");
+    }
+
+    #[test]
+    fn capitals_that_lower_case_to_marked_letters() {
+        // Found by the property test `fold_is_idempotent`.
+        assert_eq!(fold("Ÿ"), "y");
+        assert_eq!(fold("İ"), "i");
+        assert_eq!(fold(&fold("ŸİÀ")), fold("ŸİÀ"));
     }
 
     #[test]

@@ -227,3 +227,30 @@ fn json_schema_checks_canonical_forms() {
         assert!(!validator.is_valid(&bad), "{key}");
     }
 }
+
+#[test]
+fn every_procedure_names_its_applicant_id_field() {
+    let (_, procedures) = catalog();
+    let found: Vec<(String, Option<String>)> = procedures
+        .iter()
+        .map(|p| {
+            (
+                p.code.to_string(),
+                p.applicant_id_field().map(|f| f.id.clone()),
+            )
+        })
+        .collect();
+    for (code, field) in &found {
+        let field = field
+            .as_deref()
+            .unwrap_or_else(|| panic!("{code} has no personal_id field"));
+        let procedure = procedures.iter().find(|p| p.code.as_str() == code).unwrap();
+        let example = procedure.example.as_ref().unwrap();
+        assert!(
+            example.get(field).is_some(),
+            "{code}: the example lacks {field}"
+        );
+    }
+    let birth = found.iter().find(|(c, _)| c == "1.001193").unwrap();
+    assert_eq!(birth.1.as_deref(), Some("requester_personal_id"));
+}

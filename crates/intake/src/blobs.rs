@@ -133,15 +133,19 @@ impl Blobs {
         fs::create_dir_all(&dir)
             .await
             .map_err(io_err("create blob directory", &dir))?;
-        File::open(&path)
-            .await
-            .map_err(io_err("open upload file", &path))?
-            .sync_all()
-            .await
-            .map_err(io_err("sync upload file", &path))?;
+        // Every byte was synced before its request was acknowledged
+        // (`uploads::write_body`); the rename is atomic, and syncing the
+        // directory makes it survive a power cut.
         fs::rename(&path, &target)
             .await
             .map_err(io_err("store blob", &target))?;
+        #[cfg(unix)]
+        File::open(&dir)
+            .await
+            .map_err(io_err("open blob directory", &dir))?
+            .sync_all()
+            .await
+            .map_err(io_err("sync blob directory", &dir))?;
         Ok(sha256)
     }
 
@@ -153,6 +157,20 @@ impl Blobs {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(source) => Err(Error::Io {
                 action: "remove upload file",
+                path,
+                source,
+            }),
+        }
+    }
+
+    /// Deletes a stored blob, if it is there.
+    pub(crate) async fn remove_blob(&self, sha256: &str) -> Result<(), Error> {
+        let path = self.blob_path(sha256);
+        match fs::remove_file(&path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(Error::Io {
+                action: "remove blob",
                 path,
                 source,
             }),

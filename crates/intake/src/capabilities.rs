@@ -5,7 +5,9 @@
 
 use axum::Json;
 use axum::extract::State;
+use motcua_dossier::Signer;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::state::AppState;
 
@@ -23,6 +25,9 @@ pub struct Capabilities {
     pub limits: Limits,
     /// Where each part of the protocol is served, as absolute paths.
     pub endpoints: Endpoints,
+    /// The public key that signs receipts: a JWK (RFC 7517) with `kid`
+    /// (its RFC 7638 thumbprint), `alg` and `use` = `sig`.
+    pub receipt_key: Map<String, Value>,
 }
 
 /// Limits on what the server accepts.
@@ -58,10 +63,19 @@ pub struct Endpoints {
     pub health: String,
     /// Resumable uploads of attachment bytes (tus 1.0).
     pub uploads: String,
+    /// Submission of sealed dossiers.
+    pub dossiers: String,
+    /// Status look-up by dossier code and personal ID number.
+    pub status: String,
 }
 
 impl Capabilities {
     pub(crate) fn of(state: &AppState) -> Self {
+        let key = state.receipt_key();
+        let mut receipt_key = key.public_key().to_jwk();
+        receipt_key.insert("kid".into(), key.kid().into());
+        receipt_key.insert("alg".into(), key.algorithm().name().into());
+        receipt_key.insert("use".into(), "sig".into());
         Self {
             protocol: PROTOCOL.to_owned(),
             server: concat!("motcua-intake/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -70,7 +84,10 @@ impl Capabilities {
                 catalog: "/procedures/index.json".to_owned(),
                 health: "/healthz".to_owned(),
                 uploads: crate::uploads::UPLOADS_PATH.to_owned(),
+                dossiers: crate::dossiers::DOSSIERS_PATH.to_owned(),
+                status: crate::status::STATUS_PATH.to_owned(),
             },
+            receipt_key,
         }
     }
 }

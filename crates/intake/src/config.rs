@@ -4,10 +4,13 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use motcua_dossier::OfficeCode;
 use motcua_forms::{CatalogIndex, Procedure, ProcedureCode};
 
 use crate::capabilities::Limits;
+use crate::code::CodeFormat;
 use crate::error::Error;
+use crate::rate_limit::RateLimit;
 
 /// Settings of one intake server.
 #[derive(Debug, Clone)]
@@ -22,10 +25,23 @@ pub struct Config {
     pub limits: Limits,
     /// A PostgreSQL URL; `None` keeps records in SQLite in `data_dir`.
     pub database: Option<String>,
+    /// The offices whose dossiers this server accepts (the manifest's
+    /// `office`); empty accepts every office.
+    pub offices: Vec<OfficeCode>,
+    /// How dossier codes are made.
+    pub dossier_code: CodeFormat,
+    /// The administrative-unit table unit codes in form data are checked
+    /// against; without it, only their shape is.
+    pub units: Option<std::sync::Arc<motcua_forms::AdminUnits>>,
+    /// Per-client limit on protocol requests: uploads and submissions.
+    pub rate_limit: RateLimit,
+    /// Per-client limit on status look-ups.
+    pub lookup_rate_limit: RateLimit,
 }
 
 impl Config {
-    /// Settings with the default limits.
+    /// Settings with the default limits, dossier codes and rate limits,
+    /// accepting dossiers for any office.
     pub fn new(addr: SocketAddr, data_dir: PathBuf, dist_dir: PathBuf) -> Self {
         Self {
             addr,
@@ -33,6 +49,11 @@ impl Config {
             dist_dir,
             limits: Limits::default(),
             database: None,
+            offices: Vec::new(),
+            dossier_code: CodeFormat::default(),
+            units: None,
+            rate_limit: RateLimit::PROTOCOL,
+            lookup_rate_limit: RateLimit::LOOKUP,
         }
     }
 }

@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// What stopped the server from starting or running.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +85,37 @@ pub enum Error {
     /// The built app is missing.
     #[error("no built app at {0}: build it first (`cargo xtask build`), or pass --dist")]
     NoApp(PathBuf),
+    /// A group of database writes could not be committed.
+    #[error("database {path}: commit failed: {reason}")]
+    Commit {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's reason.
+        reason: String,
+    },
+    /// The database holds a value this server never writes.
+    #[error("the database holds an unreadable value: {0}")]
+    Corrupt(String),
+    /// The office's receipt key file cannot be read or made.
+    #[error("receipt key {path}: {source}")]
+    ReceiptKey {
+        /// The key file.
+        path: PathBuf,
+        /// Why it cannot be used.
+        #[source]
+        source: motcua_dossier::Error,
+    },
+    /// A receipt could not be made or signed.
+    #[error("cannot issue a receipt: {0}")]
+    Receipt(#[source] motcua_dossier::Error),
+    /// A dossier code format is not usable.
+    #[error("dossier code format {format:?}: {reason}")]
+    CodeFormat {
+        /// The format given.
+        format: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// A request that failed, answered as an RFC 9457 problem document whose
@@ -108,6 +140,18 @@ pub(crate) enum AppError {
     Locked(String),
     /// 460 (tus): the bytes do not match their checksum.
     ChecksumMismatch(String),
+    /// 460: the whole file does not match the SHA-256 declared at creation.
+    FileDigestMismatch(String),
+    /// 422: the request is well-formed but its content is refused;
+    /// `extra` holds further members of the problem document.
+    Unprocessable {
+        code: &'static str,
+        detail: String,
+        extra: Map<String, Value>,
+    },
+    /// 429: the client sent too many requests; it may retry after
+    /// `retry_after` seconds.
+    RateLimited { retry_after: u64 },
     /// 500: a fault on our side; details go to the log, not to the client.
     Internal(String),
 }
@@ -129,6 +173,8 @@ struct Problem<'a> {
     detail: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     limit: Option<u64>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
 }
 
 impl AppError {
@@ -173,6 +219,24 @@ impl AppError {
                 "Checksum mismatch",
                 Some(detail),
             ),
+            Self::FileDigestMismatch(detail) => (
+                checksum,
+                "file-digest-mismatch",
+                "File digest mismatch",
+                Some(detail),
+            ),
+            Self::Unprocessable { code, detail, .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                "Refused",
+                Some(detail),
+            ),
+            Self::RateLimited { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many requests",
+                Some("too many requests from this address; retry after the time in Retry-After"),
+            ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -193,19 +257,30 @@ impl IntoResponse for AppError {
             Self::TooLarge { limit, .. } => Some(*limit),
             _ => None,
         };
+        let extra = match &self {
+            Self::Unprocessable { extra, .. } => extra.clone(),
+            _ => Map::new(),
+        };
         let body = Problem {
             kind: format!("/problems/{code}"),
             title,
             status: status.as_u16(),
             detail,
             limit,
+            extra,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
-        (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             json,
         )
-            .into_response()
+            .into_response();
+        if let Self::RateLimited { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
     }
 }

@@ -22,20 +22,32 @@
 mod assets;
 mod blobs;
 mod capabilities;
+mod code;
 mod config;
+mod content;
+mod dossiers;
 mod error;
+mod gc;
 mod headers;
 mod health;
+mod keys;
+mod rate_limit;
 mod server;
 mod state;
+mod status;
 mod storage;
 #[cfg(test)]
 mod tests;
 mod uploads;
 
 pub use capabilities::{Capabilities, Endpoints, Limits, PROTOCOL};
+pub use code::CodeFormat;
 pub use config::{Catalog, Config};
 pub use error::Error;
+pub use rate_limit::RateLimit;
 pub use server::{Server, router, serve};
 pub use state::AppState;
-pub use storage::{PostgresStorage, SqliteStorage, Storage, Upload, UploadId};
+pub use storage::{
+    DossierReceipt, DossierRecord, DossierStatus, NewAttachment, NewDossier, PostgresStorage,
+    ReceiptIssuer, SqliteStorage, StatusEvent, Storage, StoreOutcome, Upload, UploadId,
+};

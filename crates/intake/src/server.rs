@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use axum::routing::get;
 use axum::{Router, middleware};
@@ -17,7 +18,7 @@ use crate::config::{Catalog, Config};
 use crate::error::Error;
 use crate::state::AppState;
 use crate::storage::{PostgresStorage, SqliteStorage, Storage};
-use crate::{assets, capabilities, headers, health, uploads};
+use crate::{assets, capabilities, dossiers, gc, headers, health, rate_limit, status, uploads};
 
 /// Builds the whole service for `state`, without binding a socket.
 pub fn router(state: AppState) -> Router {
@@ -40,11 +41,25 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .on_failure(DefaultOnFailure::new().level(Level::WARN));
+    let protocol = Router::new()
+        .merge(uploads::routes())
+        .merge(dossiers::routes())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::protocol,
+        ));
+    let lookups = status::routes()
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::lookup,
+        ))
+        .layer(DefaultBodyLimit::max(4096));
     Router::new()
         .route("/.well-known/motcua", get(capabilities::get))
         .route("/healthz", get(health::get))
         .merge(assets::catalog_routes())
-        .merge(uploads::routes())
+        .merge(protocol)
+        .merge(lookups)
         .fallback(assets::static_files)
         .layer(middleware::from_fn(headers::add))
         .layer(CompressionLayer::new().gzip(true).br(true))
@@ -52,7 +67,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Deletes expired uploads now and every ten minutes.
+/// Deletes expired uploads and unused blobs now and every ten minutes, and
+/// forgets idle clients' rate-limit buckets.
 fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -61,6 +77,14 @@ fn spawn_housekeeping(state: AppState) {
             if let Err(err) = uploads::expire(&state).await {
                 tracing::warn!(?err, "could not delete expired uploads");
             }
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            if let Err(err) = gc::collect(&state, now).await {
+                tracing::warn!(?err, "could not delete unused blobs");
+            }
+            state.protocol_limiter().prune(std::time::Instant::now());
+            state.lookup_limiter().prune(std::time::Instant::now());
         }
     });
 }
@@ -94,13 +118,7 @@ impl Server {
                 Arc::new(sqlite)
             }
         };
-        let state = AppState::new(
-            storage,
-            &config.data_dir,
-            catalog,
-            config.limits,
-            config.dist_dir,
-        )?;
+        let state = AppState::open(storage, catalog, &config).await?;
         spawn_housekeeping(state.clone());
         let listener = TcpListener::bind(config.addr)
             .await
@@ -130,7 +148,11 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let addr = self.local_addr;
-        axum::serve(self.listener, self.router)
+        // The peer address keys the per-client rate limits.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(|source| Error::Listen { addr, source })

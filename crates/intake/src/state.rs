@@ -1,12 +1,20 @@
 //! The state every handler shares.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+
+use motcua_dossier::{OfficeCode, SigningKey};
+use ring::hmac;
+use ring::rand::SecureRandom;
 
 use crate::blobs::Blobs;
 use crate::capabilities::Limits;
-use crate::config::Catalog;
+use crate::code::CodeFormat;
+use crate::config::{Catalog, Config};
+use crate::error::Error;
+use crate::rate_limit::Limiter;
 use crate::storage::{Storage, UploadId};
 
 /// Shared, cheaply cloned state of a running server.
@@ -15,33 +23,86 @@ pub struct AppState {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     storage: Arc<dyn Storage>,
     blobs: Blobs,
     catalog: Catalog,
     limits: Limits,
     dist_dir: PathBuf,
+    offices: Vec<OfficeCode>,
+    units: Option<Arc<motcua_forms::AdminUnits>>,
+    dossier_code: CodeFormat,
+    receipt_key: Arc<SigningKey>,
+    lookup_key: hmac::Key,
+    protocol_limiter: Limiter,
+    lookup_limiter: Limiter,
+    /// Held (shared) while a blob is being stored or a dossier that refers
+    /// to blobs is checked and written, and (exclusive) while unused blobs
+    /// are deleted, so that a blob is never deleted under a dossier.
+    blob_gate: tokio::sync::RwLock<()>,
     /// Uploads a request is writing to right now.
     writing: Mutex<HashSet<UploadId>>,
 }
 
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Keys stay out of logs.
+        f.debug_struct("AppState")
+            .field("storage", &self.storage)
+            .field("dist_dir", &self.dist_dir)
+            .field("receipt_kid", &self.receipt_key.kid())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The `instance` entry holding the status look-up key.
+const LOOKUP_KEY: &str = "lookup_hmac_key";
+
 impl AppState {
-    /// Bundles the parts of a server; attachment bytes go under `data_dir`.
-    pub fn new(
+    /// Bundles the parts of a server: attachment bytes and the receipt key
+    /// go under `config.data_dir`; the look-up key is kept in `storage`, so
+    /// servers sharing a database share it.
+    pub async fn open(
         storage: Arc<dyn Storage>,
-        data_dir: &Path,
         catalog: Catalog,
-        limits: Limits,
-        dist_dir: PathBuf,
-    ) -> Result<Self, crate::Error> {
+        config: &Config,
+    ) -> Result<Self, Error> {
+        let data_dir = config.data_dir.clone();
+        let (blobs, receipt_key) = tokio::task::spawn_blocking(move || {
+            Ok::<_, Error>((
+                Blobs::open(&data_dir)?,
+                crate::keys::receipt_key(&data_dir)?,
+            ))
+        })
+        .await
+        .map_err(|e| Error::Io {
+            action: "open",
+            path: config.data_dir.clone(),
+            source: std::io::Error::other(e),
+        })??;
+        let mut fresh = [0u8; 32];
+        ring::rand::SystemRandom::new()
+            .fill(&mut fresh)
+            .map_err(|_| Error::Corrupt("the operating system gave no random bytes".into()))?;
+        let hex = crate::blobs::hex(&fresh);
+        let stored = storage.instance_value(LOOKUP_KEY, &hex).await?;
+        let key_bytes = decode_hex(&stored)
+            .ok_or_else(|| Error::Corrupt(format!("instance value {LOOKUP_KEY}")))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 storage,
-                blobs: Blobs::open(data_dir)?,
+                blobs,
                 catalog,
-                limits,
-                dist_dir,
+                limits: config.limits.clone(),
+                dist_dir: config.dist_dir.clone(),
+                offices: config.offices.clone(),
+                units: config.units.clone(),
+                dossier_code: config.dossier_code.clone(),
+                receipt_key: Arc::new(receipt_key),
+                lookup_key: hmac::Key::new(hmac::HMAC_SHA256, &key_bytes),
+                protocol_limiter: Limiter::new(config.rate_limit),
+                lookup_limiter: Limiter::new(config.lookup_rate_limit),
+                blob_gate: tokio::sync::RwLock::new(()),
                 writing: Mutex::new(HashSet::new()),
             }),
         })
@@ -71,6 +132,50 @@ impl AppState {
         &self.inner.dist_dir
     }
 
+    /// The administrative-unit table form data is checked against, if loaded.
+    pub(crate) fn units(&self) -> Option<&motcua_forms::AdminUnits> {
+        self.inner.units.as_deref()
+    }
+
+    /// The offices accepted; empty for all.
+    pub(crate) fn offices(&self) -> &[OfficeCode] {
+        &self.inner.offices
+    }
+
+    pub(crate) fn dossier_code(&self) -> &CodeFormat {
+        &self.inner.dossier_code
+    }
+
+    /// The key that signs receipts.
+    pub fn receipt_key(&self) -> &Arc<SigningKey> {
+        &self.inner.receipt_key
+    }
+
+    /// The applicant's look-up tag: HMAC-SHA256 of the personal ID number
+    /// under this instance's key.
+    pub(crate) fn applicant_tag(&self, personal_id: &str) -> Vec<u8> {
+        hmac::sign(&self.inner.lookup_key, personal_id.as_bytes())
+            .as_ref()
+            .to_vec()
+    }
+
+    /// Whether `tag` is the tag of `personal_id`, in constant time.
+    pub(crate) fn applicant_matches(&self, personal_id: &str, tag: &[u8]) -> bool {
+        hmac::verify(&self.inner.lookup_key, personal_id.as_bytes(), tag).is_ok()
+    }
+
+    pub(crate) fn protocol_limiter(&self) -> &Limiter {
+        &self.inner.protocol_limiter
+    }
+
+    pub(crate) fn lookup_limiter(&self) -> &Limiter {
+        &self.inner.lookup_limiter
+    }
+
+    pub(crate) fn blob_gate(&self) -> &tokio::sync::RwLock<()> {
+        &self.inner.blob_gate
+    }
+
     /// Marks an upload as being written; `false` if it already is.
     pub(crate) fn lock_upload(&self, id: &UploadId) -> bool {
         self.inner
@@ -87,4 +192,14 @@ impl AppState {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(id);
     }
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || text.is_empty() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }

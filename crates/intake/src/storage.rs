@@ -1,11 +1,16 @@
-//! Where the server keeps its records: uploads in progress and, later,
-//! dossiers and receipts. [`Storage`] is the interface; [`SqliteStorage`] the
-//! embedded default. File bytes live in the [`crate::blobs`] store, not here.
+//! Where the server keeps its records: uploads in progress, the finished
+//! files' hashes, dossiers, their receipts and status history.
+//! [`Storage`] is the interface; [`SqliteStorage`] the embedded default,
+//! [`PostgresStorage`] the one for offices that outgrow a machine. File
+//! bytes live in the [`crate::blobs`] store, not here.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
 
 use async_trait::async_trait;
+use motcua_dossier::{DossierCode, DossierId, OfficeCode, Sha256, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -78,6 +83,155 @@ impl Upload {
     }
 }
 
+/// Where a dossier stands, as its applicant may look it up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DossierStatus {
+    /// Received and acknowledged with a receipt (đã tiếp nhận).
+    Received,
+    /// Being handled by the office (đang giải quyết).
+    InProgress,
+    /// The office asks the applicant for more papers (yêu cầu bổ sung).
+    SupplementRequested,
+    /// Handled; the result is ready (đã có kết quả).
+    Completed,
+    /// Refused by the office (từ chối).
+    Rejected,
+}
+
+impl DossierStatus {
+    /// Every status.
+    pub const ALL: [Self; 5] = [
+        Self::Received,
+        Self::InProgress,
+        Self::SupplementRequested,
+        Self::Completed,
+        Self::Rejected,
+    ];
+
+    /// The wire and database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::InProgress => "in_progress",
+            Self::SupplementRequested => "supplement_requested",
+            Self::Completed => "completed",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+impl FromStr for DossierStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| format!("unknown dossier status {s:?}"))
+    }
+}
+
+/// One step of a dossier's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusEvent {
+    /// The status entered.
+    pub status: DossierStatus,
+    /// When.
+    pub at: Timestamp,
+    /// What the office tells the applicant, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One attachment of a dossier to store: its bytes are the blob `sha256`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    /// File name in the manifest.
+    pub name: String,
+    /// The content hash, naming the blob.
+    pub sha256: Sha256,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// A verified dossier, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDossier {
+    /// The manifest's id, the idempotency key.
+    pub id: DossierId,
+    /// The receiving office.
+    pub office: OfficeCode,
+    /// National procedure code.
+    pub procedure_code: String,
+    /// Schema version of the procedure.
+    pub procedure_version: String,
+    /// SHA-256 of the manifest's canonical bytes.
+    pub manifest_sha256: Sha256,
+    /// HMAC-SHA256 of the applicant's personal ID number under the
+    /// instance's look-up key (docs/intake-protocol.md §7).
+    pub applicant_tag: Vec<u8>,
+    /// The sealed dossier exactly as received.
+    pub sealed: Vec<u8>,
+    /// Its attachments, in manifest order.
+    pub attachments: Vec<NewAttachment>,
+    /// When it was received.
+    pub received: Timestamp,
+    /// The sequence the dossier code counts in: all codes that differ only
+    /// in their sequence number share one.
+    pub sequence_scope: String,
+}
+
+/// What the office gave a stored dossier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierReceipt {
+    /// The manifest's id.
+    pub id: DossierId,
+    /// The assigned code.
+    pub code: DossierCode,
+    /// SHA-256 of the manifest's canonical bytes.
+    pub manifest_sha256: Sha256,
+    /// The signed receipt (compact JWS).
+    pub receipt: String,
+    /// When it was received.
+    pub received: Timestamp,
+}
+
+/// How [`Storage::store_dossier`] ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreOutcome {
+    /// Stored now.
+    Stored(DossierReceipt),
+    /// A dossier with this id was there already; nothing was written.
+    Exists(DossierReceipt),
+    /// These blobs are not (or no longer) in the store; nothing was written.
+    MissingBlobs(Vec<Sha256>),
+}
+
+/// A stored dossier, as the status look-up reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierRecord {
+    /// Its receipt.
+    pub receipt: DossierReceipt,
+    /// The receiving office.
+    pub office: OfficeCode,
+    /// National procedure code.
+    pub procedure_code: String,
+    /// Schema version of the procedure.
+    pub procedure_version: String,
+    /// The applicant's look-up tag (see [`NewDossier::applicant_tag`]).
+    pub applicant_tag: Vec<u8>,
+    /// Every status it went through, oldest first; the last is the current.
+    pub history: Vec<StatusEvent>,
+}
+
+/// Makes the receipt of a dossier from its sequence number: the code and
+/// the signed token. Called by [`Storage::store_dossier`] inside its
+/// transaction, so the code is never given twice and never skipped.
+pub type ReceiptIssuer =
+    Arc<dyn Fn(u64) -> Result<(DossierCode, String), Error> + Send + Sync + 'static>;
+
 /// The records of an intake server.
 #[async_trait]
 pub trait Storage: Send + Sync + fmt::Debug {
@@ -100,9 +254,64 @@ pub trait Storage: Send + Sync + fmt::Debug {
         expires_at: i64,
     ) -> Result<(), Error>;
 
+    /// Records in one write that an upload is complete (offset `length`,
+    /// content hash `sha256`) and that its blob is in the store, used at `now`.
+    async fn finish_upload(
+        &self,
+        id: &UploadId,
+        sha256: &Sha256,
+        length: u64,
+        now: i64,
+    ) -> Result<(), Error>;
+
     /// Forgets an upload.
     async fn delete_upload(&self, id: &UploadId) -> Result<(), Error>;
 
     /// Unfinished uploads whose expiry is before `now`.
     async fn expired_uploads(&self, now: i64) -> Result<Vec<UploadId>, Error>;
+
+    /// Forgets finished uploads created before `before` (their bytes stay
+    /// in the blob store as long as [`Storage::release_blob`] keeps them).
+    /// Returns how many.
+    async fn forget_finished_uploads(&self, before: i64) -> Result<u64, Error>;
+
+    /// A value of this instance (keys, identity), set to `default` the first
+    /// time it is asked for. Servers sharing a database share the value.
+    async fn instance_value(&self, key: &str, default: &str) -> Result<String, Error>;
+
+    /// Records that the blob `sha256` of `size` bytes is in the store, used
+    /// at `now` (a finished upload).
+    async fn record_blob(&self, sha256: &Sha256, size: u64, now: i64) -> Result<(), Error>;
+
+    /// Blobs no dossier refers to that were last used before `before`.
+    async fn unused_blobs(&self, before: i64) -> Result<Vec<Sha256>, Error>;
+
+    /// Forgets the blob `sha256` if no dossier refers to it and it was last
+    /// used before `before`; `true` if it did, and the bytes may go.
+    async fn release_blob(&self, sha256: &Sha256, before: i64) -> Result<bool, Error>;
+
+    /// A dossier's receipt by its id.
+    async fn dossier(&self, id: &DossierId) -> Result<Option<DossierReceipt>, Error>;
+
+    /// Stores a dossier, its attachments' references and its first status
+    /// in one transaction: takes the next number of its sequence, calls
+    /// `issue` for the code and receipt, and writes all or nothing. Every
+    /// blob must be recorded (and is marked used now), and the id new.
+    async fn store_dossier(
+        &self,
+        dossier: NewDossier,
+        issue: ReceiptIssuer,
+    ) -> Result<StoreOutcome, Error>;
+
+    /// A dossier with its history, by its code.
+    async fn dossier_by_code(&self, code: &DossierCode) -> Result<Option<DossierRecord>, Error>;
+
+    /// Adds a step to a dossier's history; `false` if there is no such dossier.
+    async fn add_status(&self, code: &DossierCode, event: &StatusEvent) -> Result<bool, Error>;
+
+    /// The sealed dossier as received.
+    async fn sealed_dossier(&self, id: &DossierId) -> Result<Option<Vec<u8>>, Error>;
+
+    /// How many dossiers are stored.
+    async fn dossier_count(&self) -> Result<u64, Error>;
 }

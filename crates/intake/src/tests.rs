@@ -5,7 +5,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use crate::{AppState, Catalog, Limits, SqliteStorage, router};
+use crate::{AppState, Catalog, Config, Limits, RateLimit, SqliteStorage, router};
 
 pub(crate) struct Fixture {
     pub(crate) dir: tempfile::TempDir,
@@ -13,7 +13,9 @@ pub(crate) struct Fixture {
     pub(crate) state: AppState,
 }
 
-pub(crate) fn fixture() -> Fixture {
+/// A server on SQLite in a temporary directory, with attachments of at
+/// most 1 MiB and no rate limits; `adjust` changes its settings.
+pub(crate) async fn fixture_with(adjust: impl FnOnce(&mut Config)) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
@@ -23,15 +25,76 @@ pub(crate) fn fixture() -> Fixture {
     let catalog = Catalog::from_dir(&catalog_dir).unwrap();
     let data = dir.path().join("data");
     let storage = SqliteStorage::open(&data).unwrap();
-    let limits = Limits {
+    let mut config = Config::new(([127, 0, 0, 1], 0).into(), data, dist);
+    config.limits = Limits {
         max_attachment_bytes: 1024 * 1024,
         ..Limits::default()
     };
-    let state = AppState::new(std::sync::Arc::new(storage), &data, catalog, limits, dist).unwrap();
+    config.rate_limit = RateLimit::OFF;
+    config.lookup_rate_limit = RateLimit::OFF;
+    adjust(&mut config);
+    let state = AppState::open(std::sync::Arc::new(storage), catalog, &config)
+        .await
+        .unwrap();
     Fixture {
         dir,
         app: router(state.clone()),
         state,
+    }
+}
+
+pub(crate) async fn fixture() -> Fixture {
+    fixture_with(|_| {}).await
+}
+
+/// An answer, read whole.
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: axum::http::HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Reply {
+    pub(crate) fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub(crate) fn problem_type(&self) -> String {
+        self.json()["type"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+/// Sends one request through the router.
+pub(crate) async fn request(
+    app: &axum::Router,
+    method: axum::http::Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Body>,
+) -> Reply {
+    let mut request = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(body.into()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
     }
 }
 
@@ -59,7 +122,7 @@ async fn get(
 
 #[tokio::test]
 async fn capabilities_announce_protocol_limits_and_endpoints() {
-    let f = fixture();
+    let f = fixture().await;
     let (status, headers, body) = get(&f.app, "/.well-known/motcua", "*/*").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
@@ -67,11 +130,18 @@ async fn capabilities_announce_protocol_limits_and_endpoints() {
     assert_eq!(caps.protocol, crate::PROTOCOL);
     assert_eq!(caps.limits.max_attachment_bytes, 1024 * 1024);
     assert_eq!(caps.endpoints.catalog, "/procedures/index.json");
+    assert_eq!(caps.endpoints.dossiers, "/api/v1/dossiers");
+    assert_eq!(caps.endpoints.status, "/api/v1/status");
+    let key = motcua_dossier::PublicKey::from_jwk(&caps.receipt_key).unwrap();
+    assert_eq!(caps.receipt_key["kid"], key.thumbprint());
+    assert_eq!(caps.receipt_key["alg"], "ES256");
+    assert_eq!(caps.receipt_key["use"], "sig");
+    assert!(!caps.receipt_key.contains_key("d"), "no private part");
 }
 
 #[tokio::test]
 async fn health_checks_the_database() {
-    let f = fixture();
+    let f = fixture().await;
     let (status, _, body) = get(&f.app, "/healthz", "*/*").await;
     assert_eq!(status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
@@ -81,7 +151,7 @@ async fn health_checks_the_database() {
 
 #[tokio::test]
 async fn catalog_is_served_as_loaded() {
-    let f = fixture();
+    let f = fixture().await;
     let (status, headers, body) = get(&f.app, "/procedures/1.001193.json", "*/*").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
@@ -103,7 +173,7 @@ async fn catalog_is_served_as_loaded() {
 
 #[tokio::test]
 async fn navigations_get_the_app_and_missing_files_a_problem() {
-    let f = fixture();
+    let f = fixture().await;
     let (status, headers, body) = get(&f.app, "/procedure/1.001193", "text/html,*/*").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -125,7 +195,7 @@ async fn navigations_get_the_app_and_missing_files_a_problem() {
 
 #[tokio::test]
 async fn hashed_assets_are_immutable_and_typed() {
-    let f = fixture();
+    let f = fixture().await;
     let (status, headers, _) = get(&f.app, "/app-0123456789abcdef.js", "*/*").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(

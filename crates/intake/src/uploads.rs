@@ -426,7 +426,8 @@ async fn receive(
 ) -> Result<Upload, AppError> {
     let start = upload.offset;
     let (offset, outcome) = write_body(state.blobs(), &upload, body, checksum).await;
-    if offset != start {
+    let complete = offset == upload.length && outcome.is_ok();
+    if offset != start && !complete {
         upload.offset = offset;
         upload.expires_at = now() + EXPIRY.as_secs() as i64;
         state
@@ -435,19 +436,31 @@ async fn receive(
             .await?;
     }
     outcome?;
-    if upload.is_complete() {
+    if complete {
+        upload.offset = offset;
+        // No blob is deleted while one is being stored.
+        let _gate = state.blob_gate().read().await;
         let sha256 = state.blobs().finish(&upload.id).await?;
+        let digest: motcua_dossier::Sha256 = sha256
+            .parse()
+            .map_err(|e| AppError::Internal(format!("blob name {sha256}: {e}")))?;
         if let Some(declared) = upload.metadata.get("sha256") {
             if *declared != sha256 {
+                // Recorded, so that it is collected in time.
+                state
+                    .storage()
+                    .record_blob(&digest, upload.length, now())
+                    .await?;
                 state.storage().delete_upload(&upload.id).await?;
-                return Err(AppError::ChecksumMismatch(format!(
-                    "the file's SHA-256 is {sha256}, but {declared} was declared; upload it again"
+                return Err(AppError::FileDigestMismatch(format!(
+                    "the file's SHA-256 is {sha256}, but {declared} was declared"
                 )));
             }
         }
+        // One write: the upload finished, the blob recorded.
         state
             .storage()
-            .update_upload(&upload.id, upload.offset, Some(&sha256), upload.expires_at)
+            .finish_upload(&upload.id, &digest, upload.length, now())
             .await?;
         upload.sha256 = Some(sha256);
     }

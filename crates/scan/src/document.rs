@@ -40,20 +40,27 @@ pub(crate) fn normalize(page: &mut Raster, dpi: u16) {
     }
     let grid = smooth(&grid, gw, gh);
     // Divide by the interpolated background (block centres are the knots).
+    // Horizontal weights are the same on every row: compute them once.
     const FLOOR: f32 = 110.0;
+    let knots: Vec<(usize, usize, f32)> = (0..w)
+        .map(|x| {
+            let fx = ((x as f32 + 0.5) / block as f32 - 0.5).clamp(0.0, (gw - 1) as f32);
+            let gx0 = fx.floor() as usize;
+            (gx0, (gx0 + 1).min(gw - 1), fx.fract())
+        })
+        .collect();
+    let mut column = vec![0f32; gw];
     for y in 0..h {
         let fy = ((y as f32 + 0.5) / block as f32 - 0.5).clamp(0.0, (gh - 1) as f32);
         let (gy0, ty) = (fy.floor() as usize, fy.fract());
         let gy1 = (gy0 + 1).min(gh - 1);
+        for (gx, c) in column.iter_mut().enumerate() {
+            *c = grid[gy0 * gw + gx] * (1.0 - ty) + grid[gy1 * gw + gx] * ty;
+        }
         let row = &mut page.data[y * w..(y + 1) * w];
-        for (x, v) in row.iter_mut().enumerate() {
-            let fx = ((x as f32 + 0.5) / block as f32 - 0.5).clamp(0.0, (gw - 1) as f32);
-            let (gx0, tx) = (fx.floor() as usize, fx.fract());
-            let gx1 = (gx0 + 1).min(gw - 1);
-            let top = grid[gy0 * gw + gx0] * (1.0 - tx) + grid[gy0 * gw + gx1] * tx;
-            let bottom = grid[gy1 * gw + gx0] * (1.0 - tx) + grid[gy1 * gw + gx1] * tx;
-            let bg = (top * (1.0 - ty) + bottom * ty).max(FLOOR);
-            *v = (f32::from(*v) * 255.0 / bg).min(255.0) as u8;
+        for (v, &(gx0, gx1, tx)) in row.iter_mut().zip(&knots) {
+            let bg = (column[gx0] + (column[gx1] - column[gx0]) * tx).max(FLOOR);
+            *v = (f32::from(*v) * (255.0 / bg)).min(255.0) as u8;
         }
     }
     // Stretch the levels.

@@ -199,6 +199,33 @@ fn probe_jpeg(b: &[u8]) -> Result<ImageInfo, Error> {
     }
 }
 
+/// The component count of a JPEG's frame header, if one is found before the
+/// first scan.
+pub(crate) fn jpeg_components(b: &[u8]) -> Option<u8> {
+    let mut pos = 2;
+    loop {
+        while *b.get(pos)? != 0xFF {
+            pos += 1;
+        }
+        while *b.get(pos)? == 0xFF {
+            pos += 1;
+        }
+        let marker = *b.get(pos)?;
+        pos += 1;
+        if matches!(marker, 0x01 | 0xD0..=0xD8) {
+            continue;
+        }
+        if matches!(marker, 0xD9 | 0xDA) {
+            return None;
+        }
+        let len = usize::from(u16::from_be_bytes([*b.get(pos)?, *b.get(pos + 1)?]));
+        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            return b.get(pos + 7).copied();
+        }
+        pos += len.max(2);
+    }
+}
+
 /// Walks the PNG chunks (ISO/IEC 15948 §5.3): IHDR for the size, eXIf for the
 /// orientation, and every compressed text chunk inflated against a bound.
 fn probe_png(b: &[u8]) -> Result<ImageInfo, Error> {

@@ -528,3 +528,24 @@ fn regression_scan_per_component_subsampled_jpeg_is_refused() {
     let again = scan(page.jpeg());
     assert_upright(&again, &page, "re-read page", 3.0);
 }
+
+#[test]
+fn a_jpeg_made_elsewhere_becomes_a_page_as_it_is() {
+    let jpeg = pattern_jpeg(300, 200, false);
+    let page =
+        PageImage::from_jpeg(jpeg.clone(), &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (page.width(), page.height(), page.gray()),
+        (300, 200, false)
+    );
+    let pdf = assemble_pdf(&[page], &PdfMeta::default(), &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Embedded byte for byte.
+    assert!(pdf.bytes.windows(jpeg.len()).any(|w| w == jpeg.as_slice()));
+    check_pdf(&pdf.bytes, 1, "canvas JPEG");
+    let png = read("documents/receipt-photo-cord_864x1296.png");
+    assert!(matches!(
+        PageImage::from_jpeg(png, &Limits::default()),
+        Err(Error::NotAccepted { .. })
+    ));
+}

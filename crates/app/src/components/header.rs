@@ -27,11 +27,16 @@ pub(crate) fn Header() -> Html {
                 <span class="mc-brand-name">{ Ui::AppName.get(lang) }</span>
                 <span class="mc-brand-tagline">{ Ui::AppTagline.get(lang) }</span>
             </Link<Route>>
-            <button type="button" class="mc-lang" {onclick}
-                lang={other.tag()}
-                aria-label={Ui::SwitchLanguageLabel.get(lang)}>
-                { Ui::SwitchLanguage.get(lang) }
-            </button>
+            <nav class="mc-nav" aria-label={crate::text::tr(lang, "Điều hướng", "Navigation")}>
+                <Link<Route> to={Route::Outbox} classes="mc-nav-link">
+                    { crate::text::tr(lang, "Hộp thư đi", "Outbox") }
+                </Link<Route>>
+                <button type="button" class="mc-lang" {onclick}
+                    lang={other.tag()}
+                    aria-label={Ui::SwitchLanguageLabel.get(lang)}>
+                    { Ui::SwitchLanguage.get(lang) }
+                </button>
+            </nav>
         </header>
     }
 }

@@ -9,8 +9,10 @@ use yew::prelude::*;
 use crate::components::status::{Failed, Loading};
 use crate::filing::{Draft, Filing, FilingAction, FilingContext, today_in_vietnam};
 use crate::hooks::use_remote::{Remote, use_remote};
+use crate::pages::attachments::Attachments;
 use crate::pages::form_section::FormSection;
 use crate::pages::review::Review;
+use crate::pages::sign::Sign;
 use crate::services::catalog::{self, FetchError};
 use crate::services::{drafts, units};
 use crate::state::use_lang;
@@ -23,6 +25,10 @@ pub(crate) enum FilingView {
     Section(String),
     /// "Check your answers".
     Review,
+    /// The papers of the dossier.
+    Attachments,
+    /// Sealing.
+    Sign,
 }
 
 #[derive(Debug, PartialEq, Properties)]
@@ -124,7 +130,12 @@ fn FilingSession(props: &FilingSessionProps) -> Html {
         let saved = saved.clone();
         let procedure = Rc::clone(&props.procedure);
         let values = filing.values.clone();
-        let draft_gone = filing.values.as_object().is_some_and(|m| m.is_empty());
+        let attachments = (*filing.attachments).clone();
+        let office = filing.office.clone();
+        let pages = (*filing.pages).clone();
+        let draft_gone = filing.values.as_object().is_some_and(|m| m.is_empty())
+            && attachments.is_empty()
+            && pages.is_empty();
         use_effect_with(filing.revision, move |revision| {
             if *revision > 0 {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -134,6 +145,9 @@ fn FilingSession(props: &FilingSessionProps) -> Html {
                         let draft = Draft {
                             version: procedure.version.clone(),
                             values,
+                            attachments,
+                            office,
+                            pages,
                             saved_at: js_sys::Date::now(),
                         };
                         drafts::save(&procedure.code, &draft).await
@@ -159,6 +173,8 @@ fn FilingSession(props: &FilingSessionProps) -> Html {
     let view = match &props.view {
         FilingView::Section(id) => html! { <FormSection id={id.clone()} /> },
         FilingView::Review => html! { <Review /> },
+        FilingView::Attachments => html! { <Attachments /> },
+        FilingView::Sign => html! { <Sign /> },
     };
     html! {
         <ContextProvider<FilingContext> context={filing}>

@@ -194,7 +194,11 @@ pub(crate) fn Review() -> Html {
             <h1 class="mc-title">{ Ui::ReviewTitle.get(lang) }</h1>
             <p class="mc-lead">{ Ui::ReviewIntro.get(lang) }</p>
             { for sections }
-            if !errors.is_empty() {
+            if errors.is_empty() {
+                <Link<Route> to={Route::Attachments { code: code.clone() }} classes="mc-button mc-button-primary mc-button-link">
+                    { Ui::Continue.get(lang) }
+                </Link<Route>>
+            } else {
                 <p class="mc-hint">{ Ui::ReviewHasErrors.get(lang) }</p>
             }
         </>

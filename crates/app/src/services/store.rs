@@ -99,10 +99,14 @@ pub(crate) struct Store {
 impl Store {
     /// Opens the database, creating or upgrading its stores.
     pub(crate) async fn open() -> Result<Self, StoreError> {
-        let factory = gloo::utils::window()
-            .indexed_db()
-            .map_err(|e| StoreError::Unavailable(describe(&e)))?
-            .ok_or_else(|| StoreError::Unavailable("no IndexedDB in this browser".into()))?;
+        // The page and the worker both keep data here: take `indexedDB`
+        // from whichever global scope this is.
+        let factory: web_sys::IdbFactory =
+            js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
+                .ok()
+                .filter(|f| !f.is_undefined() && !f.is_null())
+                .map(JsCast::unchecked_into)
+                .ok_or_else(|| StoreError::Unavailable("no IndexedDB in this browser".into()))?;
         let request = factory
             .open_with_u32(DB_NAME, DB_VERSION)
             .map_err(|e| StoreError::Unavailable(describe(&e)))?;
@@ -180,10 +184,6 @@ impl Store {
     }
 
     /// Stores bytes under `key`.
-    #[cfg_attr(
-        not(all(test, target_arch = "wasm32")),
-        expect(dead_code, reason = "the attachment screens use it next")
-    )]
     pub(crate) async fn put_bytes(
         &self,
         area: Area,
@@ -194,10 +194,6 @@ impl Store {
     }
 
     /// The bytes under `key`, if any.
-    #[cfg_attr(
-        not(all(test, target_arch = "wasm32")),
-        expect(dead_code, reason = "the attachment screens use it next")
-    )]
     pub(crate) async fn get_bytes(
         &self,
         area: Area,
@@ -223,10 +219,6 @@ impl Store {
     }
 
     /// Every key of a store.
-    #[cfg_attr(
-        not(all(test, target_arch = "wasm32")),
-        expect(dead_code, reason = "the attachment screens use it next")
-    )]
     pub(crate) async fn keys(&self, area: Area) -> Result<Vec<String>, StoreError> {
         let store = self.store(area, IdbTransactionMode::Readonly)?;
         let request = store

@@ -10,7 +10,12 @@ use async_trait::async_trait;
 use deadpool_postgres::{Config, Pool, Runtime};
 use tokio_postgres::NoTls;
 
-use super::{Storage, Upload, UploadId};
+use motcua_dossier::{DossierCode, DossierId, Sha256, Timestamp};
+
+use super::{
+    DossierReceipt, DossierRecord, DossierStatus, NewDossier, ReceiptIssuer, StatusEvent, Storage,
+    StoreOutcome, Upload, UploadId,
+};
 use crate::error::Error;
 
 /// Migrations, in order; table `motcua_schema` records how many have run.
@@ -29,6 +34,47 @@ const MIGRATIONS: &[&str] = &[
         sha256     TEXT
      );
      CREATE INDEX upload_expiry ON upload (expires_at) WHERE sha256 IS NULL;",
+    "CREATE TABLE blob (
+        sha256    TEXT PRIMARY KEY,
+        size      BIGINT NOT NULL CHECK (size >= 0),
+        last_used BIGINT NOT NULL
+     );
+     INSERT INTO blob (sha256, size, last_used)
+        SELECT sha256, MAX(length), MAX(created_at) FROM upload
+        WHERE sha256 IS NOT NULL GROUP BY sha256;
+     CREATE TABLE dossier (
+        id                TEXT PRIMARY KEY,
+        code              TEXT NOT NULL UNIQUE,
+        office            TEXT NOT NULL,
+        procedure_code    TEXT NOT NULL,
+        procedure_version TEXT NOT NULL,
+        manifest_sha256   TEXT NOT NULL,
+        applicant_tag     BYTEA NOT NULL,
+        sealed            BYTEA NOT NULL,
+        receipt           TEXT NOT NULL,
+        received_at       BIGINT NOT NULL
+     );
+     CREATE TABLE dossier_attachment (
+        dossier_id TEXT NOT NULL REFERENCES dossier (id),
+        position   INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        sha256     TEXT NOT NULL REFERENCES blob (sha256),
+        size       BIGINT NOT NULL CHECK (size >= 0),
+        PRIMARY KEY (dossier_id, position)
+     );
+     CREATE INDEX dossier_attachment_blob ON dossier_attachment (sha256);
+     CREATE TABLE dossier_event (
+        dossier_id TEXT NOT NULL REFERENCES dossier (id),
+        seq        INTEGER NOT NULL,
+        status     TEXT NOT NULL,
+        at         BIGINT NOT NULL,
+        note       TEXT,
+        PRIMARY KEY (dossier_id, seq)
+     );
+     CREATE TABLE dossier_sequence (
+        scope TEXT PRIMARY KEY,
+        last  BIGINT NOT NULL
+     );",
 ];
 
 /// PostgreSQL storage.
@@ -128,6 +174,37 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// A row whose values do not parse: the database holds what this server
+/// never writes.
+fn corrupt(what: impl std::fmt::Display) -> Error {
+    Error::Corrupt(what.to_string())
+}
+
+fn parse_col<T: std::str::FromStr>(row: &tokio_postgres::Row, index: usize) -> Result<T, Error>
+where
+    T::Err: std::fmt::Display,
+{
+    let text: &str = row.get(index);
+    text.parse()
+        .map_err(|e| corrupt(format!("column {index} value {text:?}: {e}")))
+}
+
+fn time_col(row: &tokio_postgres::Row, index: usize) -> Result<Timestamp, Error> {
+    Timestamp::from_unix(row.get(index)).map_err(corrupt)
+}
+
+const RECEIPT_COLUMNS: &str = "id, code, manifest_sha256, receipt, received_at";
+
+fn read_receipt(row: &tokio_postgres::Row) -> Result<DossierReceipt, Error> {
+    Ok(DossierReceipt {
+        id: parse_col(row, 0)?,
+        code: parse_col(row, 1)?,
+        manifest_sha256: parse_col(row, 2)?,
+        receipt: row.get(3),
+        received: time_col(row, 4)?,
+    })
+}
+
 fn read_upload(row: &tokio_postgres::Row) -> Option<Upload> {
     let id: String = row.get(0);
     let metadata: String = row.get(3);
@@ -206,6 +283,33 @@ impl Storage for PostgresStorage {
         Ok(())
     }
 
+    async fn finish_upload(
+        &self,
+        id: &UploadId,
+        sha256: &Sha256,
+        length: u64,
+        now: i64,
+    ) -> Result<(), Error> {
+        let err = pg(&self.url);
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(&err)?;
+        let sha256 = sha256.to_string();
+        tx.execute(
+            "UPDATE upload SET \"offset\" = length, sha256 = $2 WHERE id = $1",
+            &[&id.as_str(), &sha256],
+        )
+        .await
+        .map_err(&err)?;
+        tx.execute(
+            "INSERT INTO blob (sha256, size, last_used) VALUES ($1, $2, $3)
+             ON CONFLICT (sha256) DO UPDATE SET last_used = GREATEST(blob.last_used, $3)",
+            &[&sha256, &to_i64(length), &now],
+        )
+        .await
+        .map_err(&err)?;
+        tx.commit().await.map_err(&err)
+    }
+
     async fn delete_upload(&self, id: &UploadId) -> Result<(), Error> {
         let client = self.client().await?;
         client
@@ -228,5 +332,314 @@ impl Storage for PostgresStorage {
             .iter()
             .filter_map(|row| UploadId::parse(row.get::<_, &str>(0)))
             .collect())
+    }
+
+    async fn forget_finished_uploads(&self, before: i64) -> Result<u64, Error> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "DELETE FROM upload WHERE sha256 IS NOT NULL AND created_at < $1",
+                &[&before],
+            )
+            .await
+            .map_err(pg(&self.url))
+    }
+
+    async fn instance_value(&self, key: &str, default: &str) -> Result<String, Error> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO instance (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                &[&key, &default],
+            )
+            .await
+            .map_err(pg(&self.url))?;
+        let row = client
+            .query_one("SELECT value FROM instance WHERE key = $1", &[&key])
+            .await
+            .map_err(pg(&self.url))?;
+        Ok(row.get(0))
+    }
+
+    async fn record_blob(&self, sha256: &Sha256, size: u64, now: i64) -> Result<(), Error> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO blob (sha256, size, last_used) VALUES ($1, $2, $3)
+                 ON CONFLICT (sha256) DO UPDATE SET last_used = GREATEST(blob.last_used, $3)",
+                &[&sha256.to_string(), &to_i64(size), &now],
+            )
+            .await
+            .map_err(pg(&self.url))?;
+        Ok(())
+    }
+
+    async fn unused_blobs(&self, before: i64) -> Result<Vec<Sha256>, Error> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT sha256 FROM blob WHERE last_used < $1 AND NOT EXISTS
+                    (SELECT 1 FROM dossier_attachment a WHERE a.sha256 = blob.sha256)",
+                &[&before],
+            )
+            .await
+            .map_err(pg(&self.url))?;
+        rows.iter().map(|row| parse_col(row, 0)).collect()
+    }
+
+    async fn release_blob(&self, sha256: &Sha256, before: i64) -> Result<bool, Error> {
+        let client = self.client().await?;
+        // A concurrent `store_dossier` holds a shared lock on the row: this
+        // waits for it, then fails on the foreign key from
+        // dossier_attachment if that dossier refers to the blob.
+        let deleted = client
+            .execute(
+                "DELETE FROM blob WHERE sha256 = $1 AND last_used < $2 AND NOT EXISTS
+                    (SELECT 1 FROM dossier_attachment a WHERE a.sha256 = $1)",
+                &[&sha256.to_string(), &before],
+            )
+            .await;
+        match deleted {
+            Ok(n) => Ok(n == 1),
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::FOREIGN_KEY_VIOLATION) => {
+                Ok(false)
+            }
+            Err(e) => Err(pg(&self.url)(e)),
+        }
+    }
+
+    async fn dossier(&self, id: &DossierId) -> Result<Option<DossierReceipt>, Error> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                &format!("SELECT {RECEIPT_COLUMNS} FROM dossier WHERE id = $1"),
+                &[&id.to_string()],
+            )
+            .await
+            .map_err(pg(&self.url))?;
+        row.as_ref().map(read_receipt).transpose()
+    }
+
+    async fn store_dossier(
+        &self,
+        dossier: NewDossier,
+        issue: ReceiptIssuer,
+    ) -> Result<StoreOutcome, Error> {
+        let err = pg(&self.url);
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(&err)?;
+        let id = dossier.id.to_string();
+        // A shared row lock until commit: a concurrent `release_blob` waits,
+        // then fails on the foreign key; other dossiers using the same blob
+        // do not wait for each other.
+        let wanted: Vec<String> = dossier
+            .attachments
+            .iter()
+            .map(|a| a.sha256.to_string())
+            .collect();
+        let found: Vec<String> = if wanted.is_empty() {
+            Vec::new()
+        } else {
+            tx.query(
+                "SELECT sha256 FROM blob WHERE sha256 = ANY($1) FOR SHARE",
+                &[&wanted],
+            )
+            .await
+            .map_err(&err)?
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+        };
+        let mut missing: Vec<Sha256> = dossier
+            .attachments
+            .iter()
+            .filter(|a| !found.contains(&a.sha256.to_string()))
+            .map(|a| a.sha256)
+            .collect();
+        if !missing.is_empty() {
+            missing.dedup();
+            return Ok(StoreOutcome::MissingBlobs(missing));
+        }
+        // The dossier first, under a placeholder code (its id, unique), so
+        // that the sequence row — which every dossier of the scope must lock
+        // in turn — is held only for the last statements and the commit.
+        // A concurrent request with the same id waits here for the first to
+        // commit, then inserts nothing.
+        let inserted = tx
+            .execute(
+                "INSERT INTO dossier (id, code, office, procedure_code, procedure_version,
+                    manifest_sha256, applicant_tag, sealed, receipt, received_at)
+                 VALUES ($1, $1, $2, $3, $4, $5, $6, $7, '', $8)
+                 ON CONFLICT (id) DO NOTHING",
+                &[
+                    &id,
+                    &dossier.office.as_str(),
+                    &dossier.procedure_code,
+                    &dossier.procedure_version,
+                    &dossier.manifest_sha256.to_string(),
+                    &dossier.applicant_tag,
+                    &dossier.sealed,
+                    &dossier.received.unix(),
+                ],
+            )
+            .await
+            .map_err(&err)?;
+        if inserted == 0 {
+            tx.rollback().await.map_err(&err)?;
+            drop(client);
+            return match self.dossier(&dossier.id).await? {
+                Some(existing) => Ok(StoreOutcome::Exists(existing)),
+                None => Err(corrupt(format!("dossier {id} vanished during insert"))),
+            };
+        }
+        let insert = tx
+            .prepare_cached(
+                "INSERT INTO dossier_attachment (dossier_id, position, name, sha256, size)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .await
+            .map_err(&err)?;
+        for (position, a) in dossier.attachments.iter().enumerate() {
+            tx.execute(
+                &insert,
+                &[
+                    &id,
+                    &(position as i32),
+                    &a.name,
+                    &a.sha256.to_string(),
+                    &to_i64(a.size),
+                ],
+            )
+            .await
+            .map_err(&err)?;
+        }
+        tx.execute(
+            "INSERT INTO dossier_event (dossier_id, seq, status, at) VALUES ($1, 1, $2, $3)",
+            &[
+                &id,
+                &DossierStatus::Received.as_str(),
+                &dossier.received.unix(),
+            ],
+        )
+        .await
+        .map_err(&err)?;
+        let row = tx
+            .query_one(
+                "INSERT INTO dossier_sequence (scope, last) VALUES ($1, 1)
+                 ON CONFLICT (scope) DO UPDATE SET last = dossier_sequence.last + 1
+                 RETURNING last",
+                &[&dossier.sequence_scope],
+            )
+            .await
+            .map_err(&err)?;
+        let sequence: i64 = row.get(0);
+        let (code, receipt) = issue(sequence as u64)?;
+        tx.execute(
+            "UPDATE dossier SET code = $2, receipt = $3 WHERE id = $1",
+            &[&id, &code.as_str(), &receipt],
+        )
+        .await
+        .map_err(&err)?;
+        tx.commit().await.map_err(&err)?;
+        Ok(StoreOutcome::Stored(DossierReceipt {
+            id: dossier.id,
+            code,
+            manifest_sha256: dossier.manifest_sha256,
+            receipt,
+            received: dossier.received,
+        }))
+    }
+
+    async fn dossier_by_code(&self, code: &DossierCode) -> Result<Option<DossierRecord>, Error> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                &format!(
+                    "SELECT {RECEIPT_COLUMNS}, office, procedure_code, procedure_version,
+                        applicant_tag
+                     FROM dossier WHERE code = $1"
+                ),
+                &[&code.as_str()],
+            )
+            .await
+            .map_err(pg(&self.url))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let receipt = read_receipt(&row)?;
+        let events = client
+            .query(
+                "SELECT status, at, note FROM dossier_event WHERE dossier_id = $1 ORDER BY seq",
+                &[&receipt.id.to_string()],
+            )
+            .await
+            .map_err(pg(&self.url))?;
+        let history = events
+            .iter()
+            .map(|e| {
+                Ok(StatusEvent {
+                    status: parse_col(e, 0)?,
+                    at: time_col(e, 1)?,
+                    note: e.get(2),
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Some(DossierRecord {
+            receipt,
+            office: parse_col(&row, 5)?,
+            procedure_code: row.get(6),
+            procedure_version: row.get(7),
+            applicant_tag: row.get(8),
+            history,
+        }))
+    }
+
+    async fn add_status(&self, code: &DossierCode, event: &StatusEvent) -> Result<bool, Error> {
+        let err = pg(&self.url);
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(&err)?;
+        // Lock the dossier row so two events never take the same number.
+        let row = tx
+            .query_opt(
+                "SELECT id FROM dossier WHERE code = $1 FOR UPDATE",
+                &[&code.as_str()],
+            )
+            .await
+            .map_err(&err)?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let id: &str = row.get(0);
+        tx.execute(
+            "INSERT INTO dossier_event (dossier_id, seq, status, at, note)
+             SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM dossier_event
+             WHERE dossier_id = $1",
+            &[&id, &event.status.as_str(), &event.at.unix(), &event.note],
+        )
+        .await
+        .map_err(&err)?;
+        tx.commit().await.map_err(&err)?;
+        Ok(true)
+    }
+
+    async fn sealed_dossier(&self, id: &DossierId) -> Result<Option<Vec<u8>>, Error> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT sealed FROM dossier WHERE id = $1",
+                &[&id.to_string()],
+            )
+            .await
+            .map_err(pg(&self.url))?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    async fn dossier_count(&self) -> Result<u64, Error> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT COUNT(*) FROM dossier", &[])
+            .await
+            .map_err(pg(&self.url))?;
+        Ok(row.get::<_, i64>(0) as u64)
     }
 }

@@ -6,6 +6,194 @@ use std::collections::BTreeMap;
 
 use super::*;
 
+fn sha(byte: u8) -> Sha256 {
+    Sha256::from_bytes([byte; 32])
+}
+
+fn dossier(id: &str, blobs: &[Sha256], scope: &str) -> NewDossier {
+    NewDossier {
+        id: id.parse().unwrap(),
+        office: "00004".parse().unwrap(),
+        procedure_code: "1.001193".into(),
+        procedure_version: "2025.1".into(),
+        manifest_sha256: sha(id.as_bytes()[0]),
+        applicant_tag: vec![7; 32],
+        sealed: format!("{{\"id\":\"{id}\"}}").into_bytes(),
+        attachments: blobs
+            .iter()
+            .enumerate()
+            .map(|(i, sha256)| NewAttachment {
+                name: format!("tệp {i}.pdf"),
+                sha256: *sha256,
+                size: 1000 + i as u64,
+            })
+            .collect(),
+        received: Timestamp::from_unix(1_795_600_000).unwrap(),
+        sequence_scope: scope.into(),
+    }
+}
+
+/// Codes `<scope>-<6-digit sequence>`, receipts `receipt <code>`.
+fn issuer(scope: &str) -> ReceiptIssuer {
+    let scope = scope.to_owned();
+    Arc::new(move |n| {
+        let code: DossierCode = format!("{scope}-{n:06}").parse().unwrap();
+        Ok((code.clone(), format!("receipt {code}")))
+    })
+}
+
+const ID1: &str = "11111111-1111-4111-8111-111111111111";
+const ID2: &str = "22222222-2222-4222-8222-222222222222";
+const ID3: &str = "33333333-3333-4333-8333-333333333333";
+
+async fn dossier_contract(storage: &dyn Storage) {
+    let first = storage.instance_value("lookup_key", "aa").await.unwrap();
+    assert_eq!(first, "aa");
+    let again = storage.instance_value("lookup_key", "bb").await.unwrap();
+    assert_eq!(again, "aa", "an instance value is set once");
+
+    let (a, b, c) = (sha(0xa), sha(0xb), sha(0xc));
+    storage.record_blob(&a, 1000, 100).await.unwrap();
+    storage.record_blob(&b, 1001, 100).await.unwrap();
+    storage.record_blob(&b, 1001, 50).await.unwrap();
+
+    // A missing blob: nothing is written, no number is used up.
+    let outcome = storage
+        .store_dossier(dossier(ID1, &[a, c], "X-261125"), issuer("X-261125"))
+        .await
+        .unwrap();
+    assert_eq!(outcome, StoreOutcome::MissingBlobs(vec![c]));
+    assert_eq!(storage.dossier_count().await.unwrap(), 0);
+    // A receipt that cannot be issued: nothing is written either.
+    let failing: ReceiptIssuer = Arc::new(|_| Err(Error::Corrupt("no key".into())));
+    assert!(
+        storage
+            .store_dossier(dossier(ID1, &[a], "X-261125"), failing)
+            .await
+            .is_err()
+    );
+    assert_eq!(storage.dossier_count().await.unwrap(), 0);
+
+    let StoreOutcome::Stored(one) = storage
+        .store_dossier(dossier(ID1, &[a], "X-261125"), issuer("X-261125"))
+        .await
+        .unwrap()
+    else {
+        panic!("not stored");
+    };
+    assert_eq!(one.code.as_str(), "X-261125-000001");
+    assert_eq!(one.receipt, "receipt X-261125-000001");
+    assert_eq!(one.id.to_string(), ID1);
+
+    // The same id again: the first receipt, nothing new.
+    let outcome = storage
+        .store_dossier(dossier(ID1, &[a, b], "X-261125"), issuer("X-261125"))
+        .await
+        .unwrap();
+    assert_eq!(outcome, StoreOutcome::Exists(one.clone()));
+    assert_eq!(storage.dossier_count().await.unwrap(), 1);
+
+    let StoreOutcome::Stored(two) = storage
+        .store_dossier(dossier(ID2, &[a, b], "X-261125"), issuer("X-261125"))
+        .await
+        .unwrap()
+    else {
+        panic!("not stored");
+    };
+    assert_eq!(two.code.as_str(), "X-261125-000002");
+    let StoreOutcome::Stored(three) = storage
+        .store_dossier(dossier(ID3, &[], "X-261126"), issuer("X-261126"))
+        .await
+        .unwrap()
+    else {
+        panic!("not stored");
+    };
+    assert_eq!(
+        three.code.as_str(),
+        "X-261126-000001",
+        "a sequence per scope"
+    );
+    assert_eq!(storage.dossier_count().await.unwrap(), 3);
+
+    assert_eq!(storage.dossier(&one.id).await.unwrap(), Some(one.clone()));
+    let unknown: DossierId = "44444444-4444-4444-8444-444444444444".parse().unwrap();
+    assert_eq!(storage.dossier(&unknown).await.unwrap(), None);
+    assert_eq!(
+        storage.sealed_dossier(&one.id).await.unwrap().unwrap(),
+        dossier(ID1, &[], "").sealed
+    );
+    assert_eq!(storage.sealed_dossier(&unknown).await.unwrap(), None);
+
+    let record = storage.dossier_by_code(&two.code).await.unwrap().unwrap();
+    assert_eq!(record.receipt, two);
+    assert_eq!(record.office.as_str(), "00004");
+    assert_eq!(record.procedure_code, "1.001193");
+    assert_eq!(record.procedure_version, "2025.1");
+    assert_eq!(record.applicant_tag, vec![7; 32]);
+    assert_eq!(
+        record.history,
+        vec![StatusEvent {
+            status: DossierStatus::Received,
+            at: Timestamp::from_unix(1_795_600_000).unwrap(),
+            note: None,
+        }]
+    );
+    let later = StatusEvent {
+        status: DossierStatus::SupplementRequested,
+        at: Timestamp::from_unix(1_795_700_000).unwrap(),
+        note: Some("Bổ sung bản sao giấy tờ tùy thân".into()),
+    };
+    assert!(storage.add_status(&two.code, &later).await.unwrap());
+    let record = storage.dossier_by_code(&two.code).await.unwrap().unwrap();
+    assert_eq!(record.history.len(), 2);
+    assert_eq!(record.history[1], later);
+    let nowhere: DossierCode = "X-000000-000000".parse().unwrap();
+    assert!(!storage.add_status(&nowhere, &later).await.unwrap());
+    assert_eq!(storage.dossier_by_code(&nowhere).await.unwrap(), None);
+
+    // Blobs a dossier refers to are never released.
+    storage.record_blob(&c, 5, 10).await.unwrap();
+    let far = 4_000_000_000;
+    assert_eq!(storage.unused_blobs(far).await.unwrap(), vec![c]);
+    assert!(!storage.release_blob(&a, far).await.unwrap());
+    assert!(
+        !storage.release_blob(&c, 10).await.unwrap(),
+        "used too recently"
+    );
+    assert!(storage.release_blob(&c, far).await.unwrap());
+    assert!(storage.unused_blobs(far).await.unwrap().is_empty());
+    let outcome = storage
+        .store_dossier(
+            dossier("55555555-5555-4555-8555-555555555555", &[c], "Y"),
+            issuer("Y"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome, StoreOutcome::MissingBlobs(vec![c]));
+
+    // Copies of one dossier at once: one is stored, the rest find it.
+    let id = "66666666-6666-4666-8666-666666666666";
+    let outcomes = futures::future::join_all(
+        (0..6).map(|_| storage.store_dossier(dossier(id, &[a], "Z"), issuer("Z"))),
+    )
+    .await;
+    let stored: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Ok(StoreOutcome::Stored(r)) => Some(r.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stored.len(), 1, "{outcomes:?}");
+    for outcome in outcomes {
+        match outcome.unwrap() {
+            StoreOutcome::Stored(r) | StoreOutcome::Exists(r) => assert_eq!(r, stored[0]),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(stored[0].code.as_str(), "Z-000001");
+}
+
 fn upload(offset: u64, expires_at: i64) -> Upload {
     Upload {
         id: UploadId::random(),
@@ -50,6 +238,20 @@ async fn contract(storage: &dyn Storage) {
         "offset beyond length accepted"
     );
 
+    let finishing = upload(0, 2_000_000_000);
+    storage.create_upload(&finishing).await.unwrap();
+    let digest = Sha256::from_bytes([0xf1; 32]);
+    storage
+        .finish_upload(&finishing.id, &digest, finishing.length, 1_234)
+        .await
+        .unwrap();
+    let finished = storage.upload(&finishing.id).await.unwrap().unwrap();
+    assert!(finished.is_complete());
+    assert_eq!(finished.sha256, Some(digest.to_string()));
+    assert_eq!(storage.unused_blobs(1_235).await.unwrap(), vec![digest]);
+    assert!(storage.release_blob(&digest, 1_235).await.unwrap());
+    storage.delete_upload(&finishing.id).await.unwrap();
+
     let stale = upload(5, 1_000);
     let done = Upload {
         sha256: Some("cd".repeat(32)),
@@ -68,6 +270,21 @@ async fn contract(storage: &dyn Storage) {
     storage.delete_upload(&stale.id).await.unwrap();
     assert_eq!(storage.upload(&stale.id).await.unwrap(), None);
     storage.delete_upload(&stale.id).await.unwrap();
+
+    assert_eq!(
+        storage
+            .forget_finished_uploads(done.created_at + 1)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(storage.upload(&done.id).await.unwrap(), None);
+    assert!(
+        storage.upload(&a.id).await.unwrap().is_some(),
+        "unfinished uploads are left to expire"
+    );
+
+    dossier_contract(storage).await;
 }
 
 #[tokio::test]
@@ -100,7 +317,7 @@ async fn postgres_keeps_the_contract() {
     let again = PostgresStorage::connect(&format!("{base}/{name}"))
         .await
         .unwrap();
-    assert_eq!(again.schema_version().await.unwrap(), 2);
+    assert_eq!(again.schema_version().await.unwrap(), 3);
     drop((storage, again));
     admin
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))

@@ -120,7 +120,7 @@ fn file_bytes(n: usize) -> Vec<u8> {
 
 #[tokio::test]
 async fn options_announce_version_extensions_and_limits() {
-    let f = fixture();
+    let f = fixture().await;
     let reply = send(&f, Method::OPTIONS, UPLOADS_PATH, &[], Body::empty()).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(reply.header("tus-version"), Some("1.0.0"));
@@ -148,7 +148,7 @@ async fn options_announce_version_extensions_and_limits() {
 
 #[tokio::test]
 async fn upload_in_chunks_then_stored_by_content_hash() {
-    let f = fixture();
+    let f = fixture().await;
     let bytes = file_bytes(300_000);
     let sha = sha256_hex(&bytes);
     let metadata = format!(
@@ -192,7 +192,7 @@ async fn upload_in_chunks_then_stored_by_content_hash() {
 
 #[tokio::test]
 async fn creation_with_upload_takes_the_first_bytes() {
-    let f = fixture();
+    let f = fixture().await;
     let bytes = file_bytes(1000);
     let reply = send(
         &f,
@@ -216,7 +216,7 @@ async fn creation_with_upload_takes_the_first_bytes() {
 
 #[tokio::test]
 async fn a_chunk_failing_its_checksum_is_not_kept() {
-    let f = fixture();
+    let f = fixture().await;
     let bytes = file_bytes(2000);
     let url = create(&f, bytes.len(), "").await;
     let good = BASE64.encode(digest::digest(&digest::SHA256, &bytes[..1000]));
@@ -269,7 +269,7 @@ async fn a_chunk_failing_its_checksum_is_not_kept() {
 
 #[tokio::test]
 async fn an_interrupted_request_keeps_what_arrived() {
-    let f = fixture();
+    let f = fixture().await;
     let bytes = file_bytes(3000);
     let url = create(&f, bytes.len(), "").await;
     let first = Bytes::from(bytes[..1200].to_vec());
@@ -306,7 +306,7 @@ async fn an_interrupted_request_keeps_what_arrived() {
 
 #[tokio::test]
 async fn protocol_violations_are_refused_with_problems() {
-    let f = fixture();
+    let f = fixture().await;
     let url = create(&f, 100, "").await;
 
     let reply = send(&f, Method::HEAD, &url, &[], Body::empty()).await;
@@ -398,7 +398,7 @@ async fn protocol_violations_are_refused_with_problems() {
 
 #[tokio::test]
 async fn a_wrong_declared_hash_is_refused_at_the_last_byte() {
-    let f = fixture();
+    let f = fixture().await;
     let bytes = file_bytes(500);
     let declared = sha256_hex(b"another file");
     let url = create(
@@ -409,6 +409,7 @@ async fn a_wrong_declared_hash_is_refused_at_the_last_byte() {
     .await;
     let reply = patch(&f, &url, 0, &bytes, &[]).await;
     assert_eq!(reply.status.as_u16(), 460);
+    assert_eq!(reply.problem_type(), "/problems/file-digest-mismatch");
     let reply = send(
         &f,
         Method::HEAD,
@@ -426,7 +427,7 @@ async fn a_wrong_declared_hash_is_refused_at_the_last_byte() {
 
 #[tokio::test]
 async fn termination_deletes_the_upload() {
-    let f = fixture();
+    let f = fixture().await;
     let url = create(&f, 100, "").await;
     patch(&f, &url, 0, &[1; 50], &[]).await;
     let id = UploadId::parse(url.rsplit('/').next().unwrap()).unwrap();
@@ -454,7 +455,7 @@ async fn termination_deletes_the_upload() {
 
 #[tokio::test]
 async fn stale_uploads_expire() {
-    let f = fixture();
+    let f = fixture().await;
     let url = create(&f, 100, "").await;
     let id = UploadId::parse(url.rsplit('/').next().unwrap()).unwrap();
     let upload = f.state.storage().upload(&id).await.unwrap().unwrap();

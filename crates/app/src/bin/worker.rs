@@ -1,0 +1,5 @@
+//! Entry point of the app's web worker: register the engine and wait for jobs.
+
+fn main() {
+    motcua_app::register_worker();
+}

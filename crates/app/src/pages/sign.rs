@@ -1,0 +1,327 @@
+//! Sealing the dossier: choose the receiving office and a key, see exactly
+//! what will be signed (summary and manifest hash), enter the passphrase,
+//! seal in the worker, and keep the sealed dossier in the outbox.
+
+use std::rc::Rc;
+
+use motcua_forms::{Level, LocalizedText};
+use serde_json::{Value, json};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::keys::KeyChooser;
+use crate::filing::{FilingAction, FilingContext};
+use crate::route::Route;
+use crate::services::keys::StoredKey;
+use crate::services::outbox::{self, Delivery, OutboxEntry};
+use crate::services::worker;
+use crate::state::use_lang;
+use crate::text::{self, Ui, tr};
+use crate::worker::{Outcome, Task};
+
+/// The manifest as prepared for signing.
+#[derive(Debug, Clone, PartialEq)]
+struct Prepared {
+    manifest: Rc<Vec<u8>>,
+    digest: String,
+    id: String,
+}
+
+/// Where the sealing stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Stage {
+    /// Waiting for an office, or for the form to be valid.
+    Blocked,
+    Preparing,
+    Ready(Prepared),
+    Sealing(Prepared),
+    Failed(Option<Prepared>, LocalizedText),
+}
+
+fn now_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}
+
+/// The default office: the commune (or province, for province-level
+/// procedures) named in the form's `office_unit`, if it has one.
+fn office_from_form(values: &Value, level: Level) -> Option<String> {
+    let unit = values.get("office_unit")?;
+    let key = match level {
+        Level::Commune => "commune",
+        Level::Province => "province",
+    };
+    unit.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// The sign screen.
+#[component]
+pub(crate) fn Sign() -> Html {
+    let lang = use_lang();
+    let navigator = use_navigator();
+    let filing = use_context::<FilingContext>();
+    let stage = use_state(|| Stage::Blocked);
+    let key = use_state(|| None::<StoredKey>);
+    let passphrase = use_node_ref();
+    let sending = use_context::<crate::services::sender::SendingContext>();
+
+    // Choose the office from the form when none is chosen yet.
+    {
+        let filing = filing.clone();
+        use_effect_with((), move |()| {
+            if let Some(filing) = filing {
+                if filing.office.is_none() {
+                    if let Some(office) = office_from_form(&filing.values, filing.procedure.level) {
+                        filing.dispatch(FilingAction::ChooseOffice(Some(office)));
+                    }
+                }
+            }
+        });
+    }
+    // (Re)prepare the manifest whenever what goes into it changes.
+    {
+        let stage = stage.clone();
+        let inputs = filing.as_ref().map(|f| {
+            (
+                f.evaluation.data().cloned(),
+                f.office.clone(),
+                Rc::clone(&f.attachments),
+                Rc::clone(&f.procedure),
+            )
+        });
+        use_effect_with(inputs, move |inputs| {
+            let Some((Some(data), Some(office), attachments, procedure)) = inputs.clone() else {
+                stage.set(Stage::Blocked);
+                return;
+            };
+            stage.set(Stage::Preparing);
+            let manifest = json!({
+                "procedure": { "code": procedure.code.as_str(), "version": procedure.version },
+                "office": office,
+                "form": data,
+                "attachments": attachments.iter().map(|a| json!({
+                    "component": a.component, "name": a.name, "media_type": a.media_type,
+                    "size": a.size, "pages": a.pages, "sha256": a.sha256,
+                })).collect::<Vec<_>>(),
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let task = Task::PrepareManifest {
+                    manifest: serde_json::to_vec(&manifest).unwrap_or_default(),
+                    now: now_seconds(),
+                };
+                stage.set(match worker::run(task, None).await {
+                    Outcome::Prepared {
+                        manifest,
+                        digest,
+                        id,
+                    } => Stage::Ready(Prepared {
+                        manifest: Rc::new(manifest),
+                        digest,
+                        id,
+                    }),
+                    Outcome::Failed { message, .. } => Stage::Failed(None, message),
+                    other => Stage::Failed(
+                        None,
+                        LocalizedText::new(format!("{other:?}"), format!("{other:?}")),
+                    ),
+                });
+            });
+        });
+    }
+    let Some(filing) = filing else {
+        return Html::default();
+    };
+    let procedure = Rc::clone(&filing.procedure);
+    let code = procedure.code.to_string();
+
+    if !filing.evaluation.is_valid() {
+        return html! {
+            <>
+                <h1 class="mc-title">{ tr(lang, "Ký hồ sơ", "Sign the dossier") }</h1>
+                <div class="mc-notice mc-notice-error" role="alert">
+                    <p>{ Ui::ReviewHasErrors.get(lang) }</p>
+                    <Link<Route> to={Route::Review { code }}>{ Ui::ReviewTitle.get(lang) }</Link<Route>>
+                </div>
+            </>
+        };
+    }
+
+    let on_choose_key = {
+        let key = key.clone();
+        Callback::from(move |k: StoredKey| key.set(Some(k)))
+    };
+    let onsubmit = {
+        let stage = stage.clone();
+        let key = key.clone();
+        let passphrase = passphrase.clone();
+        let filing = filing.clone();
+        let navigator = navigator;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (Stage::Ready(prepared) | Stage::Failed(Some(prepared), _)) = (*stage).clone()
+            else {
+                return;
+            };
+            let Some(key) = (*key).clone() else {
+                stage.set(Stage::Failed(
+                    Some(prepared),
+                    LocalizedText::new(
+                        "Chọn hoặc tạo một khóa ký.",
+                        "Choose or make a signing key.",
+                    ),
+                ));
+                return;
+            };
+            let secret = passphrase
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            stage.set(Stage::Sealing(prepared.clone()));
+            let (stage, filing, navigator, sending) = (
+                stage.clone(),
+                filing.clone(),
+                navigator.clone(),
+                sending.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let task = Task::Seal {
+                    key_file: key.file.clone(),
+                    passphrase: secret,
+                    manifest: (*prepared.manifest).clone(),
+                    now: now_seconds(),
+                };
+                match worker::run(task, None).await {
+                    Outcome::Sealed { dossier } => {
+                        let applicant_id = filing.procedure.applicant_id_field().and_then(|f| {
+                            filing
+                                .evaluation
+                                .data()?
+                                .get(&f.id)?
+                                .as_str()
+                                .map(str::to_owned)
+                        });
+                        let entry = OutboxEntry {
+                            id: prepared.id.clone(),
+                            procedure: filing.procedure.code.to_string(),
+                            procedure_name: filing.procedure.name.clone(),
+                            office: filing.office.clone().unwrap_or_default(),
+                            // The office's server: until a directory names
+                            // another, the one that serves this app.
+                            endpoint: gloo::utils::window()
+                                .location()
+                                .origin()
+                                .unwrap_or_default(),
+                            applicant_id,
+                            protocol: None,
+                            digest: prepared.digest.clone(),
+                            dossier: String::from_utf8_lossy(&dossier).into_owned(),
+                            files: filing
+                                .attachments
+                                .iter()
+                                .map(|a| a.sha256.clone())
+                                .collect(),
+                            sealed_at: js_sys::Date::now(),
+                            delivery: Delivery::Waiting,
+                        };
+                        match outbox::put(&entry).await {
+                            Ok(()) => {
+                                if let Some(sending) = &sending {
+                                    crate::services::sender::send_due(sending.clone(), None);
+                                }
+                                filing.dispatch(FilingAction::Sealed);
+                                if let Some(navigator) = navigator {
+                                    navigator.push(&Route::Outbox);
+                                }
+                            }
+                            Err(_) => stage.set(Stage::Failed(Some(prepared), LocalizedText::new(
+                                "Đã ký nhưng không lưu được vào hộp thư đi trên thiết bị này.",
+                                "Sealed, but it could not be kept in the outbox on this device.",
+                            ))),
+                        }
+                    }
+                    Outcome::Failed { message, .. } => {
+                        stage.set(Stage::Failed(Some(prepared), message))
+                    }
+                    other => stage.set(Stage::Failed(
+                        Some(prepared),
+                        LocalizedText::new(format!("{other:?}"), format!("{other:?}")),
+                    )),
+                }
+            });
+        })
+    };
+
+    let (prepared, failure) = match &*stage {
+        Stage::Ready(p) | Stage::Sealing(p) => (Some(p.clone()), None),
+        Stage::Failed(p, message) => (p.clone(), Some(message.clone())),
+        Stage::Blocked | Stage::Preparing => (None, None),
+    };
+    let sealing = matches!(*stage, Stage::Sealing(_));
+    let office = filing.office.clone();
+    let summary = html! {
+        <dl class="mc-summary">
+            <div class="mc-summary-row">
+                <dt class="mc-summary-key">{ tr(lang, "Thủ tục", "Procedure") }</dt>
+                <dd class="mc-summary-value">{ format!("{} ({})", procedure.name.get(lang), procedure.code) }</dd>
+            </div>
+            <div class="mc-summary-row">
+                <dt class="mc-summary-key">{ tr(lang, "Nơi nhận hồ sơ", "Receiving office") }</dt>
+                <dd class="mc-summary-value" id="mc-sign-office">
+                    { office.clone().unwrap_or_else(|| tr(lang, "Chưa chọn", "Not chosen").to_owned()) }
+                </dd>
+            </div>
+            <div class="mc-summary-row">
+                <dt class="mc-summary-key">{ tr(lang, "Giấy tờ đính kèm", "Attached papers") }</dt>
+                <dd class="mc-summary-value">
+                    if filing.attachments.is_empty() {
+                        { tr(lang, "Không có", "None") }
+                    } else {
+                        <ul class="mc-plain-list">
+                            { for filing.attachments.iter().map(|a| html! {
+                                <li>{ format!("{} · {} · SHA-256 {}…", a.name, text::bytes(a.size), &a.sha256[..12]) }</li>
+                            }) }
+                        </ul>
+                    }
+                </dd>
+            </div>
+            <div class="mc-summary-row">
+                <dt class="mc-summary-key">{ tr(lang, "Mã băm hồ sơ (SHA-256)", "Dossier hash (SHA-256)") }</dt>
+                <dd class="mc-summary-value mc-code mc-digest" id="mc-digest">
+                    { prepared.as_ref().map(|p| p.digest.clone()).unwrap_or_else(|| Ui::Loading.get(lang).to_owned()) }
+                </dd>
+            </div>
+        </dl>
+    };
+    html! {
+        <>
+            <Link<Route> to={Route::Attachments { code }} classes="mc-back">{ Ui::Back.get(lang) }</Link<Route>>
+            <span class="mc-caption">{ procedure.name.get(lang) }</span>
+            <h1 class="mc-title">{ tr(lang, "Ký hồ sơ", "Sign the dossier") }</h1>
+            <p class="mc-lead">{ tr(lang,
+                "Chữ ký số gắn với toàn bộ tờ khai và mã băm của từng tệp đính kèm: bộ phận một cửa kiểm tra được rằng không có gì bị thay đổi trên đường gửi.",
+                "The seal covers the whole form and the hash of every attached file: the office can check that nothing changed on the way.") }</p>
+            { summary }
+            if office.is_none() {
+                <div class="mc-notice mc-notice-error" role="alert"><p>{ tr(lang,
+                    "Chưa chọn nơi nhận hồ sơ: quay lại tờ khai và chọn nơi đăng ký.",
+                    "No receiving office: go back to the form and choose where to file.") }</p></div>
+            }
+            <KeyChooser chosen={key.as_ref().map(|k| k.summary.kid.clone())} on_choose={on_choose_key} />
+            <form class="mc-form" novalidate=true {onsubmit}>
+                <div class="mc-field">
+                    <label class="mc-label" for="mc-sign-pass">{ tr(lang, "Mật khẩu của khóa", "The key's passphrase") }</label>
+                    <input class="mc-input" id="mc-sign-pass" type="password" ref={passphrase} autocomplete="current-password" />
+                </div>
+                if let Some(message) = failure {
+                    <p class="mc-error-message" role="alert" id="mc-sign-error">{ message.get(lang) }</p>
+                }
+                <button type="submit" class="mc-button mc-button-primary" disabled={sealing || prepared.is_none() || key.is_none()}>
+                    { if sealing { tr(lang, "Đang ký…", "Signing…") } else { tr(lang, "Ký và đưa vào hộp thư đi", "Sign and put in the outbox") } }
+                </button>
+            </form>
+        </>
+    }
+}

@@ -1,0 +1,394 @@
+//! `POST /api/v1/dossiers`: receiving a sealed dossier.
+//!
+//! The body is the sealed dossier file (docs/dossier-format.md). Its
+//! attachments were uploaded before (tus, [`crate::uploads`]) and are found
+//! by their SHA-256 in the content-addressed store. The checks run cheapest
+//! first: size, JSON, limits, the seal (the same motcua-dossier code the
+//! client ran), idempotency by dossier id, office, procedure, form,
+//! attachments against their components, then every attachment's bytes
+//! (size and SHA-256, read back from the store). Then one database
+//! transaction takes the next dossier code, signs the receipt and writes
+//! the dossier, its attachments' references and its first status, so a
+//! failed request leaves nothing behind.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use motcua_dossier::{
+    Manifest, Receipt, ReceiptClaims, SealedDossier, Sha256, Timestamp, VerifyOptions,
+};
+use serde_json::{Map, Value, json};
+
+use crate::content::{self, Finding};
+use crate::error::{AppError, Error};
+use crate::state::AppState;
+use crate::storage::{DossierReceipt, NewAttachment, NewDossier, ReceiptIssuer, StoreOutcome};
+
+/// Where sealed dossiers are posted.
+pub(crate) const DOSSIERS_PATH: &str = "/api/v1/dossiers";
+
+/// The routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route(DOSSIERS_PATH, post(submit))
+}
+
+fn refuse(code: &'static str, detail: impl Into<String>, extra: Map<String, Value>) -> AppError {
+    AppError::Unprocessable {
+        code,
+        detail: detail.into(),
+        extra,
+    }
+}
+
+fn members(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// A dossier error as problem members: its stable code and its message.
+fn dossier_error(err: &motcua_dossier::Error) -> Map<String, Value> {
+    members([
+        ("error_code", err.code().into()),
+        ("message", json!(err.message())),
+    ])
+}
+
+/// Reads the body, at most `limit` bytes.
+async fn read_body(body: Body, limit: u64) -> Result<axum::body::Bytes, AppError> {
+    let too_large = || AppError::TooLarge {
+        limit,
+        detail: format!("a sealed dossier may have at most {limit} bytes"),
+    };
+    axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX))
+        .await
+        .map_err(|e| {
+            let source = e.into_inner();
+            if source
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                too_large()
+            } else {
+                AppError::BadRequest {
+                    code: "interrupted",
+                    detail: format!("the request body broke off: {source}"),
+                }
+            }
+        })
+}
+
+/// The answer for a dossier already stored under this id.
+fn already_stored(existing: DossierReceipt, digest: Sha256) -> Result<Response, AppError> {
+    if existing.manifest_sha256 == digest {
+        Ok(answer(StatusCode::OK, &existing))
+    } else {
+        Err(AppError::Conflict {
+            code: "dossier-conflict",
+            detail: format!(
+                "dossier {} was received before with another manifest (SHA-256 {}); \
+                 a changed dossier needs a new id",
+                existing.id, existing.manifest_sha256
+            ),
+        })
+    }
+}
+
+fn answer(status: StatusCode, receipt: &DossierReceipt) -> Response {
+    let body = json!({
+        "dossier_id": receipt.id,
+        "dossier_code": receipt.code,
+        "received": receipt.received,
+        "receipt": receipt.receipt,
+    });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn submit(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
+    let (parts, body) = request.into_parts();
+    let json_body = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json_body {
+        return Err(AppError::UnsupportedMediaType(
+            "send the sealed dossier as application/json".into(),
+        ));
+    }
+    let limit = state.limits().max_manifest_bytes;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(AppError::TooLarge {
+            limit,
+            detail: format!("a sealed dossier may have at most {limit} bytes"),
+        });
+    }
+    let bytes = read_body(body, limit).await?;
+
+    let sealed = SealedDossier::from_json(&bytes).map_err(|e| AppError::BadRequest {
+        code: "bad-dossier",
+        detail: format!("not a sealed dossier: {e}"),
+    })?;
+    let manifest = sealed.manifest();
+    check_limits(&state, manifest)?;
+    let verification = sealed.verify(&VerifyOptions::default());
+    let digest = verification.manifest_digest;
+    if let Err(e) = verification.into_result() {
+        return Err(refuse(
+            "bad-seal",
+            format!("the seal does not verify: {e}"),
+            dossier_error(&e),
+        ));
+    }
+
+    // Idempotency: the same id again gets the same receipt.
+    if let Some(existing) = state.storage().dossier(&manifest.id).await? {
+        return already_stored(existing, digest);
+    }
+
+    if !state.offices().is_empty() && !state.offices().contains(&manifest.office) {
+        return Err(refuse(
+            "wrong-office",
+            format!(
+                "this server receives dossiers for {}, not for office {}",
+                state
+                    .offices()
+                    .iter()
+                    .map(|o| o.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                manifest.office
+            ),
+            members([("office", manifest.office.as_str().into())]),
+        ));
+    }
+    let code = &manifest.procedure.code;
+    let Some(procedure) = state.catalog().procedure(code) else {
+        return Err(refuse(
+            "unknown-procedure",
+            format!("this office does not handle procedure {code}"),
+            members([("procedure", code.as_str().into())]),
+        ));
+    };
+    if procedure.version != manifest.procedure.version.as_str() {
+        return Err(refuse(
+            "procedure-version",
+            format!(
+                "procedure {code} is at schema version {}, the dossier was made with {}; \
+                 fill the form in again",
+                procedure.version, manifest.procedure.version
+            ),
+            members([
+                ("procedure", code.as_str().into()),
+                ("version", procedure.version.clone().into()),
+            ]),
+        ));
+    }
+    let mut findings: Vec<Finding> = Vec::new();
+    let today = content::vietnam_date(Timestamp::now().unix())
+        .ok_or_else(|| AppError::Internal("the server clock gives no date".into()))?;
+    let applicant = match content::check_form(procedure, &manifest.form, state.units(), today) {
+        Ok(id) => Some(id),
+        Err(errors) => {
+            findings.extend(errors);
+            None
+        }
+    };
+    findings.extend(content::check_attachments(procedure, manifest));
+    let Some(applicant) = applicant.filter(|_| findings.is_empty()) else {
+        return Err(refuse(
+            "dossier-invalid",
+            format!(
+                "the dossier breaks {} rule(s) of procedure {code}",
+                findings.len()
+            ),
+            members([("errors", json!(findings))]),
+        ));
+    };
+
+    // From here until the dossier is written, no blob is deleted.
+    let _gate = state.blob_gate().read().await;
+    check_bytes(&state, manifest).await?;
+    let received = Timestamp::now();
+    let format = state.dossier_code();
+    let dossier = NewDossier {
+        id: manifest.id,
+        office: manifest.office.clone(),
+        procedure_code: code.to_string(),
+        procedure_version: manifest.procedure.version.to_string(),
+        manifest_sha256: digest,
+        applicant_tag: state.applicant_tag(&applicant),
+        sealed: bytes.to_vec(),
+        attachments: manifest
+            .attachments
+            .iter()
+            .map(|a| NewAttachment {
+                name: a.name.to_string(),
+                sha256: a.sha256,
+                size: a.size,
+            })
+            .collect(),
+        received,
+        sequence_scope: format.scope(&manifest.office, received),
+    };
+    let issuer = issuer(&state, manifest, received)?;
+    match state.storage().store_dossier(dossier, issuer).await? {
+        StoreOutcome::Stored(receipt) => {
+            tracing::info!(id = %receipt.id, code = %receipt.code, "dossier received");
+            Ok(answer(StatusCode::CREATED, &receipt))
+        }
+        StoreOutcome::Exists(existing) => already_stored(existing, digest),
+        StoreOutcome::MissingBlobs(missing) => Err(missing_attachments(manifest, &missing)),
+    }
+}
+
+/// Makes the receipt for the dossier numbered `n`, inside the transaction.
+fn issuer(
+    state: &AppState,
+    manifest: &Manifest,
+    received: Timestamp,
+) -> Result<ReceiptIssuer, AppError> {
+    let format = state.dossier_code().clone();
+    let key = Arc::clone(state.receipt_key());
+    let office = manifest.office.clone();
+    // The claims but for the code, which the sequence gives.
+    let placeholder = format.code(&office, received, 0)?;
+    let claims =
+        ReceiptClaims::for_manifest(manifest, placeholder, received).map_err(Error::Receipt)?;
+    Ok(Arc::new(move |n| {
+        let code = format.code(&office, received, n)?;
+        let claims = ReceiptClaims {
+            dossier_code: code.clone(),
+            ..claims.clone()
+        };
+        let receipt = Receipt::issue(claims, key.as_ref()).map_err(Error::Receipt)?;
+        Ok((code, receipt.token().to_owned()))
+    }))
+}
+
+/// The limits of the capabilities document.
+fn check_limits(state: &AppState, manifest: &Manifest) -> Result<(), AppError> {
+    let limits = state.limits();
+    let count = manifest.attachments.len() as u64;
+    if count > u64::from(limits.max_attachments) {
+        return Err(AppError::TooLarge {
+            limit: u64::from(limits.max_attachments),
+            detail: format!(
+                "a dossier may have at most {} attachments, this one has {count}",
+                limits.max_attachments
+            ),
+        });
+    }
+    let mut total = 0u64;
+    for a in &manifest.attachments {
+        if a.size > limits.max_attachment_bytes {
+            return Err(AppError::TooLarge {
+                limit: limits.max_attachment_bytes,
+                detail: format!(
+                    "an attachment may have at most {} bytes, {} has {}",
+                    limits.max_attachment_bytes, a.name, a.size
+                ),
+            });
+        }
+        total = total.saturating_add(a.size);
+    }
+    if total > limits.max_dossier_bytes {
+        return Err(AppError::TooLarge {
+            limit: limits.max_dossier_bytes,
+            detail: format!(
+                "the attachments of a dossier may have at most {} bytes together, these have {total}",
+                limits.max_dossier_bytes
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn missing_attachments(manifest: &Manifest, missing: &[Sha256]) -> AppError {
+    let names: Vec<&str> = manifest
+        .attachments
+        .iter()
+        .filter(|a| missing.contains(&a.sha256))
+        .map(|a| a.name.as_str())
+        .collect();
+    refuse(
+        "attachment-missing",
+        format!(
+            "no uploaded bytes for {}; upload them (tus) and send the dossier again",
+            names.join(", ")
+        ),
+        members([("missing", json!(missing))]),
+    )
+}
+
+/// Reads every attachment back from the store and checks its size and
+/// SHA-256 against the manifest.
+async fn check_bytes(state: &AppState, manifest: &Manifest) -> Result<(), AppError> {
+    if manifest.attachments.is_empty() {
+        return Ok(());
+    }
+    let mut seen = BTreeSet::new();
+    let attachments: Vec<_> = manifest
+        .attachments
+        .iter()
+        .filter(|a| seen.insert(a.sha256))
+        .map(|a| (a.clone(), state.blobs().blob_path(&a.sha256.to_string())))
+        .collect();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let mut missing = Vec::new();
+        for (attachment, path) in attachments {
+            let file = match std::fs::File::open(&path) {
+                Ok(file) => file,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    missing.push(attachment.sha256);
+                    continue;
+                }
+                Err(e) => return Err(AppError::Internal(format!("open {}: {e}", path.display()))),
+            };
+            match attachment.check(file) {
+                Ok(()) => {}
+                Err(e @ motcua_dossier::Error::AttachmentSize { .. }) => {
+                    return Err(refuse(
+                        "attachment-mismatch",
+                        format!("{e}"),
+                        dossier_error(&e),
+                    ));
+                }
+                Err(motcua_dossier::Error::AttachmentDigest { found, .. }) => {
+                    // The store named the file by its hash: a different
+                    // hash now means the disk changed it. Drop it so that
+                    // the client's next upload stores it afresh.
+                    tracing::error!(path = %path.display(), %found, "stored blob is corrupt; removed");
+                    let _ = std::fs::remove_file(&path);
+                    missing.push(attachment.sha256);
+                }
+                Err(e) => return Err(AppError::Internal(format!("read {}: {e}", path.display()))),
+            }
+        }
+        Ok(missing)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("attachment check: {e}")))??;
+    if outcome.is_empty() {
+        Ok(())
+    } else {
+        Err(missing_attachments(manifest, &outcome))
+    }
+}
+
+#[cfg(test)]
+mod tests;

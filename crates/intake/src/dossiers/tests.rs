@@ -1,0 +1,533 @@
+//! Submissions and status look-ups, request by request, without a socket.
+
+use axum::http::{Method, StatusCode};
+use motcua_dossier::{
+    Attachment, DossierId, MANIFEST_FORMAT, PublicKey, Receipt, SealedDossier, SigningKey,
+};
+use serde_json::json;
+
+use super::*;
+use crate::tests::{Fixture, Reply, fixture, fixture_with, request};
+use crate::{DossierStatus, RateLimit, StatusEvent};
+
+const PERSONAL_ID: &str = "001093012345";
+
+fn pdf(seed: u8) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n".to_vec();
+    bytes.extend((0..2000).map(|i: u32| (i as u8).wrapping_mul(seed)));
+    bytes
+}
+
+/// The form data of the procedure's worked example (`example` in its
+/// schema, once the forms engine brings it), or the least the server checks
+/// without the engine.
+fn example_form() -> serde_json::Map<String, serde_json::Value> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut form = schema
+        .get("example")
+        .and_then(serde_json::Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    form.insert("requester_personal_id".into(), PERSONAL_ID.into());
+    form.entry("child_name")
+        .or_insert_with(|| "Nguyễn Minh Khang".into());
+    form
+}
+
+struct Draft {
+    manifest: Manifest,
+}
+
+impl Draft {
+    fn new(files: &[(&str, &[u8])]) -> Self {
+        let attachments = files
+            .iter()
+            .map(|(name, bytes)| {
+                Attachment::from_bytes(
+                    "birth_certificate".parse().unwrap(),
+                    name.parse().unwrap(),
+                    motcua_dossier::MediaType::pdf(),
+                    Some(1),
+                    bytes,
+                )
+            })
+            .collect();
+        Self {
+            manifest: Manifest {
+                format: MANIFEST_FORMAT,
+                id: DossierId::generate().unwrap(),
+                procedure: motcua_dossier::ProcedureRef {
+                    code: "1.001193".parse().unwrap(),
+                    version: catalog_version().parse().unwrap(),
+                },
+                office: "00004".parse().unwrap(),
+                form: example_form(),
+                attachments,
+                created: Timestamp::from_unix(1_795_600_000).unwrap(),
+                client: "motcua-test/1".parse().unwrap(),
+            },
+        }
+    }
+
+    fn seal(&self) -> Vec<u8> {
+        let key = SigningKey::generate_device_key().unwrap();
+        SealedDossier::seal(self.manifest.clone(), &key, Timestamp::now())
+            .unwrap()
+            .to_json()
+    }
+}
+
+async fn upload(f: &Fixture, bytes: &[u8]) {
+    let length = bytes.len().to_string();
+    let reply = request(
+        &f.app,
+        Method::POST,
+        "/api/v1/uploads",
+        &[
+            ("Tus-Resumable", "1.0.0"),
+            ("Upload-Length", &length),
+            ("Content-Type", "application/offset+octet-stream"),
+        ],
+        bytes.to_vec(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(reply.headers["upload-offset"], length.as_str());
+}
+
+async fn post(f: &Fixture, body: Vec<u8>) -> Reply {
+    request(
+        &f.app,
+        Method::POST,
+        DOSSIERS_PATH,
+        &[("Content-Type", "application/json")],
+        body,
+    )
+    .await
+}
+
+async fn lookup(f: &Fixture, code: &str, personal_id: &str) -> Reply {
+    request(
+        &f.app,
+        Method::POST,
+        "/api/v1/status",
+        &[("Content-Type", "application/json")],
+        json!({"dossier_code": code, "personal_id": personal_id}).to_string(),
+    )
+    .await
+}
+
+async fn receipt_key(f: &Fixture) -> PublicKey {
+    let caps = request(&f.app, Method::GET, "/.well-known/motcua", &[], "").await;
+    let jwk = caps.json()["receipt_key"].as_object().cloned().unwrap();
+    PublicKey::from_jwk(&jwk).unwrap()
+}
+
+async fn count(f: &Fixture) -> u64 {
+    f.state.storage().dossier_count().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_dossier_is_verified_stored_and_acknowledged() {
+    let f = fixture().await;
+    let file = pdf(3);
+    upload(&f, &file).await;
+    let draft = Draft::new(&[("giay-chung-sinh.pdf", &file)]);
+    let sealed = draft.seal();
+
+    let reply = post(&f, sealed.clone()).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::CREATED,
+        "{}",
+        reply.problem_type()
+    );
+    let body = reply.json();
+    let receipt = Receipt::verify(body["receipt"].as_str().unwrap(), &receipt_key(&f).await)
+        .expect("the receipt verifies with the published key");
+    let claims = receipt.claims();
+    assert!(claims.is_for(&draft.manifest));
+    let today = today();
+    assert_eq!(
+        claims.dossier_code.as_str(),
+        format!("00004-{today}-000001")
+    );
+    assert_eq!(body["dossier_code"], claims.dossier_code.as_str());
+    assert_eq!(body["dossier_id"], draft.manifest.id.to_string());
+    assert_eq!(body["received"], claims.received.to_string());
+
+    assert_eq!(count(&f).await, 1);
+    let stored = f
+        .state
+        .storage()
+        .sealed_dossier(&draft.manifest.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, sealed, "kept byte for byte");
+
+    // The next dossier takes the next number.
+    let second = Draft::new(&[("giay-chung-sinh.pdf", &file)]);
+    let reply = post(&f, second.seal()).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(
+        reply.json()["dossier_code"],
+        format!("00004-{today}-000002")
+    );
+}
+
+/// Today's `yymmdd` in Vietnam, as the default code format writes it.
+fn today() -> String {
+    let scope = crate::CodeFormat::default().scope(&"X".parse().unwrap(), Timestamp::now());
+    scope[2..8].to_owned()
+}
+
+#[tokio::test]
+async fn the_same_dossier_again_gets_the_same_receipt() {
+    let f = fixture().await;
+    let file = pdf(5);
+    upload(&f, &file).await;
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    let sealed = draft.seal();
+    let first = post(&f, sealed.clone()).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let again = post(&f, sealed).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json(), first.json());
+    // Sealed anew (another signature, same manifest): still the same dossier.
+    let resealed = post(&f, draft.seal()).await;
+    assert_eq!(resealed.status, StatusCode::OK);
+    assert_eq!(resealed.json(), first.json());
+    assert_eq!(count(&f).await, 1);
+
+    let mut changed = draft;
+    changed
+        .manifest
+        .form
+        .insert("child_name".into(), "Khác".into());
+    let reply = post(&f, changed.seal()).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    assert_eq!(reply.problem_type(), "/problems/dossier-conflict");
+    assert_eq!(count(&f).await, 1);
+}
+
+#[tokio::test]
+async fn concurrent_copies_of_one_dossier_store_one() {
+    let f = fixture().await;
+    let file = pdf(7);
+    upload(&f, &file).await;
+    let sealed = Draft::new(&[("a.pdf", &file)]).seal();
+    let replies = futures::future::join_all((0..8).map(|_| post(&f, sealed.clone()))).await;
+    let created = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 1);
+    assert!(replies.iter().all(|r| r.status.is_success()));
+    let receipts: std::collections::BTreeSet<String> = replies
+        .iter()
+        .map(|r| r.json()["receipt"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(count(&f).await, 1);
+}
+
+#[tokio::test]
+async fn refused_dossiers_leave_nothing_behind() {
+    let f = fixture_with(|c| {
+        c.limits.max_attachments = 2;
+        c.limits.max_manifest_bytes = 64 * 1024;
+    })
+    .await;
+    let file = pdf(9);
+    upload(&f, &file).await;
+    let good = Draft::new(&[("a.pdf", &file)]);
+
+    // A seal broken after signing: a form value changed in the file.
+    let text = String::from_utf8(good.seal()).unwrap();
+    let tampered = text.replace("Nguyễn Minh Khang", "Nguyễn Minh Khanh");
+    assert_ne!(text, tampered);
+    let reply = post(&f, tampered.into_bytes()).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.problem_type(), "/problems/bad-seal");
+    assert_eq!(reply.json()["error_code"], "bad_signature");
+    assert!(reply.json()["message"]["vi"].is_string());
+
+    // An attachment never uploaded, or swapped for other bytes.
+    let other = pdf(11);
+    let missing = Draft::new(&[("a.pdf", &other)]);
+    let reply = post(&f, missing.seal()).await;
+    assert_eq!(reply.problem_type(), "/problems/attachment-missing");
+    assert_eq!(
+        reply.json()["missing"],
+        json!([Sha256::digest(&other).to_string()])
+    );
+    let swapped = pdf(13);
+    upload(&f, &swapped).await;
+    let reply = post(&f, missing.seal()).await;
+    assert_eq!(reply.problem_type(), "/problems/attachment-missing");
+
+    let mut no_id = Draft::new(&[("a.pdf", &file)]);
+    no_id.manifest.form.remove("requester_personal_id");
+    let mut no_file = Draft::new(&[]);
+    no_file
+        .manifest
+        .form
+        .insert("requester_personal_id".into(), "12".into());
+    let mut unknown = Draft::new(&[("a.pdf", &file)]);
+    unknown.manifest.procedure.code = "9.999999".parse().unwrap();
+    let mut old = Draft::new(&[("a.pdf", &file)]);
+    old.manifest.procedure.version = "2020.1".parse().unwrap();
+    let mut many = Draft::new(&[("a.pdf", &file), ("b.pdf", &file), ("c.pdf", &file)]);
+    many.manifest.attachments[2].component = "authorization".parse().unwrap();
+    let cases = [
+        (no_id, StatusCode::UNPROCESSABLE_ENTITY, "dossier-invalid"),
+        (no_file, StatusCode::UNPROCESSABLE_ENTITY, "dossier-invalid"),
+        (
+            unknown,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown-procedure",
+        ),
+        (old, StatusCode::UNPROCESSABLE_ENTITY, "procedure-version"),
+        (many, StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
+    ];
+    for (draft, status, kind) in cases {
+        let reply = post(&f, draft.seal()).await;
+        assert_eq!(reply.status, status, "{kind}: {}", reply.json());
+        assert_eq!(reply.problem_type(), format!("/problems/{kind}"));
+    }
+    let mut no_file = Draft::new(&[]);
+    no_file
+        .manifest
+        .form
+        .insert("requester_personal_id".into(), "12".into());
+    let errors = post(&f, no_file.seal()).await.json()["errors"].clone();
+    let paths: Vec<&str> = errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["requester_personal_id", "components/birth_certificate"],
+        "every fault at once"
+    );
+    assert!(errors[0]["message"]["en"].is_string());
+
+    let reply = post(&f, b"{\"manifest\": 1}".to_vec()).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.problem_type(), "/problems/bad-dossier");
+    let reply = post(&f, vec![b' '; 64 * 1024 + 1]).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let reply = request(
+        &f.app,
+        Method::POST,
+        DOSSIERS_PATH,
+        &[("Content-Type", "text/plain")],
+        good.seal(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    assert_eq!(count(&f).await, 0, "nothing stored");
+    // And no dossier number was used up.
+    let reply = post(&f, good.seal()).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert!(
+        reply.json()["dossier_code"]
+            .as_str()
+            .unwrap()
+            .ends_with("-000001")
+    );
+}
+
+#[tokio::test]
+async fn offices_and_code_formats_are_configured() {
+    let f = fixture_with(|c| {
+        c.offices = vec!["00007".parse().unwrap()];
+        c.dossier_code = "000.00.00.H01-{yyyy}-{seq:4}".parse().unwrap();
+    })
+    .await;
+    let file = pdf(15);
+    upload(&f, &file).await;
+    let mut draft = Draft::new(&[("a.pdf", &file)]);
+    let reply = post(&f, draft.seal()).await;
+    assert_eq!(reply.problem_type(), "/problems/wrong-office");
+    draft.manifest.office = "00007".parse().unwrap();
+    let reply = post(&f, draft.seal()).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let code = reply.json()["dossier_code"].as_str().unwrap().to_owned();
+    assert!(code.starts_with("000.00.00.H01-20"), "{code}");
+    assert!(code.ends_with("-0001"), "{code}");
+}
+
+#[tokio::test]
+async fn status_look_up_needs_code_and_personal_id() {
+    let f = fixture().await;
+    let file = pdf(17);
+    upload(&f, &file).await;
+    let reply = post(&f, Draft::new(&[("a.pdf", &file)]).seal()).await;
+    let code = reply.json()["dossier_code"].as_str().unwrap().to_owned();
+
+    let found = lookup(&f, &code, "001 093 012 345").await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.headers["cache-control"], "no-store");
+    let body = found.json();
+    assert_eq!(body["status"], "received");
+    assert_eq!(body["dossier_code"], code.as_str());
+    assert_eq!(body["procedure"]["code"], "1.001193");
+    assert_eq!(body["history"].as_array().unwrap().len(), 1);
+
+    let wrong_id = lookup(&f, &code, "001093012346").await;
+    let unknown_code = lookup(&f, "00004-000000-999999", PERSONAL_ID).await;
+    assert_eq!(wrong_id.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        wrong_id.body, unknown_code.body,
+        "an unknown code and a wrong ID look the same"
+    );
+    assert_eq!(
+        unknown_code.headers.get("content-length"),
+        wrong_id.headers.get("content-length")
+    );
+
+    for body in [
+        json!({"dossier_code": code, "personal_id": "123"}),
+        json!({"dossier_code": "", "personal_id": PERSONAL_ID}),
+        json!({"dossier_code": code}),
+        json!({"dossier_code": code, "personal_id": PERSONAL_ID, "x": 1}),
+    ] {
+        let reply = request(
+            &f.app,
+            Method::POST,
+            "/api/v1/status",
+            &[("Content-Type", "application/json")],
+            body.to_string(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(reply.problem_type(), "/problems/bad-query");
+    }
+
+    let event = StatusEvent {
+        status: DossierStatus::InProgress,
+        at: Timestamp::now(),
+        note: Some("Đang thẩm định".into()),
+    };
+    assert!(
+        f.state
+            .storage()
+            .add_status(&code.parse().unwrap(), &event)
+            .await
+            .unwrap()
+    );
+    let body = lookup(&f, &code, PERSONAL_ID).await.json();
+    assert_eq!(body["status"], "in_progress");
+    assert_eq!(body["history"][1]["note"], "Đang thẩm định");
+}
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after() {
+    let f = fixture_with(|c| {
+        c.rate_limit = RateLimit {
+            per_second: 0.01,
+            burst: 2,
+        };
+        c.lookup_rate_limit = RateLimit {
+            per_second: 0.5,
+            burst: 1,
+        };
+    })
+    .await;
+    for _ in 0..2 {
+        let reply = post(&f, b"{}".to_vec()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    }
+    let reply = post(&f, b"{}".to_vec()).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(reply.problem_type(), "/problems/rate-limited");
+    let retry: u64 = reply.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=100).contains(&retry), "{retry}");
+    // Uploads share the bucket; look-ups and the catalog do not.
+    let reply = request(&f.app, Method::OPTIONS, "/api/v1/uploads", &[], "").await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        lookup(&f, "X-1", PERSONAL_ID).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let reply = lookup(&f, "X-1", PERSONAL_ID).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(reply.headers["retry-after"], "2");
+    let reply = request(&f.app, Method::GET, "/.well-known/motcua", &[], "").await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn blobs_of_stored_dossiers_are_never_collected() {
+    let f = fixture().await;
+    let kept = pdf(19);
+    let unused = pdf(23);
+    upload(&f, &kept).await;
+    upload(&f, &unused).await;
+    let reply = post(&f, Draft::new(&[("a.pdf", &kept)]).seal()).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let path = |bytes: &[u8]| {
+        f.state
+            .blobs()
+            .blob_path(&Sha256::digest(bytes).to_string())
+    };
+    let now = Timestamp::now().unix();
+    assert_eq!(
+        crate::gc::collect(&f.state, now).await.unwrap(),
+        0,
+        "too soon"
+    );
+    let later = now + crate::gc::BLOB_RETENTION.as_secs() as i64 + 1;
+    assert_eq!(crate::gc::collect(&f.state, later).await.unwrap(), 1);
+    assert!(path(&kept).is_file(), "a stored dossier's file stays");
+    assert!(!path(&unused).exists());
+    assert_eq!(crate::gc::collect(&f.state, later * 2).await.unwrap(), 0);
+    assert!(path(&kept).is_file());
+    let reply = post(&f, Draft::new(&[("b.pdf", &unused)]).seal()).await;
+    assert_eq!(reply.problem_type(), "/problems/attachment-missing");
+    // Uploaded again, it is accepted.
+    upload(&f, &unused).await;
+    let reply = post(&f, Draft::new(&[("b.pdf", &unused)]).seal()).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_corrupted_blob_is_reported_missing_and_taken_again() {
+    let f = fixture().await;
+    let file = pdf(29);
+    upload(&f, &file).await;
+    let path = f
+        .state
+        .blobs()
+        .blob_path(&Sha256::digest(&file).to_string());
+    let mut damaged = file.clone();
+    damaged[100] ^= 1;
+    std::fs::write(&path, &damaged).unwrap();
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    let reply = post(&f, draft.seal()).await;
+    assert_eq!(reply.problem_type(), "/problems/attachment-missing");
+    upload(&f, &file).await;
+    assert_eq!(std::fs::read(&path).unwrap(), file);
+    let reply = post(&f, draft.seal()).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+}
+
+/// The schema version of the birth registration in the catalog, so the
+/// manifests here match whatever version the catalog is at.
+fn catalog_version() -> String {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    schema["version"].as_str().unwrap().to_owned()
+}

@@ -1,0 +1,130 @@
+//! The office's receipt key: made at first start, kept in the data
+//! directory as unencrypted PKCS#8 DER (`receipt-key.p8`, mode 0600), its
+//! public part published in `/.well-known/motcua`.
+//!
+//! An office may put its own key there instead (ES256, EdDSA, RS256: any
+//! PKCS#8 key motcua-dossier reads), e.g. one whose certificate a CA issued.
+//! Several servers of one office must share the file, so that all sign with
+//! the key the capabilities announce.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use motcua_dossier::SigningKey;
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+
+use crate::error::Error;
+
+/// File name of the receipt key in the data directory.
+pub(crate) const RECEIPT_KEY_FILE: &str = "receipt-key.p8";
+
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Error + 'a {
+    move |source| Error::Io {
+        action,
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Reads the receipt key from `data_dir`, making one first if there is none.
+pub(crate) fn receipt_key(data_dir: &Path) -> Result<SigningKey, Error> {
+    let path = data_dir.join(RECEIPT_KEY_FILE);
+    if !path.exists() {
+        create(data_dir, &path)?;
+    }
+    let bytes = std::fs::read(&path).map_err(io("read receipt key", &path))?;
+    check_permissions(&path);
+    SigningKey::from_pkcs8_der(&bytes, None).map_err(|source| Error::ReceiptKey { path, source })
+}
+
+/// Writes a new P-256 key under a temporary name, then links it into place,
+/// so that a crash never leaves half a key and two servers starting at once
+/// agree on one.
+fn create(data_dir: &Path, path: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(data_dir).map_err(io("create data directory", data_dir))?;
+    let pkcs8 =
+        EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+            .map_err(|_| Error::ReceiptKey {
+                path: path.to_owned(),
+                source: motcua_dossier::Error::Random,
+            })?;
+    let temporary: PathBuf = data_dir.join(format!(
+        ".{RECEIPT_KEY_FILE}.{}.tmp",
+        crate::storage::UploadId::random()
+    ));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let result = options
+        .open(&temporary)
+        .and_then(|mut file| {
+            file.write_all(pkcs8.as_ref())?;
+            file.sync_all()
+        })
+        .and_then(|()| match std::fs::hard_link(&temporary, path) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            other => other,
+        });
+    let _ = std::fs::remove_file(&temporary);
+    result.map_err(io("write receipt key", path))?;
+    tracing::info!(path = %path.display(), "made a new receipt key");
+    Ok(())
+}
+
+/// Warns when others than the owner may read the key.
+fn check_permissions(path: &Path) {
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        let mode = std::os::unix::fs::PermissionsExt::mode(&meta.permissions());
+        if mode & 0o077 != 0 {
+            tracing::warn!(
+                path = %path.display(),
+                mode = format!("{:o}", mode & 0o777),
+                "the receipt key is readable by others; chmod 600 it"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+#[cfg(test)]
+mod tests {
+    use motcua_dossier::Signer;
+
+    use super::*;
+
+    #[test]
+    fn made_once_then_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let first = receipt_key(&data).unwrap();
+        assert_eq!(first.algorithm().name(), "ES256");
+        let again = receipt_key(&data).unwrap();
+        assert_eq!(first.kid(), again.kid());
+        #[cfg(unix)]
+        {
+            let mode = std::os::unix::fs::PermissionsExt::mode(
+                &std::fs::metadata(data.join(RECEIPT_KEY_FILE))
+                    .unwrap()
+                    .permissions(),
+            );
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(&data)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from(RECEIPT_KEY_FILE)]);
+    }
+
+    #[test]
+    fn a_broken_key_stops_the_server() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(RECEIPT_KEY_FILE), b"not a key").unwrap();
+        let err = receipt_key(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::ReceiptKey { .. }), "{err}");
+    }
+}

@@ -1,0 +1,290 @@
+//! Attachments, sealing and the outbox (issues #4 and #5): photos become the
+//! pages of an A4 PDF in the worker, a signed PDF is kept byte for byte, a
+//! broken file is refused with its reason, a device key is made and the
+//! dossier sealed into the outbox.
+
+use std::path::Path;
+
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+use crate::harness::{count, eventually, seed_draft, test_data, text, with_app};
+
+fn example(code: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("web/procedures/{code}.json"));
+    let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    schema["example"].clone()
+}
+
+async fn upload(client: &Client, input_id: &str, file: &Path) {
+    let input = client
+        .find(Locator::Id(input_id))
+        .await
+        .unwrap_or_else(|e| panic!("#{input_id}: {e}"));
+    input.send_keys(&file.display().to_string()).await.unwrap();
+}
+
+async fn attached(client: &Client, component: &str) -> String {
+    let css = format!("#att-{component}-file");
+    eventually(&format!("the file of {component}"), || async {
+        text(client, &css).await
+    })
+    .await
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
+    with_app(
+        "photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed",
+        412,
+        900,
+        |client, url| async move {
+            client.goto(&url).await.unwrap();
+            seed_draft(&client, "1.001193", &example("1.001193")).await;
+            client
+                .goto(&format!("{url}procedure/1.001193/attachments"))
+                .await
+                .unwrap();
+            eventually("the attach areas", || async {
+                (count(&client, ".mc-attach").await >= 2).then_some(())
+            })
+            .await;
+
+            // Continue without the required birth certificate: it is named.
+            client
+                .find(Locator::Css("button.mc-button-primary"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let summary = eventually("the missing-paper summary", || async {
+                text(&client, ".mc-error-summary a").await
+            })
+            .await;
+            assert!(summary.starts_with("Giấy chứng sinh"), "{summary}");
+
+            // Two photos become two pages of one PDF.
+            upload(
+                &client,
+                "att-birth_certificate-files",
+                &test_data("exif-orientation/recurser-landscape-orientation-6.jpg"),
+            )
+            .await;
+            eventually("the first page", || async {
+                (count(&client, "#att-birth_certificate .mc-page").await == 1).then_some(())
+            })
+            .await;
+            upload(
+                &client,
+                "att-birth_certificate-files",
+                &test_data("documents/graph-paper-ink_938x735.jpg"),
+            )
+            .await;
+            eventually("two pages", || async {
+                (count(&client, "#att-birth_certificate .mc-page").await == 2).then_some(())
+            })
+            .await;
+            let file = eventually("a two-page PDF", || async {
+                let line = text(&client, "#att-birth_certificate-file").await?;
+                line.contains("2 trang").then_some(line)
+            })
+            .await;
+            assert!(file.contains("birth_certificate.pdf"), "{file}");
+            assert_eq!(
+                count(&client, "#att-birth_certificate img.mc-thumb").await,
+                2,
+                "thumbnails"
+            );
+            // Reordering makes a new PDF.
+            client
+                .find(Locator::Css(
+                    "#att-birth_certificate .mc-page .mc-icon-button:nth-child(2)",
+                ))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            eventually("a reassembled PDF", || async {
+                let line = text(&client, "#att-birth_certificate-file").await?;
+                (line != file && line.contains("2 trang")).then_some(())
+            })
+            .await;
+
+            // A signed PDF is kept byte for byte: same size and hash.
+            let signed = test_data("pdf/signed-pades-cades-detached.pdf");
+            let bytes = std::fs::read(&signed).unwrap();
+            upload(&client, "att-authorization-files", &signed).await;
+            let line = attached(&client, "authorization").await;
+            assert!(
+                line.contains(&sha256_hex(&bytes)[..12]),
+                "{line} lacks the file's own hash"
+            );
+
+            // A decompression bomb is refused before decoding, with its reason.
+            upload(
+                &client,
+                "att-abandonment_record-files",
+                &test_data("malformed-images/jpeg-bomb-lottapixel-64250x64250.jpg"),
+            )
+            .await;
+            let refusal = eventually("the refusal", || async {
+                text(&client, "#att-abandonment_record .mc-error-message").await
+            })
+            .await;
+            assert!(!refusal.is_empty());
+            assert_eq!(count(&client, "#att-abandonment_record-file").await, 0);
+
+            // Sign: see the hash, make a key, a wrong passphrase is refused.
+            client
+                .find(Locator::Css("button.mc-button-primary"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let digest = eventually("the dossier hash", || async {
+                let d = text(&client, "#mc-digest").await?;
+                (d.len() == 64).then_some(d)
+            })
+            .await;
+            assert_eq!(text(&client, "#mc-sign-office").await.unwrap(), "00004");
+            client
+                .find(Locator::Css(".mc-keys .mc-button-group button"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let fill = |id: &'static str, value: &'static str| {
+                let client = client.clone();
+                async move {
+                    client
+                        .find(Locator::Id(id))
+                        .await
+                        .unwrap()
+                        .send_keys(value)
+                        .await
+                        .unwrap();
+                }
+            };
+            fill("mc-new-key-label", "Điện thoại của An").await;
+            fill("mc-new-key-pass", "mat khau rat dai").await;
+            fill("mc-new-key-again", "mat khau rat dai").await;
+            client
+                .find(Locator::Css(".mc-subform button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            eventually("the new key, chosen", || async {
+                let checked = client
+                    .execute(
+                        "return document.querySelector('input[name=mc-key]:checked') !== null",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                (checked == Value::Bool(true)).then_some(())
+            })
+            .await;
+            fill("mc-sign-pass", "sai mat khau").await;
+            client
+                .find(Locator::Css("form.mc-form button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let wrong = eventually("the wrong-passphrase message", || async {
+                text(&client, "#mc-sign-error").await
+            })
+            .await;
+            assert!(wrong.to_lowercase().contains("mật khẩu"), "{wrong}");
+            let pass = client.find(Locator::Id("mc-sign-pass")).await.unwrap();
+            pass.clear().await.unwrap();
+            pass.send_keys("mat khau rat dai").await.unwrap();
+            client
+                .find(Locator::Css("form.mc-form button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+
+            // The sealed dossier waits in the outbox, also after a reload.
+            eventually("the outbox", || async {
+                (text(&client, "h1").await.as_deref() == Some("Hộp thư đi")).then_some(())
+            })
+            .await;
+            client.refresh().await.unwrap();
+            let entry = eventually("the sealed dossier", || async {
+                text(&client, ".mc-outbox .mc-card").await
+            })
+            .await;
+            assert!(entry.contains("Đăng ký khai sinh"), "{entry}");
+            assert!(
+                entry.contains(&digest),
+                "{entry} lacks the hash shown when signing"
+            );
+
+            // The worker sends it to the office (the server that serves the
+            // app), which acknowledges it with a dossier code.
+            let code = eventually("the office's dossier code", || async {
+                text(&client, ".mc-outbox .mc-dossier-code").await
+            })
+            .await;
+            assert!(code.starts_with("00004-"), "{code}");
+            client
+                .find(Locator::Css(".mc-delivery-detail a"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            let shown = eventually("the receipt", || async {
+                text(&client, "#mc-receipt-code").await
+            })
+            .await;
+            assert_eq!(shown, code);
+            let qr = client
+                .find(Locator::Id("mc-receipt-qr"))
+                .await
+                .unwrap()
+                .attr("src")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            assert!(qr.starts_with("data:image/svg+xml;base64,"), "{qr}");
+            assert!(qr.len() > 500, "an empty QR code");
+
+            // The outbox keeps the final state: no earlier step overwrote it,
+            // and a fresh start does not send it again.
+            client.goto(&format!("{url}outbox")).await.unwrap();
+            let kept = eventually("the sent dossier", || async {
+                text(&client, ".mc-outbox .mc-dossier-code").await
+            })
+            .await;
+            assert_eq!(kept, code);
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            assert_eq!(
+                text(&client, ".mc-outbox .mc-dossier-code")
+                    .await
+                    .as_deref(),
+                Some(code.as_str()),
+                "the sent dossier changed state after a restart"
+            );
+        },
+    )
+    .await;
+}

@@ -1,0 +1,133 @@
+//! Steps several end-to-end tests share: a filled form, attached photos, a
+//! device key, a sealed dossier.
+
+use std::path::Path;
+
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+use crate::harness::{count, eventually, seed_draft, test_data, text};
+
+/// The worked example of a procedure's form data.
+pub(crate) fn example(code: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("web/procedures/{code}.json"));
+    let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    schema["example"].clone()
+}
+
+/// Gives a file to a file input.
+pub(crate) async fn upload(client: &Client, input_id: &str, file: &Path) {
+    let input = client
+        .find(Locator::Id(input_id))
+        .await
+        .unwrap_or_else(|e| panic!("#{input_id}: {e}"));
+    input.send_keys(&file.display().to_string()).await.unwrap();
+}
+
+/// Lowercase hex SHA-256.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Clicks the element matching `css`.
+pub(crate) async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Clicks the element with this id.
+pub(crate) async fn click_id(client: &Client, id: &str) {
+    click(client, &format!("#{id}")).await;
+}
+
+/// Replaces the text of the input with this id.
+pub(crate) async fn fill(client: &Client, id: &str, value: &str) {
+    let input = client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+/// A birth registration from its worked example with two photos as the
+/// birth certificate, sealed with a new device key: ends on the outbox.
+/// Returns the dossier's manifest hash.
+pub(crate) async fn seal_birth_registration(client: &Client, url: &str) -> String {
+    let digest = ready_to_sign(client, url).await;
+    sign(client).await;
+    digest
+}
+
+/// Everything up to the sign button: the form, the photos, a new key and
+/// its passphrase typed. Returns the dossier's manifest hash.
+pub(crate) async fn ready_to_sign(client: &Client, url: &str) -> String {
+    client.goto(url).await.unwrap();
+    seed_draft(client, "1.001193", &example("1.001193")).await;
+    client
+        .goto(&format!("{url}procedure/1.001193/attachments"))
+        .await
+        .unwrap();
+    eventually("the attach areas", || async {
+        (count(client, ".mc-attach").await >= 2).then_some(())
+    })
+    .await;
+    for photo in [
+        "camera-photos/iphone6_3264x2448_8mp.jpg",
+        "documents/handwritten-notes-a1_2081x2531.jpg",
+    ] {
+        let pages = count(client, "#att-birth_certificate .mc-page").await;
+        upload(client, "att-birth_certificate-files", &test_data(photo)).await;
+        eventually("one more page", || async {
+            (count(client, "#att-birth_certificate .mc-page").await == pages + 1).then_some(())
+        })
+        .await;
+    }
+    eventually("a two-page PDF", || async {
+        let line = text(client, "#att-birth_certificate-file").await?;
+        line.contains("2 trang").then_some(())
+    })
+    .await;
+    click(client, "button.mc-button-primary").await;
+    let digest = eventually("the dossier hash", || async {
+        let d = text(client, "#mc-digest").await?;
+        (d.len() == 64).then_some(d)
+    })
+    .await;
+    click(client, ".mc-keys .mc-button-group button").await;
+    fill(client, "mc-new-key-label", "Điện thoại").await;
+    fill(client, "mc-new-key-pass", "mat khau rat dai").await;
+    fill(client, "mc-new-key-again", "mat khau rat dai").await;
+    click(client, ".mc-subform button[type=submit]").await;
+    eventually("the new key, chosen", || async {
+        let checked = client
+            .execute(
+                "return document.querySelector('input[name=mc-key]:checked') !== null",
+                vec![],
+            )
+            .await
+            .ok()?;
+        (checked == Value::Bool(true)).then_some(())
+    })
+    .await;
+    fill(client, "mc-sign-pass", "mat khau rat dai").await;
+    digest
+}
+
+/// Presses "sign"; ends on the outbox.
+pub(crate) async fn sign(client: &Client) {
+    click(client, "form.mc-form button[type=submit]").await;
+    eventually("the outbox", || async {
+        (text(client, "h1").await.as_deref() == Some("Hộp thư đi")).then_some(())
+    })
+    .await;
+}

@@ -1,0 +1,70 @@
+// motcua service worker: the app opens offline.
+//
+// The build (cargo xtask build) replaces PRECACHE with the files of the app
+// shell, hashed names included, and VERSION with a hash of that list, so a
+// new build installs a new cache and drops the old one.
+//
+// Strategies:
+// - page navigations: network first, the cached app page when offline;
+// - the app's files (hashed, immutable): cache first;
+// - the procedure catalog and unit table: network first, cached copy offline;
+// - the intake protocol (/api/, /.well-known/): never cached.
+
+const VERSION = "__MOTCUA_VERSION__";
+const PRECACHE = ["__MOTCUA_PRECACHE__"];
+const CACHE = `motcua-${VERSION}`;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(names.filter((n) => n.startsWith("motcua-") && n !== CACHE).map((n) => caches.delete(n))),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+async function networkFirst(request, fallbackUrl) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok && request.method === "GET") {
+      cache.put(fallbackUrl || request, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const cached = await cache.match(fallbackUrl || request);
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/.well-known/")) return;
+  if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request, "/index.html"));
+  } else if (url.pathname.startsWith("/procedures/") || url.pathname.startsWith("/units/")) {
+    event.respondWith(networkFirst(request));
+  } else {
+    event.respondWith(cacheFirst(request));
+  }
+});
