@@ -6,6 +6,7 @@
 
 use std::process::ExitCode;
 
+mod bench_web;
 mod build;
 mod postgres;
 mod sh;
@@ -21,6 +22,9 @@ usage: cargo xtask <task>
   setup    install every pinned tool (tools/)
   build    build the app into dist/ (Trunk, release, precompressed)
   size     print the app's wasm and JS sizes, raw, gzip and brotli
+  bench-web [forms|seal|scan|all] [--builds LIST] [--files TEXT] [--no-peer] [--quick]
+           in-browser benchmarks: wasm in headless Chromium next to its
+           peers (WebCrypto, browser-image-compression); BENCHMARKS.md
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         Some("setup") => tools::setup_all(),
         Some("build") => build::app().map(|_| ()),
         Some("size") => tasks::size(),
+        Some("bench-web") => bench_web::run_bench(&args[1..]),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

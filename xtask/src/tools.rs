@@ -31,6 +31,14 @@ pub(crate) fn ensure_test_tools() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What `cargo xtask bench-web scan` needs beyond the build: ImageMagick
+/// (a 48 MP input) and the Python tools (SSIM).
+pub(crate) fn ensure_bench_tools() -> anyhow::Result<()> {
+    step("checking benchmark tools");
+    ensure_apt(&["imagemagick", "python3", "python3-venv"])?;
+    ensure_python()
+}
+
 /// `cargo xtask setup`.
 pub(crate) fn setup_all() -> anyhow::Result<()> {
     ensure_test_tools()?;
