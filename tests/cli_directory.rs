@@ -311,6 +311,15 @@ fn serve_publishes_the_directory_and_answers_cors() {
         caps["endpoints"]["directory"],
         "/.well-known/motcua-directory"
     );
+    // The app it serves may connect to the offices' backends, no further.
+    let (_, headers, _) = get(&format!("{}/", server.url), &[("accept", "text/html")]);
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains(
+            "connect-src 'self' https://legacy.danang.example https://motcua.hanoi.example;"
+        ),
+        "{csp}"
+    );
     // What was downloaded verifies as the app checks it.
     std::fs::write(p.path("downloaded.json"), body_of(&url)).unwrap();
     let out = p.verify(&p.path("pub.jwk"), "downloaded.json", &[]);

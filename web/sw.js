@@ -7,8 +7,10 @@
 // Strategies:
 // - page navigations: network first, the cached app page when offline;
 // - the app's files (hashed, immutable): cache first;
-// - the procedure catalog and unit table: network first, cached copy offline;
-// - the intake protocol (/api/, /.well-known/): never cached.
+// - the procedure catalog, unit table and the server's capabilities (its
+//   limits, checked while attaching): network first, cached copy offline;
+// - the intake protocol (/api/) and the office directory: never cached here
+//   (the app keeps the signed directory itself and verifies it each time).
 
 const VERSION = "__MOTCUA_VERSION__";
 const PRECACHE = ["__MOTCUA_PRECACHE__"];
@@ -59,6 +61,10 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname === "/.well-known/motcua") {
+    event.respondWith(networkFirst(request));
+    return;
+  }
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/.well-known/")) return;
   if (request.mode === "navigate") {
     event.respondWith(networkFirst(request, "/index.html"));

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use motcua_dossier::Timestamp;
 use motcua_intake::{Config, PublishedDirectory, Server};
+use motcua_submit::Endpoint;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, clap::Args)]
@@ -97,7 +98,20 @@ fn published_directory(
         expires = %d.expires,
         "publishing the office directory"
     );
-    Ok(Ok(Some(PublishedDirectory::new(bytes, d.expires.unix()))))
+    // The app may connect to these offices' backends (CSP connect-src).
+    let origins = d
+        .offices
+        .iter()
+        .filter_map(|office| office.backend.url())
+        .map(|url| {
+            url.parse::<Endpoint>()
+                .map(|e| e.as_str().to_owned())
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let published = PublishedDirectory::new(bytes, d.expires.unix())
+        .with_backend_origins(origins.iter().map(String::as_str))?;
+    Ok(Ok(Some(published)))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {

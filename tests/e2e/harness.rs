@@ -13,7 +13,7 @@ use serde_json::json;
 use tempfile::TempDir;
 
 /// The built app: `MOTCUA_DIST`, else `dist/` of the workspace.
-fn dist_dir() -> PathBuf {
+pub(crate) fn dist_dir() -> PathBuf {
     let dist = std::env::var_os("MOTCUA_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("dist"));
@@ -31,15 +31,16 @@ pub(crate) struct Intake {
     /// Base URL, with a trailing slash.
     pub(crate) url: String,
     data: TempDir,
+    dist: PathBuf,
     extra: Vec<String>,
 }
 
-fn spawn_serve(addr: &str, data: &Path, extra: &[String]) -> (Child, String) {
+fn spawn_serve(addr: &str, data: &Path, dist: &Path, extra: &[String]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
         .args(["serve", "--addr", addr, "--data-dir"])
         .arg(data)
         .arg("--dist")
-        .arg(dist_dir())
+        .arg(dist)
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -69,13 +70,20 @@ impl Intake {
 
     /// Starts a server with extra `motcua serve` flags.
     pub(crate) fn start_with(extra: &[&str]) -> Self {
+        Self::start_at("127.0.0.1:0", &dist_dir(), extra)
+    }
+
+    /// Starts a server on `addr` serving the app in `dist` (a copy with
+    /// other deployment files, say), with extra `motcua serve` flags.
+    pub(crate) fn start_at(addr: &str, dist: &Path, extra: &[&str]) -> Self {
         let data = tempfile::tempdir().expect("temporary data directory");
         let extra: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
-        let (child, url) = spawn_serve("127.0.0.1:0", data.path(), &extra);
+        let (child, url) = spawn_serve(addr, data.path(), dist, &extra);
         Self {
             child,
             url,
             data,
+            dist: dist.to_owned(),
             extra,
         }
     }
@@ -102,20 +110,24 @@ impl Intake {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let (child, url) = spawn_serve(&addr, self.data.path(), &self.extra);
+        let (child, url) = spawn_serve(&addr, self.data.path(), &self.dist, &self.extra);
         assert_eq!(url, self.url, "restarted on another address");
         self.child = child;
     }
 
-    /// The server's data directory.
-    pub(crate) fn data_dir(&self) -> &Path {
-        self.data.path()
+    /// Stops the server (SIGTERM) and starts it again on the same address
+    /// with the same data, serving `dist` with these flags instead of the
+    /// old ones: a redeployment.
+    pub(crate) fn restart_with(&mut self, dist: &Path, extra: &[&str]) {
+        self.stop();
+        self.dist = dist.to_owned();
+        self.extra = extra.iter().map(|s| (*s).to_owned()).collect();
+        self.restart();
     }
-}
 
-impl Drop for Intake {
-    fn drop(&mut self) {
-        // SIGTERM first, as a service manager would, so shutdown is exercised.
+    /// Stops the server as a service manager would: SIGTERM, then SIGKILL
+    /// if it has not exited within five seconds.
+    fn stop(&mut self) {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
@@ -126,8 +138,19 @@ impl Drop for Intake {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
+    }
+
+    /// The server's data directory.
+    pub(crate) fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+}
+
+impl Drop for Intake {
+    fn drop(&mut self) {
+        // SIGTERM first, so shutdown is exercised.
+        self.stop();
     }
 }
 
@@ -218,7 +241,8 @@ pub(crate) struct Browser {
     _profile: TempDir,
 }
 
-fn free_port() -> u16 {
+/// A loopback port free at the time of asking.
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -301,9 +325,21 @@ where
 {
     let intake = Intake::start();
     let browser = Browser::start(width, height).await;
-    let outcome = tokio::spawn(body(browser.client.clone(), intake.url.clone())).await;
+    let test = body(browser.client.clone(), intake.url.clone());
+    recorded(name, browser, test).await;
+    drop(intake);
+}
+
+/// Runs `test` in `browser`, then closes it. If the test fails, a
+/// screenshot and the page's HTML are saved as
+/// `tests/artifacts/<name>.{png,html}` and the failure goes on.
+pub(crate) async fn recorded<Fut>(name: &str, browser: Browser, test: Fut)
+where
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
+    let outcome = tokio::spawn(test).await;
     if let Err(failure) = outcome {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
         let _ = std::fs::create_dir_all(&dir);
         if let Ok(png) = browser.client.screenshot().await {
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);
@@ -313,7 +349,6 @@ where
         }
         eprintln!("screenshot and page saved in {}", dir.display());
         browser.close().await;
-        drop(intake);
         match failure.try_into_panic() {
             Ok(panic) => std::panic::resume_unwind(panic),
             Err(e) => panic!("test task failed: {e}"),
@@ -321,7 +356,6 @@ where
     }
     if std::env::var_os("MOTCUA_E2E_SCREENSHOTS").is_some() {
         // On request, keep the last screen of passing tests too, to look at.
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
         let _ = std::fs::create_dir_all(&dir);
         if let Ok(png) = browser.client.screenshot().await {
             let _ = std::fs::write(dir.join(format!("{name}-last.png")), png);

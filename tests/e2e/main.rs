@@ -9,6 +9,9 @@
 mod filing;
 mod forms;
 mod harness;
+mod route;
 mod shell;
 mod steps;
 mod submit;
+#[path = "../support/mod.rs"]
+mod support;

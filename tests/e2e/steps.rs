@@ -123,9 +123,23 @@ pub(crate) async fn ready_to_sign(client: &Client, url: &str) -> String {
     digest
 }
 
-/// Presses "sign"; ends on the outbox.
+/// Presses "sign" once the dossier is ready to seal (its manifest prepared
+/// for the office chosen, a key chosen); ends on the outbox.
 pub(crate) async fn sign(client: &Client) {
-    click(client, "form.mc-form button[type=submit]").await;
+    let button = "form.mc-form button[type=submit]";
+    eventually("the sign button, enabled", || async {
+        let enabled = client
+            .execute(
+                "const b = document.querySelector(arguments[0]);\
+                 return b !== null && !b.disabled && document.getElementById('mc-digest') !== null;",
+                vec![Value::from(button)],
+            )
+            .await
+            .ok()?;
+        (enabled == Value::Bool(true)).then_some(())
+    })
+    .await;
+    click(client, button).await;
     eventually("the outbox", || async {
         (text(client, "h1").await.as_deref() == Some("Hộp thư đi")).then_some(())
     })

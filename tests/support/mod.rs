@@ -250,7 +250,8 @@ struct Records {
 /// `/legacy/nop-ho-so` and answers `{"ket_qua": {"ma_ho_so": "DNG-<n>"}}`,
 /// keeping one dossier per `Idempotency-Key`. It runs in the test process
 /// (axum, parsing bodies with its multipart extractor) and can be stopped
-/// and started again on the same port.
+/// and started again on the same port. It answers CORS for any origin, as
+/// a backend opened to the app must, so browsers can post to it too.
 pub(crate) struct Legacy {
     records: Arc<Mutex<Records>>,
     addr: SocketAddr,
@@ -282,7 +283,8 @@ impl Legacy {
             runtime().block_on(async move {
                 let app = axum::Router::new()
                     .route("/legacy/nop-ho-so", axum::routing::post(receive))
-                    .with_state(records);
+                    .with_state(records)
+                    .layer(axum::middleware::from_fn(cors));
                 let listener = tokio::net::TcpListener::from_std(listener).unwrap();
                 axum::serve(listener, app)
                     .with_graceful_shutdown(async {
@@ -329,6 +331,38 @@ impl Drop for Legacy {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Answers preflights and lets the requesting origin read the answer.
+async fn cors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, Method, StatusCode, header};
+    use axum::response::IntoResponse as _;
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    let asked = request
+        .headers()
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .cloned();
+    let mut response = if request.method() == Method::OPTIONS {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(request).await
+    };
+    if let Some(origin) = origin {
+        let headers = response.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("POST"),
+        );
+        if let Some(asked) = asked {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked);
+        }
+        headers.insert(header::VARY, HeaderValue::from_static("origin"));
+    }
+    response
 }
 
 async fn receive(

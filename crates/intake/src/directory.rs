@@ -27,6 +27,7 @@ pub struct PublishedDirectory {
     signed: Arc<[u8]>,
     expires_unix: i64,
     etag: String,
+    backend_origins: Vec<String>,
 }
 
 impl PublishedDirectory {
@@ -39,7 +40,30 @@ impl PublishedDirectory {
             signed: signed.into(),
             expires_unix,
             etag,
+            backend_origins: Vec::new(),
         }
+    }
+
+    /// The origins of the offices' backends (`https://host[:port]`), which
+    /// the app this server serves may connect to (its Content-Security-Policy
+    /// `connect-src`). An origin that is not one is an error.
+    pub fn with_backend_origins<'a>(
+        mut self,
+        origins: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, crate::Error> {
+        let mut normalized = origins
+            .into_iter()
+            .map(crate::normalize_origin)
+            .collect::<Result<Vec<_>, _>>()?;
+        normalized.sort();
+        normalized.dedup();
+        self.backend_origins = normalized;
+        Ok(self)
+    }
+
+    /// The offices' backend origins, normalized, sorted, without repeats.
+    pub fn backend_origins(&self) -> &[String] {
+        &self.backend_origins
     }
 
     /// The signed file.

@@ -57,6 +57,12 @@ pub fn router(state: AppState) -> Router {
             rate_limit::lookup,
         ))
         .layer(DefaultBodyLimit::max(4096));
+    let csp = headers::content_security_policy(
+        state
+            .directory()
+            .map(|d| d.backend_origins())
+            .unwrap_or_default(),
+    );
     Router::new()
         .route("/.well-known/motcua", get(capabilities::get))
         .route(directory::DIRECTORY_PATH, get(directory::get))
@@ -65,7 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(protocol)
         .merge(lookups)
         .fallback(assets::static_files)
-        .layer(middleware::from_fn(headers::add))
+        .layer(middleware::from_fn_with_state(csp, headers::add))
         // Outside the rate limits (route layers): preflights take no token.
         .layer(middleware::from_fn_with_state(state.clone(), cors::handle))
         .layer(CompressionLayer::new().gzip(true).br(true))

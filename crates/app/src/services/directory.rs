@@ -41,8 +41,15 @@ pub(crate) enum Offices {
 }
 
 /// `Some(bytes)` for 200, `None` for 404, `Err` when the network failed.
-async fn fetch(url: &str) -> Result<Option<Vec<u8>>, ()> {
-    let response = Request::get(url).send().await.map_err(|_| ())?;
+/// `fresh` asks the server every time (the browser's cache may answer only
+/// after the server said it is current), so that offline the app falls back
+/// on the copy it keeps and verifies itself, not on the browser's.
+async fn fetch(url: &str, fresh: bool) -> Result<Option<Vec<u8>>, ()> {
+    let mut request = Request::get(url);
+    if fresh {
+        request = request.cache(web_sys::RequestCache::NoCache);
+    }
+    let response = request.send().await.map_err(|_| ())?;
     match response.status() {
         200 => response.binary().await.map(Some).map_err(|_| ()),
         404 => Ok(None),
@@ -62,7 +69,7 @@ pub(crate) async fn load() -> Offices {
             }
         }
     };
-    let signed = match fetch(DIRECTORY_URL).await {
+    let signed = match fetch(DIRECTORY_URL, true).await {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return Offices::ServingServer,
         Err(()) => match cached(CACHED_DIRECTORY).await {
@@ -70,7 +77,7 @@ pub(crate) async fn load() -> Offices {
             None => return Offices::ServingServer,
         },
     };
-    let pins = match fetch(PUBLISHERS_URL).await {
+    let pins = match fetch(PUBLISHERS_URL, false).await {
         Ok(Some(bytes)) => bytes,
         _ => cached(CACHED_PUBLISHERS).await.unwrap_or_default(),
     };
