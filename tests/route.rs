@@ -19,7 +19,9 @@ use serde_json::{Value, json};
 
 mod support;
 
-use support::{Legacy, Server, birth_form, json_of, motcua, pdf, receipt_kid, text};
+use support::{
+    Legacy, Server, birth_form, directory_office, json_of, motcua, pdf, receipt_kid, text,
+};
 
 const PERSONAL_ID: &str = "001093012345";
 
@@ -96,22 +98,6 @@ impl Work {
     }
 }
 
-fn office(code: &str, province: &str, commune: Option<&str>, name: &str, backend: Value) -> Value {
-    let mut office = json!({
-        "code": code,
-        "level": if commune.is_some() { "commune" } else { "province" },
-        "province": province,
-        "name": {"vi": name, "en": name},
-        "address": name,
-        "procedures": ["1.001193"],
-        "backend": backend,
-    });
-    if let Some(commune) = commune {
-        office["commune"] = commune.into();
-    }
-    office
-}
-
 fn directory(hanoi: &Server, hcm: &Server, legacy: &Legacy) -> Value {
     json!({
         "format": 1,
@@ -119,13 +105,13 @@ fn directory(hanoi: &Server, hcm: &Server, legacy: &Legacy) -> Value {
         "issued": "2026-01-01T00:00:00Z",
         "expires": "2099-01-01T00:00:00Z",
         "offices": [
-            office("00004", "01", Some("00004"), "UBND Phường Ba Đình", json!({
+            directory_office("00004", "01", Some("00004"), "UBND Phường Ba Đình", json!({
                 "adapter": "motcua-v1", "url": hanoi.url, "receipt_kid": receipt_kid(&hanoi.url)
             })),
-            office("P79", "79", None, "Trung tâm Phục vụ hành chính công TP Hồ Chí Minh", json!({
+            directory_office("P79", "79", None, "Trung tâm Phục vụ hành chính công TP Hồ Chí Minh", json!({
                 "adapter": "motcua-v1", "url": hcm.url, "receipt_kid": receipt_kid(&hcm.url)
             })),
-            office("20194", "48", Some("20194"), "UBND Phường Hải Vân", json!({
+            directory_office("20194", "48", Some("20194"), "UBND Phường Hải Vân", json!({
                 "adapter": "multipart",
                 "url": legacy.url(),
                 "parts": {"sealed": "ho_so_da_ky", "manifest": "ke_khai", "attachment": "tep_{index}"},

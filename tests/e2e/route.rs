@@ -23,7 +23,7 @@ use crate::harness::{
     set_offline, text,
 };
 use crate::steps::{click, fill, ready_to_sign, sign};
-use crate::support::{Legacy, motcua};
+use crate::support::{Legacy, directory_office, motcua};
 
 /// Copies the built app, as a deployer would before adding their files;
 /// precompressed copies of the files a deployer changes are dropped.
@@ -65,22 +65,6 @@ fn receipt_kid(intake: &Intake) -> String {
     caps["receipt_key"]["kid"].as_str().unwrap().to_owned()
 }
 
-fn office(code: &str, province: &str, commune: Option<&str>, name: &str, backend: Value) -> Value {
-    let mut office = json!({
-        "code": code,
-        "level": if commune.is_some() { "commune" } else { "province" },
-        "province": province,
-        "name": {"vi": name, "en": name},
-        "address": name,
-        "procedures": ["1.001193"],
-        "backend": backend,
-    });
-    if let Some(commune) = commune {
-        office["commune"] = commune.into();
-    }
-    office
-}
-
 const HANOI: &str = "UBND Phường Ba Đình";
 const HCM: &str = "Trung tâm Phục vụ hành chính công TP Hồ Chí Minh";
 const DANANG: &str = "UBND Phường Hải Vân";
@@ -93,13 +77,13 @@ fn directory(hanoi: (&str, &str), hcm: &Intake, legacy: &Legacy) -> Value {
         "issued": "2026-01-01T00:00:00Z",
         "expires": "2099-01-01T00:00:00Z",
         "offices": [
-            office("00004", "01", Some("00004"), HANOI, json!({
+            directory_office("00004", "01", Some("00004"), HANOI, json!({
                 "adapter": "motcua-v1", "url": hanoi.0, "receipt_kid": hanoi.1
             })),
-            office("P79", "79", None, HCM, json!({
+            directory_office("P79", "79", None, HCM, json!({
                 "adapter": "motcua-v1", "url": hcm_url, "receipt_kid": receipt_kid(hcm)
             })),
-            office("20194", "48", Some("20194"), DANANG, json!({
+            directory_office("20194", "48", Some("20194"), DANANG, json!({
                 "adapter": "multipart",
                 "url": legacy.url(),
                 "parts": {"sealed": "ho_so_da_ky", "manifest": "ke_khai", "attachment": "tep_{index}"},

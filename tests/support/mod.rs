@@ -192,6 +192,30 @@ pub(crate) fn birth_form(personal_id: &str) -> Value {
     Value::Object(form)
 }
 
+/// One office of a test directory (docs/directory.md), accepting the birth
+/// registration; `commune` makes it a commune-level office.
+pub(crate) fn directory_office(
+    code: &str,
+    province: &str,
+    commune: Option<&str>,
+    name: &str,
+    backend: Value,
+) -> Value {
+    let mut office = serde_json::json!({
+        "code": code,
+        "level": if commune.is_some() { "commune" } else { "province" },
+        "province": province,
+        "name": {"vi": name, "en": name},
+        "address": name,
+        "procedures": ["1.001193"],
+        "backend": backend,
+    });
+    if let Some(commune) = commune {
+        office["commune"] = commune.into();
+    }
+    office
+}
+
 /// A single-threaded runtime for the HTTP calls of a test.
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()

@@ -122,5 +122,5 @@ pub(crate) async fn deliver<T: Transport, A: Attachments>(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

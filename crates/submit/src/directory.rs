@@ -621,5 +621,5 @@ pub(crate) fn malformed(detail: impl Into<String>) -> Error {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod tests;

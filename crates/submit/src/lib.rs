@@ -62,9 +62,10 @@ mod outbox;
 mod policy;
 mod problem;
 mod status;
-#[cfg(test)]
+// The protocol tests run the real intake server in process: native only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod testutil;
 mod transport;
 mod tus;
