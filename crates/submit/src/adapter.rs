@@ -122,5 +122,6 @@ pub(crate) async fn deliver<T: Transport, A: Attachments>(
     }
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 mod tests;

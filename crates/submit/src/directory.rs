@@ -621,5 +621,6 @@ pub(crate) fn malformed(detail: impl Into<String>) -> Error {
     }
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod tests;

@@ -63,9 +63,11 @@ mod policy;
 mod problem;
 mod status;
 // The protocol tests run the real intake server in process: native only.
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 mod tests;
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 mod testutil;
 mod transport;
 mod tus;
