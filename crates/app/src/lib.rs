@@ -26,6 +26,7 @@ mod state;
 #[cfg(target_arch = "wasm32")]
 mod tests;
 mod text;
+mod unlock;
 mod worker;
 
 use yew::prelude::*;

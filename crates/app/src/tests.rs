@@ -256,7 +256,7 @@ fn bincode_round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: 
 }
 
 #[wasm_bindgen_test]
-fn worker_prepares_and_seals_a_manifest() {
+async fn worker_prepares_and_seals_a_manifest() {
     use crate::worker::{Outcome, Task, run};
 
     let schema: serde_json::Value =
@@ -292,24 +292,51 @@ fn worker_prepares_and_seals_a_manifest() {
     let Outcome::Key { key_file, .. } = key else {
         panic!("no key: {key:?}")
     };
-    let wrong = run(
-        Task::Seal {
-            key_file: key_file.clone(),
-            passphrase: "sai".into(),
-            manifest: manifest.clone(),
-            now: 1_764_000_001,
-        },
-        &mut progress,
-    );
-    assert!(matches!(wrong, Outcome::Failed { .. }), "{wrong:?}");
-    let sealed = run(
-        Task::Seal {
-            key_file,
-            passphrase: "mat khau rat dai".into(),
-            manifest,
-            now: 1_764_000_001,
-        },
-        &mut progress,
-    );
+    let wrong = crate::worker::seal(&key_file, "sai", &manifest, 1_764_000_001).await;
+    let Outcome::Failed { code, .. } = &wrong else {
+        panic!("sealed with a wrong passphrase: {wrong:?}");
+    };
+    assert_eq!(code, "wrong_passphrase", "{wrong:?}");
+    let sealed = crate::worker::seal(&key_file, "mat khau rat dai", &manifest, 1_764_000_001).await;
     assert!(matches!(sealed, Outcome::Sealed { .. }), "{sealed:?}");
+}
+
+/// WebCrypto opens the key files ring writes (the worker's unlock path):
+/// the right passphrase gives the file's key, a wrong one or a changed
+/// cleartext member gives "wrong passphrase".
+#[wasm_bindgen_test]
+async fn webcrypto_opens_ring_key_files() {
+    use motcua_dossier::{Error, KeyFile, Signer, SigningKey};
+    let key = SigningKey::generate_device_key().unwrap();
+    let file = KeyFile::encrypt(&key, "mật khẩu dài đủ", Some("Điện thoại".into())).unwrap();
+    let opened = crate::unlock::open_key_file(&file, "mật khẩu dài đủ")
+        .await
+        .unwrap();
+    assert_eq!(opened.public_key(), key.public_key());
+    // ...and it was WebCrypto that opened it, not the ring fallback.
+    let subtle = crate::unlock::subtle_crypto().expect("WebCrypto in a secure context");
+    let sealed = file.sealed_key().unwrap();
+    let Ok(pkcs8) = crate::unlock::open_with_webcrypto(&subtle, &sealed, "mật khẩu dài đủ").await
+    else {
+        panic!("WebCrypto did not open the file");
+    };
+    assert_eq!(
+        file.key_from_decrypted(&pkcs8).unwrap().public_key(),
+        key.public_key()
+    );
+    let signature = opened.sign(b"ho so").unwrap();
+    key.public_key()
+        .verify(motcua_dossier::Algorithm::Es256, b"ho so", &signature)
+        .unwrap();
+
+    let wrong = crate::unlock::open_key_file(&file, "mat khau dai du").await;
+    assert!(matches!(wrong, Err(Error::WrongPassphrase)), "{wrong:?}");
+
+    let mut relabelled = file.clone();
+    relabelled.label = Some("Máy khác".into());
+    let changed = crate::unlock::open_key_file(&relabelled, "mật khẩu dài đủ").await;
+    assert!(
+        matches!(changed, Err(Error::WrongPassphrase)),
+        "{changed:?}"
+    );
 }

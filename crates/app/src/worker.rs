@@ -214,11 +214,11 @@ fn verify_directory(signed: &[u8], pins: &[u8], now: i64) -> Outcome {
 pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
     match task {
         Task::VerifyDirectory { signed, pins, now } => verify_directory(&signed, &pins, now),
-        Task::Send { .. } => Outcome::Failed {
+        Task::Send { .. } | Task::Seal { .. } => Outcome::Failed {
             code: "async_task".into(),
             message: LocalizedText::new(
-                "Việc gửi hồ sơ chạy riêng, không qua hàng đợi đồng bộ.",
-                "Sending runs on its own, not through the synchronous queue.",
+                "Việc này chạy bất đồng bộ, không qua hàng đợi đồng bộ.",
+                "This task runs asynchronously, not through the synchronous queue.",
             ),
         },
         Task::ScanPage {
@@ -332,25 +332,27 @@ pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
             });
             prepared.unwrap_or_else(|err| failed(&err))
         }
-        Task::Seal {
-            key_file,
-            passphrase,
-            manifest,
-            now,
-        } => {
-            let sealed = KeyFile::from_json(&key_file)
-                .and_then(|file| file.decrypt(&passphrase))
-                .and_then(|key| {
-                    let manifest = Manifest::from_json(&manifest)?;
-                    SealedDossier::seal(manifest, &key, Timestamp::from_unix(now)?)
-                });
-            match sealed {
-                Ok(dossier) => Outcome::Sealed {
-                    dossier: dossier.to_json(),
-                },
-                Err(err) => failed(&err),
-            }
-        }
+    }
+}
+
+/// Unlocks the key (WebCrypto where the browser has it) and seals the
+/// canonical manifest.
+pub(crate) async fn seal(key_file: &[u8], passphrase: &str, manifest: &[u8], now: i64) -> Outcome {
+    let file = match KeyFile::from_json(key_file) {
+        Ok(file) => file,
+        Err(err) => return failed(&err),
+    };
+    let key = match crate::unlock::open_key_file(&file, passphrase).await {
+        Ok(key) => key,
+        Err(err) => return failed(&err),
+    };
+    let sealed = Manifest::from_json(manifest)
+        .and_then(|manifest| SealedDossier::seal(manifest, &key, Timestamp::from_unix(now)?));
+    match sealed {
+        Ok(dossier) => Outcome::Sealed {
+            dossier: dossier.to_json(),
+        },
+        Err(err) => failed(&err),
     }
 }
 
@@ -367,6 +369,20 @@ impl Worker for Engine {
 
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, who: HandlerId) {
         let id = job.id;
+        if let Task::Seal {
+            key_file,
+            passphrase,
+            manifest,
+            now,
+        } = job.task
+        {
+            let scope = scope.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = seal(&key_file, &passphrase, &manifest, now).await;
+                scope.respond(who, Event::Done { job: id, outcome });
+            });
+            return;
+        }
         if let Task::Send { id: entry, now } = job.task {
             let scope = scope.clone();
             wasm_bindgen_futures::spawn_local(async move {

@@ -64,6 +64,24 @@ pub struct Cipher {
     pub nonce: String,
 }
 
+/// What decrypting a key file takes, checked: PBKDF2-HMAC-SHA256 of the
+/// passphrase's UTF-8 bytes with `salt` and `iterations` gives the AES-256
+/// key; AES-GCM with `nonce` and `aad` opens `ciphertext` (tag appended) to
+/// the PKCS#8 DER.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedKey {
+    /// The PBKDF2 salt (16 to 64 bytes).
+    pub salt: Vec<u8>,
+    /// The PBKDF2 iteration count, within the accepted bounds.
+    pub iterations: NonZeroU32,
+    /// The AES-GCM nonce.
+    pub nonce: [u8; 12],
+    /// The additional authenticated data.
+    pub aad: Vec<u8>,
+    /// The ciphertext with its 16-byte tag.
+    pub ciphertext: Vec<u8>,
+}
+
 /// An encrypted private key with its public parts in clear, so the app can
 /// list keys (label, algorithm, kid, certificate) without the passphrase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -165,24 +183,50 @@ impl KeyFile {
     /// Decrypts the private key. A wrong passphrase, or any change to the
     /// file, gives [`Error::WrongPassphrase`].
     pub fn decrypt(&self, passphrase: &str) -> Result<SigningKey, Error> {
-        let (alg, public, chain) = self.check()?;
+        let sealed = self.sealed_key()?;
+        let cipher = cipher_key(passphrase, sealed.iterations, &sealed.salt)?;
+        let mut buf = Zeroizing::new(sealed.ciphertext);
+        let plain = cipher
+            .open_in_place(
+                Nonce::assume_unique_for_key(sealed.nonce),
+                Aad::from(&sealed.aad),
+                &mut buf,
+            )
+            .map_err(|_| Error::WrongPassphrase)?;
+        self.key_from_decrypted(plain)
+    }
+
+    /// The checked inputs of decryption, for opening the file with another
+    /// PBKDF2 and AES-GCM implementation: the app uses the browser's
+    /// WebCrypto, five times faster than ring in wasm at 600,000 iterations
+    /// (BENCHMARKS.md, "Seal"). Finish with [`KeyFile::key_from_decrypted`].
+    pub fn sealed_key(&self) -> Result<SealedKey, Error> {
+        self.check()?;
         let salt = b64::decode("kdf.salt", &self.kdf.salt)?;
+        if !(SALT_LEN..=64).contains(&salt.len()) {
+            return Err(Error::KeyFile {
+                reason: "kdf.salt must be 16 to 64 bytes",
+            });
+        }
         let nonce: [u8; aead::NONCE_LEN] = b64::decode("cipher.nonce", &self.cipher.nonce)?
             .try_into()
             .map_err(|_| Error::KeyFile {
                 reason: "cipher.nonce must be 12 bytes",
             })?;
-        let mut buf = Zeroizing::new(b64::decode("ciphertext", &self.ciphertext)?);
-        let cipher = cipher_key(passphrase, check_iterations(self.kdf.iterations)?, &salt)?;
-        let aad = self.aad()?;
-        let plain = cipher
-            .open_in_place(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(&aad),
-                &mut buf,
-            )
-            .map_err(|_| Error::WrongPassphrase)?;
-        let key = SigningKey::from_pkcs8_der(plain, Some(alg))?;
+        Ok(SealedKey {
+            salt,
+            iterations: check_iterations(self.kdf.iterations)?,
+            nonce,
+            aad: self.aad()?,
+            ciphertext: b64::decode("ciphertext", &self.ciphertext)?,
+        })
+    }
+
+    /// The signing key from the decrypted PKCS#8 DER, checked against the
+    /// file's public key and joined to its certificate chain.
+    pub fn key_from_decrypted(&self, pkcs8_der: &[u8]) -> Result<SigningKey, Error> {
+        let (alg, public, chain) = self.check()?;
+        let key = SigningKey::from_pkcs8_der(pkcs8_der, Some(alg))?;
         if key.public_key() != &public {
             return Err(Error::KeyFile {
                 reason: "the decrypted key does not match public_key",
@@ -295,11 +339,6 @@ fn check_iterations(iterations: u32) -> Result<NonZeroU32, Error> {
 }
 
 fn cipher_key(passphrase: &str, iterations: NonZeroU32, salt: &[u8]) -> Result<LessSafeKey, Error> {
-    if !(SALT_LEN..=64).contains(&salt.len()) {
-        return Err(Error::KeyFile {
-            reason: "kdf.salt must be 16 to 64 bytes",
-        });
-    }
     let mut derived = Zeroizing::new([0u8; 32]);
     pbkdf2::derive(
         pbkdf2::PBKDF2_HMAC_SHA256,

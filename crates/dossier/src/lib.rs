@@ -55,7 +55,7 @@ pub use json::canonicalize;
 pub use key::{Algorithm, KeyKind, PublicKey};
 pub use keyfile::{
     Cipher, KEY_FILE_TYPE, KEY_FILE_VERSION, Kdf, KeyFile, MAX_ITERATIONS, MAX_KEY_FILE_BYTES,
-    MIN_ITERATIONS, MIN_PASSPHRASE_CHARS,
+    MIN_ITERATIONS, MIN_PASSPHRASE_CHARS, SealedKey,
 };
 pub use manifest::{
     Attachment, MANIFEST_FORMAT, MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, Manifest, ProcedureRef,

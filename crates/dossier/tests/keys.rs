@@ -187,3 +187,46 @@ fn key_files_hold_imported_keys_with_chains() {
     assert_eq!(opened.algorithm(), Algorithm::Ps256);
     assert_eq!(opened.certificates(), key.certificates());
 }
+
+/// The inputs `sealed_key` gives open the file with any PBKDF2 and AES-GCM
+/// (here ring's, standing in for the browser's WebCrypto), and
+/// `key_from_decrypted` accepts only the file's own key.
+#[test]
+fn key_files_open_with_another_aes_gcm() {
+    use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+    let key = SigningKey::generate_device_key().unwrap();
+    let file = KeyFile::encrypt(&key, "mật khẩu dài đủ", None).unwrap();
+    let sealed = file.sealed_key().unwrap();
+    assert_eq!(sealed.iterations.get(), MIN_ITERATIONS);
+    assert_eq!(sealed.salt.len(), 16);
+    let mut derived = [0u8; 32];
+    ring::pbkdf2::derive(
+        ring::pbkdf2::PBKDF2_HMAC_SHA256,
+        sealed.iterations,
+        &sealed.salt,
+        "mật khẩu dài đủ".as_bytes(),
+        &mut derived,
+    );
+    let cipher = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &derived).unwrap());
+    let mut buf = sealed.ciphertext.clone();
+    let pkcs8 = cipher
+        .open_in_place(
+            Nonce::assume_unique_for_key(sealed.nonce),
+            Aad::from(&sealed.aad),
+            &mut buf,
+        )
+        .unwrap();
+    let opened = file.key_from_decrypted(pkcs8).unwrap();
+    assert_eq!(opened.public_key(), key.public_key());
+
+    // Another key's PKCS#8 is not this file's key.
+    let other = fixture_bytes("p256.pk8.der");
+    let err = file.key_from_decrypted(&other).unwrap_err();
+    assert!(matches!(err, Error::KeyFile { .. }), "{err:?}");
+
+    // A salt too short to be ours is refused before any work.
+    let mut v: Value = serde_json::from_slice(&file.to_json()).unwrap();
+    v["kdf"]["salt"] = json!("AAAA");
+    let short = KeyFile::from_json(&serde_json::to_vec(&v).unwrap()).unwrap();
+    assert!(matches!(short.sealed_key(), Err(Error::KeyFile { .. })));
+}
