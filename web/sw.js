@@ -16,9 +16,21 @@ const VERSION = "__MOTCUA_VERSION__";
 const PRECACHE = ["__MOTCUA_PRECACHE__"];
 const CACHE = `motcua-${VERSION}`;
 
+// The worker comes in two builds, with and without wasm SIMD; the page picks
+// one with this probe (crates/app/src/services/worker.rs), and only that one
+// is precached.
+const SIMD = WebAssembly.validate(
+  new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]),
+);
+
+function precached(path) {
+  if (!path.startsWith("/motcua-worker")) return true;
+  return path.startsWith("/motcua-worker-simd") === SIMD;
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()),
+    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.filter(precached))).then(() => self.skipWaiting()),
   );
 });
 

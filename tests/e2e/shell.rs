@@ -237,6 +237,33 @@ async fn the_app_opens_offline_once_visited() {
         (controlled == serde_json::Value::Bool(true)).then_some(())
     })
     .await;
+    // It kept the worker this browser runs: Chromium has wasm SIMD, so the
+    // SIMD build and not the plain one.
+    let cached = client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            (async () => {
+                const paths = [];
+                for (const name of await caches.keys()) {
+                    for (const request of await (await caches.open(name)).keys()) {
+                        paths.push(new URL(request.url).pathname);
+                    }
+                }
+                done(paths);
+            })();"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let cached: Vec<String> = serde_json::from_value(cached).unwrap();
+    assert!(
+        cached.iter().any(|p| p == "/motcua-worker-simd_bg.wasm"),
+        "{cached:?}"
+    );
+    assert!(
+        !cached.iter().any(|p| p == "/motcua-worker_bg.wasm"),
+        "{cached:?}"
+    );
     // The server goes away, as on a phone that lost its network.
     drop(intake);
     client.refresh().await.unwrap();

@@ -92,16 +92,6 @@ const HOT_CRATES: &[&str] = &[
     "ring",
 ];
 
-/// wasm-opt's feature flags, as Trunk passes them for the app (index.html).
-const WASM_OPT_FEATURES: &[&str] = &[
-    "--enable-bulk-memory",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-mutable-globals",
-    "--enable-reference-types",
-    "--enable-multivalue",
-];
-
 #[derive(Debug)]
 struct Options {
     benches: Vec<&'static str>,
@@ -322,7 +312,7 @@ fn build_variant(variant: &Variant, site: &Path) -> anyhow::Result<u64> {
         .arg(&wasm))?;
     let bg = pkg.join("motcua_bench_web_bg.wasm");
     let mut opt = Command::new("wasm-opt");
-    opt.arg("-Oz").args(WASM_OPT_FEATURES);
+    opt.arg("-Oz").args(crate::build::WASM_OPT_FEATURES);
     if variant.simd {
         opt.arg("--enable-simd");
     }

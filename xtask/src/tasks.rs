@@ -173,22 +173,30 @@ pub(crate) fn size() -> anyhow::Result<()> {
     );
     // The worker and the service worker load after the page, when first
     // needed; what a phone must fetch before the first screen is the rest.
+    // The worker comes in two builds, of which a browser loads one.
     let lazy = |name: &str| name.starts_with("motcua-worker") || name == "sw.js";
-    let start = rows
-        .iter()
-        .filter(|(name, ..)| !lazy(name))
-        .fold((0, 0, 0), |t, (_, r, g, b)| (t.0 + r, t.1 + g, t.2 + b));
+    let sum = |keep: &dyn Fn(&str) -> bool| {
+        rows.iter()
+            .filter(|(name, ..)| keep(name))
+            .fold((0, 0, 0), |t, (_, r, g, b)| (t.0 + r, t.1 + g, t.2 + b))
+    };
+    let start = sum(&|name| !lazy(name));
+    let simd = sum(&|name| name.starts_with("motcua-worker-simd"));
+    let plain =
+        sum(&|name| name.starts_with("motcua-worker") && !name.starts_with("motcua-worker-simd"));
     println!(
         "first screen (app + loader): {:.1} KiB raw, {:.1} KiB gzip, {:.1} KiB brotli",
         kib(start.0),
         kib(start.1),
         kib(start.2)
     );
-    println!(
-        "loaded when needed (worker, service worker): {:.1} KiB raw, {:.1} KiB gzip, {:.1} KiB brotli",
-        kib(total.0 - start.0),
-        kib(total.1 - start.1),
-        kib(total.2 - start.2)
-    );
+    for (flavour, (raw, gz, br)) in [("with wasm SIMD", simd), ("without SIMD", plain)] {
+        println!(
+            "worker {flavour}, loaded when first needed: {:.1} KiB raw, {:.1} KiB gzip, {:.1} KiB brotli",
+            kib(raw),
+            kib(gz),
+            kib(br)
+        );
+    }
     Ok(())
 }

@@ -340,3 +340,12 @@ async fn webcrypto_opens_ring_key_files() {
         "{changed:?}"
     );
 }
+
+/// Chromium runs wasm SIMD, so the page picks the SIMD build of the worker.
+#[wasm_bindgen_test]
+fn the_simd_worker_is_chosen_where_wasm_simd_runs() {
+    assert_eq!(
+        crate::services::worker::worker_script(),
+        "/motcua-worker-simd.js"
+    );
+}

@@ -15,6 +15,27 @@ use crate::worker::{Engine, Event, Job, Outcome, Task};
 
 /// Where Trunk puts the worker's script (worker outputs are not hashed).
 const WORKER_SCRIPT: &str = "/motcua-worker.js";
+/// The same worker built with wasm SIMD (`cargo xtask build`), about 1.5×
+/// faster on photos; browsers without wasm SIMD (iOS before 16.4) cannot
+/// compile it.
+const WORKER_SCRIPT_SIMD: &str = "/motcua-worker-simd.js";
+
+/// A module with one function using a SIMD instruction (`i8x16.splat`,
+/// `i8x16.popcnt`): it validates where wasm SIMD is supported.
+const SIMD_PROBE: [u8; 31] = [
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253,
+    15, 253, 98, 11,
+];
+
+/// The worker's script for this browser: the SIMD build where wasm SIMD is
+/// supported. The service worker makes the same choice for its precache.
+pub(crate) fn worker_script() -> &'static str {
+    let probe = js_sys::Uint8Array::from(&SIMD_PROBE[..]);
+    match js_sys::WebAssembly::validate(&probe) {
+        Ok(true) => WORKER_SCRIPT_SIMD,
+        _ => WORKER_SCRIPT,
+    }
+}
 
 struct Pending {
     progress: Option<Callback<(u64, u64)>>,
@@ -51,7 +72,7 @@ fn client() -> Rc<Client> {
                     }
                 }
             })
-            .spawn(WORKER_SCRIPT);
+            .spawn(worker_script());
         let client = Rc::new(Client {
             bridge,
             pending,
