@@ -7,7 +7,7 @@
 //! The app pins the publisher's key in its `directory-publishers.json`.
 //!
 //! The same citizen files to each office, chosen in the app (suggested from
-//! the form's address, found by name, found by province); each office
+//! the form's address, found by name, found by province and commune); each office
 //! receives only its own dossier. An office that is down leaves the dossier
 //! waiting in the outbox, across a reload, until it is back. A tampered
 //! copy of the cached directory is refused with a clear message, and the
@@ -151,6 +151,18 @@ async fn choose_office_and_sign(client: &Client, radio: &str, name: &str) {
     sign(client).await;
 }
 
+/// Chooses `value` in the select with this id, as a person would.
+async fn select(client: &Client, id: &str, value: &str) {
+    client
+        .execute(
+            "const s = document.getElementById(arguments[0]); s.value = arguments[1];\
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![json!(id), json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
 /// `SELECT office FROM dossier` at an intake server.
 fn offices_stored(intake: &Intake) -> Vec<String> {
     let db = rusqlite::Connection::open(intake.data_dir().join("motcua.sqlite3")).unwrap();
@@ -262,20 +274,19 @@ async fn the_same_citizen_files_at_three_provinces_offices_chosen_in_the_app() {
         let code = sent_to(&client, HCM, "code").await;
         assert!(code.starts_with("P79-"), "{code}");
 
-        // Hải Vân's legacy backend: found by province, one multipart POST.
+        // Hải Vân's legacy backend: found by province and commune, one multipart POST.
         ready_to_sign(&client, &hanoi.url).await;
         eventually("the province filter", || async {
             (count(&client, "#mc-office-province option[value='48']").await == 1).then_some(())
         })
         .await;
-        client
-            .execute(
-                "const s = document.getElementById('mc-office-province'); s.value = '48';\
-                 s.dispatchEvent(new Event('change', { bubbles: true }));",
-                vec![],
-            )
-            .await
-            .unwrap();
+        select(&client, "mc-office-province", "48").await;
+        // Then the commune: the province's communes with an office are listed.
+        eventually("the commune filter", || async {
+            (count(&client, "#mc-office-commune option[value='20194']").await == 1).then_some(())
+        })
+        .await;
+        select(&client, "mc-office-commune", "20194").await;
         choose_office_and_sign(&client, "office-found-20194", DANANG).await;
         let reference = sent_to(&client, DANANG, "reference").await;
         assert_eq!(reference, "DNG-000001");

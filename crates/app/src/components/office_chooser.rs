@@ -63,6 +63,7 @@ pub(crate) fn OfficeChooser(props: &OfficeChooserProps) -> Html {
     let lang = use_lang();
     let query = use_state(String::new);
     let province = use_state(String::new);
+    let commune = use_state(String::new);
     let directory = &props.directory;
     let near_province = props
         .near
@@ -103,6 +104,9 @@ pub(crate) fn OfficeChooser(props: &OfficeChooserProps) -> Html {
     if let Ok(p) = province.parse::<ProvinceCode>() {
         search = search.province(p);
     }
+    if let Ok(c) = commune.parse::<CommuneCode>() {
+        search = search.commune(c);
+    }
     let searching = !query.trim().is_empty() || !province.is_empty();
     let results = if searching {
         directory.search(&search)
@@ -126,6 +130,24 @@ pub(crate) fn OfficeChooser(props: &OfficeChooserProps) -> Html {
         .collect();
     provinces.sort_by_key(|p| motcua_forms::fold(&p.1));
     provinces.dedup();
+    // The communes of the chosen province that have an office here.
+    let mut communes: Vec<(String, String)> = directory
+        .offices
+        .iter()
+        .filter(|o| !province.is_empty() && o.province.as_str() == province.as_str())
+        .filter_map(|o| o.commune.as_ref())
+        .map(|c| {
+            let code = c.as_str().to_owned();
+            let name = props
+                .units
+                .as_ref()
+                .and_then(|u| u.commune(&code).map(|c| c.name.clone()))
+                .unwrap_or_else(|| code.clone());
+            (code, name)
+        })
+        .collect();
+    communes.sort_by_key(|c| motcua_forms::fold(&c.1));
+    communes.dedup();
 
     let oninput = {
         let query = query.clone();
@@ -135,8 +157,16 @@ pub(crate) fn OfficeChooser(props: &OfficeChooserProps) -> Html {
     };
     let onchange = {
         let province = province.clone();
+        let commune = commune.clone();
         Callback::from(move |e: Event| {
-            province.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+            province.set(e.target_unchecked_into::<HtmlSelectElement>().value());
+            commune.set(String::new());
+        })
+    };
+    let on_commune = {
+        let commune = commune.clone();
+        Callback::from(move |e: Event| {
+            commune.set(e.target_unchecked_into::<HtmlSelectElement>().value())
         })
     };
     html! {
@@ -167,6 +197,17 @@ pub(crate) fn OfficeChooser(props: &OfficeChooserProps) -> Html {
                     }) }
                 </select>
             </div>
+            if !communes.is_empty() {
+                <div class="mc-field">
+                    <label class="mc-label-sub" for="mc-office-commune">{ tr(lang, "Xã, phường, đặc khu", "Commune, ward or special zone") }</label>
+                    <select class="mc-select" id="mc-office-commune" onchange={on_commune}>
+                        <option value="" selected={commune.is_empty()}>{ tr(lang, "Tất cả", "All") }</option>
+                        { for communes.iter().map(|(code, name)| html! {
+                            <option value={code.clone()} selected={*commune == *code}>{ name.clone() }</option>
+                        }) }
+                    </select>
+                </div>
+            }
             if searching {
                 if results.is_empty() {
                     <p class="mc-hint" role="status">{ tr(lang, "Không có nơi nào khớp.", "No office matches.") }</p>
