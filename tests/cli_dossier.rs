@@ -9,7 +9,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const PASSPHRASE: &str = "mật khẩu kiểm thử";
+mod support;
+
+use support::{json_of as json, motcua, text};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,28 +25,8 @@ fn fixture(name: &str) -> String {
         .to_string()
 }
 
-fn motcua(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(args)
-        .env("MOTCUA_PASSPHRASE", PASSPHRASE)
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn code(out: &Output) -> i32 {
     out.status.code().unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(out)))
 }
 
 /// A work folder with a key, form data and a PDF to attach.

@@ -63,6 +63,11 @@ impl Reply {
     pub(crate) fn problem_type(&self) -> String {
         self.json()["type"].as_str().unwrap_or_default().to_owned()
     }
+
+    /// A header's value, if it is text.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
 }
 
 /// Sends one request through the router.

@@ -1,32 +1,14 @@
 //! The tus server, request by request, without a socket.
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 use super::*;
-use crate::tests::{Fixture, fixture};
+use crate::tests::{Fixture, Reply, fixture, request};
 
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    fn problem_type(&self) -> String {
-        let json: serde_json::Value = serde_json::from_slice(&self.body).unwrap();
-        json["type"].as_str().unwrap().to_owned()
-    }
-}
-
+/// One request through the fixture's router.
 async fn send(
     f: &Fixture,
     method: Method,
@@ -34,30 +16,7 @@ async fn send(
     headers: &[(&str, &str)],
     body: Body,
 ) -> Reply {
-    let mut request = Request::builder().method(method).uri(path);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = f
-        .app
-        .clone()
-        .oneshot(request.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    request(&f.app, method, path, headers, body).await
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
