@@ -5,42 +5,15 @@
 //!
 //! Run: `cargo run --release -p motcua-scan --example peak_memory`
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use motcua_scan::{ColorMode, Limits, Settings, scan_image, stages};
 
-/// Counts live heap bytes and their peak; forwards to the system allocator.
-struct Counting;
+#[path = "../tests/counting/mod.rs"]
+mod counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[expect(
-    unsafe_code,
-    reason = "GlobalAlloc is an unsafe trait; this only counts and forwards to System"
-)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same contract as the caller's, forwarded.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's, forwarded.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
+use counting::{LIVE, PEAK};
 
 fn measure(label: &str, bytes: &[u8], settings: &Settings) {
     let before = LIVE.load(Ordering::Relaxed);
