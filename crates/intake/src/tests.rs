@@ -108,21 +108,15 @@ async fn get(
     path: &str,
     accept: &str,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let request = Request::get(path)
-        .header(header::ACCEPT, accept)
-        .body(Body::empty())
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, body)
+    let reply = request(
+        app,
+        axum::http::Method::GET,
+        path,
+        &[(header::ACCEPT.as_str(), accept)],
+        Body::empty(),
+    )
+    .await;
+    (reply.status, reply.headers, reply.body)
 }
 
 #[tokio::test]
