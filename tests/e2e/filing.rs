@@ -9,6 +9,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::harness::{count, eventually, seed_draft, test_data, text, with_app};
+use crate::steps::add_page;
 
 fn example(code: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("web/procedures/{code}.json"));
@@ -73,26 +74,20 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
             assert!(summary.starts_with("Giấy chứng sinh"), "{summary}");
 
             // Two photos become two pages of one PDF.
-            upload(
+            add_page(
                 &client,
-                "att-birth_certificate-files",
-                &test_data("exif-orientation/recurser-landscape-orientation-6.jpg"),
+                "birth_certificate",
+                "exif-orientation/recurser-landscape-orientation-6.jpg",
             )
             .await;
-            eventually("the first page", || async {
-                (count(&client, "#att-birth_certificate .mc-page").await == 1).then_some(())
-            })
-            .await;
-            upload(
+            assert_eq!(count(&client, "#att-birth_certificate .mc-page").await, 1);
+            add_page(
                 &client,
-                "att-birth_certificate-files",
-                &test_data("documents/graph-paper-ink_938x735.jpg"),
+                "birth_certificate",
+                "documents/graph-paper-ink_938x735.jpg",
             )
             .await;
-            eventually("two pages", || async {
-                (count(&client, "#att-birth_certificate .mc-page").await == 2).then_some(())
-            })
-            .await;
+            assert_eq!(count(&client, "#att-birth_certificate .mc-page").await, 2);
             let file = eventually("a two-page PDF", || async {
                 let line = text(&client, "#att-birth_certificate-file").await?;
                 line.contains("2 trang").then_some(line)

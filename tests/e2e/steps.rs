@@ -59,6 +59,18 @@ pub(crate) async fn fill(client: &Client, id: &str, value: &str) {
     input.send_keys(value).await.unwrap();
 }
 
+/// Gives the shared-data photo `photo` to `component`'s file input and
+/// waits for its page to appear.
+pub(crate) async fn add_page(client: &Client, component: &str, photo: &str) {
+    let pages_css = format!("#att-{component} .mc-page");
+    let pages = count(client, &pages_css).await;
+    upload(client, &format!("att-{component}-files"), &test_data(photo)).await;
+    eventually("one more page", || async {
+        (count(client, &pages_css).await == pages + 1).then_some(())
+    })
+    .await;
+}
+
 /// A birth registration from its worked example with two photos as the
 /// birth certificate, sealed with a new device key: ends on the outbox.
 /// Returns the dossier's manifest hash.
@@ -85,12 +97,7 @@ pub(crate) async fn ready_to_sign(client: &Client, url: &str) -> String {
         "camera-photos/iphone6_3264x2448_8mp.jpg",
         "documents/handwritten-notes-a1_2081x2531.jpg",
     ] {
-        let pages = count(client, "#att-birth_certificate .mc-page").await;
-        upload(client, "att-birth_certificate-files", &test_data(photo)).await;
-        eventually("one more page", || async {
-            (count(client, "#att-birth_certificate .mc-page").await == pages + 1).then_some(())
-        })
-        .await;
+        add_page(client, "birth_certificate", photo).await;
     }
     eventually("a two-page PDF", || async {
         let line = text(client, "#att-birth_certificate-file").await?;
