@@ -24,6 +24,9 @@ const SIMD = WebAssembly.validate(
 );
 
 function precached(path) {
+  // The PDF preview worker (~1.7 MB of wasm) is fetched on first use only,
+  // then kept by the cache-first rule below.
+  if (path.startsWith("/motcua-preview")) return false;
   if (!path.startsWith("/motcua-worker")) return true;
   return path.startsWith("/motcua-worker-simd") === SIMD;
 }

@@ -124,6 +124,23 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
                 line.contains(&sha256_hex(&bytes)[..12]),
                 "{line} lacks the file's own hash"
             );
+            // Its first page is shown, drawn by the preview worker: the
+            // 300 × 144 pt page (pdfinfo) as a 320 × 153 JPEG the browser
+            // decoded.
+            let decoded = eventually("the PDF's first-page thumbnail", || async {
+                let size = client
+                    .execute(
+                        "const img = document.getElementById('att-authorization-preview');\
+                         return img && img.complete && img.naturalWidth > 0\
+                           ? [img.naturalWidth, img.naturalHeight] : null;",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                size.as_array().map(|s| (s[0].as_u64(), s[1].as_u64()))
+            })
+            .await;
+            assert_eq!(decoded, (Some(320), Some(153)));
 
             // A decompression bomb is refused before decoding, with its reason.
             upload(

@@ -173,8 +173,11 @@ pub(crate) fn size() -> anyhow::Result<()> {
     );
     // The worker and the service worker load after the page, when first
     // needed; what a phone must fetch before the first screen is the rest.
-    // The worker comes in two builds, of which a browser loads one.
-    let lazy = |name: &str| name.starts_with("motcua-worker") || name == "sw.js";
+    // The worker comes in two builds, of which a browser loads one; the PDF
+    // preview worker loads only when a citizen attaches a PDF.
+    let lazy = |name: &str| {
+        name.starts_with("motcua-worker") || name.starts_with("motcua-preview") || name == "sw.js"
+    };
     let sum = |keep: &dyn Fn(&str) -> bool| {
         rows.iter()
             .filter(|(name, ..)| keep(name))
@@ -190,9 +193,14 @@ pub(crate) fn size() -> anyhow::Result<()> {
         kib(start.1),
         kib(start.2)
     );
-    for (flavour, (raw, gz, br)) in [("with wasm SIMD", simd), ("without SIMD", plain)] {
+    let preview = sum(&|name| name.starts_with("motcua-preview"));
+    for (flavour, (raw, gz, br)) in [
+        ("worker with wasm SIMD", simd),
+        ("worker without SIMD", plain),
+        ("PDF preview worker", preview),
+    ] {
         println!(
-            "worker {flavour}, loaded when first needed: {:.1} KiB raw, {:.1} KiB gzip, {:.1} KiB brotli",
+            "{flavour}, loaded when first needed: {:.1} KiB raw, {:.1} KiB gzip, {:.1} KiB brotli",
             kib(raw),
             kib(gz),
             kib(br)

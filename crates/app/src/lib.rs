@@ -18,6 +18,7 @@ mod filing;
 mod format;
 mod hooks;
 mod pages;
+mod preview;
 mod route;
 mod search;
 mod services;
@@ -37,6 +38,7 @@ use crate::route::{Route, switch};
 use crate::services::sender::Sender;
 use crate::state::PrefsProvider;
 
+pub use crate::preview::register_preview_worker;
 pub use crate::state::LANG_STORAGE_KEY;
 pub use crate::worker::register_worker;
 

@@ -49,6 +49,32 @@ fn jpeg_url(bytes: &[u8]) -> Option<String> {
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
+/// The first-page thumbnail of a PDF the citizen gave.
+#[derive(Debug, Clone, PartialEq)]
+enum PdfPreview {
+    /// Being rendered (in the preview worker) for the file with this hash.
+    Rendering(String),
+    /// An object URL of the thumbnail, with its size, for the file with this hash.
+    Ready {
+        sha256: String,
+        url: String,
+        width: u32,
+        height: u32,
+    },
+    /// No thumbnail for this file, and why (the attachment is unaffected).
+    Unavailable(String, LocalizedText),
+}
+
+impl PdfPreview {
+    fn sha256(&self) -> &str {
+        match self {
+            Self::Rendering(sha256) | Self::Ready { sha256, .. } | Self::Unavailable(sha256, _) => {
+                sha256
+            }
+        }
+    }
+}
+
 /// The attach area of one component.
 #[component]
 pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
@@ -57,6 +83,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
     let processing = use_state(Vec::<Processing>::new);
     let thumbs = use_state(HashMap::<String, String>::new);
     let document_mode = use_state(|| false);
+    let pdf_preview = use_state(|| None::<PdfPreview>);
     let component = Rc::clone(&props.component);
 
     let pages: Vec<PageRef> = filing
@@ -101,6 +128,46 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                 }
                 thumbs.set(next);
             });
+        });
+    }
+
+    // The first page of a PDF the citizen gave (not one made from the pages
+    // above, whose thumbnails are already shown), rendered once per file.
+    {
+        let pdf_preview = pdf_preview.clone();
+        let own_pdf = attached
+            .as_ref()
+            .filter(|file| pages.is_empty() && file.media_type == "application/pdf")
+            .map(|file| file.sha256.clone());
+        use_effect_with(own_pdf, move |own_pdf| {
+            let current = (*pdf_preview).clone();
+            match own_pdf.clone() {
+                None => pdf_preview.set(None),
+                Some(sha256) if current.as_ref().map(PdfPreview::sha256) == Some(&*sha256) => {}
+                Some(sha256) => {
+                    pdf_preview.set(Some(PdfPreview::Rendering(sha256.clone())));
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let bytes = match Store::open().await {
+                            Ok(store) => store.get_bytes(Area::Files, &sha256).await.ok().flatten(),
+                            Err(_) => None,
+                        };
+                        let Some(bytes) = bytes else { return };
+                        let preview = match crate::preview::first_page(&bytes).await {
+                            Ok(thumb) => match jpeg_url(&thumb.jpeg) {
+                                Some(url) => PdfPreview::Ready {
+                                    sha256,
+                                    url,
+                                    width: thumb.width,
+                                    height: thumb.height,
+                                },
+                                None => return,
+                            },
+                            Err(why) => PdfPreview::Unavailable(sha256, why),
+                        };
+                        pdf_preview.set(Some(preview));
+                    });
+                }
+            }
         });
     }
 
@@ -397,6 +464,9 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
             if !processing.is_empty() {
                 <ul class="mc-processing-list" aria-live="polite">{ for progress_views }</ul>
             }
+            if let Some(preview) = &*pdf_preview {
+                { preview_view(preview, &id, lang) }
+            }
             if let Some(file) = &attached {
                 <p class="mc-attached" id={format!("{id}-file")}>
                     { format!("✓ {} · {} · {} · SHA-256 {}…",
@@ -430,5 +500,24 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                     accept="image/jpeg,image/png,image/webp,application/pdf" onchange={on_files} />
             </div>
         </li>
+    }
+}
+
+/// The thumbnail of a citizen's PDF, or what is happening instead.
+fn preview_view(preview: &PdfPreview, id: &str, lang: motcua_forms::Lang) -> Html {
+    match preview {
+        PdfPreview::Rendering(_) => html! {
+            <p class="mc-hint" aria-live="polite">{ tr(lang, "Đang dựng ảnh trang đầu…", "Drawing the first page…") }</p>
+        },
+        PdfPreview::Ready {
+            url, width, height, ..
+        } => html! {
+            <img class="mc-thumb mc-pdf-thumb" id={format!("{id}-preview")} src={url.clone()}
+                data-width={width.to_string()} data-height={height.to_string()}
+                alt={tr(lang, "Trang đầu của tệp PDF", "First page of the PDF")} width="120" />
+        },
+        PdfPreview::Unavailable(_, why) => html! {
+            <p class="mc-hint" id={format!("{id}-preview-note")}>{ why.get(lang) }</p>
+        },
     }
 }
