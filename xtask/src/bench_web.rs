@@ -82,7 +82,7 @@ const VARIANTS: &[Variant] = &[
 const HOT_CRATES: &[&str] = &[
     "zune-jpeg",
     "zune-core",
-    "jpeg-encoder",
+    "mozjpeg-rs",
     "fast_image_resize",
     "png",
     "fdeflate",

@@ -30,8 +30,8 @@ use hayro::hayro_interpret::InterpreterSettings;
 use hayro::hayro_syntax::{LoadPdfError, Pdf};
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{PixmapSettings, RenderCache, RenderSettings, render};
-use jpeg_encoder::{ColorType, Encoder};
 use motcua_forms::{Lang, LocalizedText};
+use mozjpeg_rs::{Encoder, Preset};
 use serde::{Deserialize, Serialize};
 
 /// The longest side of the thumbnails the attach screen shows, in pixels
@@ -193,9 +193,9 @@ fn render_first(bytes: &[u8], max_side: u32) -> Result<Thumbnail, Error> {
         .chunks_exact(4)
         .flat_map(|p| [p[0], p[1], p[2]])
         .collect();
-    let mut jpeg = Vec::with_capacity(rgb.len() / 10);
-    Encoder::new(&mut jpeg, QUALITY)
-        .encode(&rgb, w, h, ColorType::Rgb)
+    let jpeg = Encoder::new(Preset::BaselineFastest)
+        .quality(QUALITY)
+        .encode_rgb(&rgb, u32::from(w), u32::from(h))
         .map_err(|e| Error::Encode(e.to_string()))?;
     Ok(Thumbnail {
         jpeg,
