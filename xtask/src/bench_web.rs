@@ -238,10 +238,11 @@ pub(crate) fn run_bench(args: &[String]) -> anyhow::Result<()> {
         results.push(result);
         // Keep what the page measured before the (slow) scoring.
         write_report(&out, args, &results)?;
-        if scan && !images.is_empty() {
-            if let Some(last) = results.last_mut() {
-                score_images(&out, &inputs, &images, last)?;
-            }
+        if scan
+            && !images.is_empty()
+            && let Some(last) = results.last_mut()
+        {
+            score_images(&out, &inputs, &images, last)?;
         }
     }
     drop(server);

@@ -75,6 +75,8 @@ pub(crate) fn test(_extra: &[String]) -> anyhow::Result<()> {
         "motcua-dossier",
         "-p",
         "motcua-submit",
+        "-p",
+        "motcua-preview",
         "--",
         "-D",
         "warnings",

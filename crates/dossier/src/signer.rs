@@ -196,13 +196,13 @@ impl SigningKey {
                 found: chain.len() as u64,
             });
         }
-        if let Some(leaf) = chain.first() {
-            if leaf.public_key() != &self.public {
-                return Err(Error::CertificateKeyMismatch {
-                    kid: self.public.thumbprint(),
-                    certificate: leaf.public_key().thumbprint(),
-                });
-            }
+        if let Some(leaf) = chain.first()
+            && leaf.public_key() != &self.public
+        {
+            return Err(Error::CertificateKeyMismatch {
+                kid: self.public.thumbprint(),
+                certificate: leaf.public_key().thumbprint(),
+            });
         }
         self.chain = chain;
         Ok(self)

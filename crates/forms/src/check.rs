@@ -209,10 +209,10 @@ impl<'p> Checker<'p> {
                 self.fail(&r.path, SchemaProblem::OutOfScope(r.name.clone()));
                 continue;
             }
-            if let Some((owner_order, owner_ancestors)) = before {
-                if order >= owner_order || computed || owner_ancestors.contains(&r.name) {
-                    self.fail(&r.path, SchemaProblem::ForwardReference(r.name.clone()));
-                }
+            if let Some((owner_order, owner_ancestors)) = before
+                && (order >= owner_order || computed || owner_ancestors.contains(&r.name))
+            {
+                self.fail(&r.path, SchemaProblem::ForwardReference(r.name.clone()));
             }
         }
     }
@@ -288,13 +288,13 @@ impl<'p> Checker<'p> {
         let texty = matches!(k, K::Text | K::LongText | K::PersonName);
         only(texty || f.min_length.is_none(), "min_length", self);
         only(texty || f.max_length.is_none(), "max_length", self);
-        if let (Some(a), Some(b)) = (f.min_length, f.max_length) {
-            if a > b {
-                self.bad(
-                    format!("{path}.min_length"),
-                    format!("min_length {a} is above max_length {b}"),
-                );
-            }
+        if let (Some(a), Some(b)) = (f.min_length, f.max_length)
+            && a > b
+        {
+            self.bad(
+                format!("{path}.min_length"),
+                format!("min_length {a} is above max_length {b}"),
+            );
         }
         only(k == K::Text || f.pattern.is_none(), "pattern", self);
         only(
@@ -331,23 +331,22 @@ impl<'p> Checker<'p> {
         ] {
             only(k == K::Number || !set, name, self);
         }
-        if let (Some(a), Some(b)) = (f.min, f.max) {
-            if a > b {
-                self.bad(format!("{path}.min"), format!("min {a} is above max {b}"));
-            }
+        if let (Some(a), Some(b)) = (f.min, f.max)
+            && a > b
+        {
+            self.bad(format!("{path}.min"), format!("min {a} is above max {b}"));
         }
         for (name, v) in [("min_date", &f.min_date), ("max_date", &f.max_date)] {
             only(k == K::Date || v.is_none(), name, self);
-            if let Some(v) = v {
-                if v != "today"
-                    && v.parse::<crate::date::Date>()
-                        .map_or(true, |_| v.len() != 10 || v.as_bytes()[4] != b'-')
-                {
-                    self.bad(
-                        format!("{path}.{name}"),
-                        format!("{name} {v:?} is neither yyyy-mm-dd nor \"today\""),
-                    );
-                }
+            if let Some(v) = v
+                && v != "today"
+                && v.parse::<crate::date::Date>()
+                    .map_or(true, |_| v.len() != 10 || v.as_bytes()[4] != b'-')
+            {
+                self.bad(
+                    format!("{path}.{name}"),
+                    format!("{name} {v:?} is neither yyyy-mm-dd nor \"today\""),
+                );
             }
         }
         let choosy = matches!(k, K::Choice | K::MultiChoice);
@@ -458,21 +457,21 @@ impl<'p> Checker<'p> {
                 );
             }
         }
-        if let Some(m) = f.max_rows {
-            if m as usize > MAX_ROWS || m == 0 {
-                self.bad(
-                    format!("{path}.max_rows"),
-                    format!("max_rows must be 1 to {MAX_ROWS}"),
-                );
-            }
+        if let Some(m) = f.max_rows
+            && (m as usize > MAX_ROWS || m == 0)
+        {
+            self.bad(
+                format!("{path}.max_rows"),
+                format!("max_rows must be 1 to {MAX_ROWS}"),
+            );
         }
-        if let (Some(a), Some(b)) = (f.min_rows, f.max_rows) {
-            if a > b {
-                self.bad(
-                    format!("{path}.min_rows"),
-                    format!("min_rows {a} is above max_rows {b}"),
-                );
-            }
+        if let (Some(a), Some(b)) = (f.min_rows, f.max_rows)
+            && a > b
+        {
+            self.bad(
+                format!("{path}.min_rows"),
+                format!("min_rows {a} is above max_rows {b}"),
+            );
         }
         if group && !f.required.is_never() {
             self.bad(

@@ -628,16 +628,16 @@ impl<'p, 'e> Run<'p, 'e> {
         if field.kind == FieldKind::Group {
             if field.repeatable {
                 let n = current.and_then(Value::as_array).map_or(0, Vec::len);
-                if let Some(min) = field.min_rows {
-                    if n < min as usize {
-                        let f = Fault::new(
-                            ErrorCode::TooFewRows,
-                            format!("cần ít nhất {min} dòng, đang có {n}"),
-                            format!("needs at least {min} rows, found {n}"),
-                        );
-                        let path = self.states[i].path.clone();
-                        self.error(&path, section, f.code, messages::message(&f, &field.label));
-                    }
+                if let Some(min) = field.min_rows
+                    && n < min as usize
+                {
+                    let f = Fault::new(
+                        ErrorCode::TooFewRows,
+                        format!("cần ít nhất {min} dòng, đang có {n}"),
+                        format!("needs at least {min} rows, found {n}"),
+                    );
+                    let path = self.states[i].path.clone();
+                    self.error(&path, section, f.code, messages::message(&f, &field.label));
                 }
             }
             return;
@@ -726,10 +726,10 @@ impl<'p, 'e> Run<'p, 'e> {
                 continue;
             }
             let frames = Self::frames(data, &rows);
-            if let Some(when) = &rule.when {
-                if !self.ev.truthy(&when.0, &frames) {
-                    continue;
-                }
+            if let Some(when) = &rule.when
+                && !self.ev.truthy(&when.0, &frames)
+            {
+                continue;
             }
             if self.ev.truthy(&rule.check.0, &frames) {
                 continue;
@@ -803,14 +803,14 @@ fn text_value(field: &Field, raw: &Value) -> Result<Option<String>, Fault> {
             format!("at most {max} characters, found {n}"),
         ));
     }
-    if let Some(min) = field.min_length {
-        if n < min as usize {
-            return Err(Fault::new(
-                ErrorCode::TooShort,
-                format!("ít nhất {min} ký tự"),
-                format!("at least {min} characters"),
-            ));
-        }
+    if let Some(min) = field.min_length
+        && n < min as usize
+    {
+        return Err(Fault::new(
+            ErrorCode::TooShort,
+            format!("ít nhất {min} ký tự"),
+            format!("at least {min} characters"),
+        ));
     }
     Ok(Some(t))
 }
@@ -870,23 +870,23 @@ fn number_value(field: &Field, raw: &Value) -> Result<Option<Value>, Fault> {
     if field.integer && n.fract() != 0.0 {
         return Err(Fault::of(ErrorCode::NotAnInteger));
     }
-    if let Some(min) = field.min {
-        if n < min {
-            return Err(Fault::new(
-                ErrorCode::TooSmall,
-                format!("nhỏ nhất là {min}"),
-                format!("the smallest allowed is {min}"),
-            ));
-        }
+    if let Some(min) = field.min
+        && n < min
+    {
+        return Err(Fault::new(
+            ErrorCode::TooSmall,
+            format!("nhỏ nhất là {min}"),
+            format!("the smallest allowed is {min}"),
+        ));
     }
-    if let Some(max) = field.max {
-        if n > max {
-            return Err(Fault::new(
-                ErrorCode::TooLarge,
-                format!("lớn nhất là {max}"),
-                format!("the largest allowed is {max}"),
-            ));
-        }
+    if let Some(max) = field.max
+        && n > max
+    {
+        return Err(Fault::new(
+            ErrorCode::TooLarge,
+            format!("lớn nhất là {max}"),
+            format!("the largest allowed is {max}"),
+        ));
     }
     Ok(Some(if n.fract() == 0.0 && n.abs() < 9.0e15 {
         Value::from(n as i64)
@@ -1032,31 +1032,31 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
                 return Ok(None);
             };
             let d: Date = s.parse().map_err(|_| Fault::of(ErrorCode::InvalidDate))?;
-            if let Some(min) = date_bound(&field.min_date, env) {
-                if d < min {
-                    return Err(Fault::new(
-                        ErrorCode::DateTooEarly,
-                        format!("ngày không được trước {min}"),
-                        format!("the date must not be before {min}"),
-                    ));
-                }
+            if let Some(min) = date_bound(&field.min_date, env)
+                && d < min
+            {
+                return Err(Fault::new(
+                    ErrorCode::DateTooEarly,
+                    format!("ngày không được trước {min}"),
+                    format!("the date must not be before {min}"),
+                ));
             }
-            if let Some(max) = date_bound(&field.max_date, env) {
-                if d > max {
-                    return Err(if field.max_date.as_deref() == Some("today") {
-                        Fault::new(
-                            ErrorCode::DateTooLate,
-                            "ngày không được sau hôm nay",
-                            "the date must not be after today",
-                        )
-                    } else {
-                        Fault::new(
-                            ErrorCode::DateTooLate,
-                            format!("ngày không được sau {max}"),
-                            format!("the date must not be after {max}"),
-                        )
-                    });
-                }
+            if let Some(max) = date_bound(&field.max_date, env)
+                && d > max
+            {
+                return Err(if field.max_date.as_deref() == Some("today") {
+                    Fault::new(
+                        ErrorCode::DateTooLate,
+                        "ngày không được sau hôm nay",
+                        "the date must not be after today",
+                    )
+                } else {
+                    Fault::new(
+                        ErrorCode::DateTooLate,
+                        format!("ngày không được sau {max}"),
+                        format!("the date must not be after {max}"),
+                    )
+                });
             }
             Ok(Some(Value::String(d.iso())))
         }
@@ -1097,23 +1097,23 @@ fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>,
                 picked[i] = true;
             }
             let n = picked.iter().filter(|p| **p).count();
-            if let Some(min) = field.min_selected {
-                if n < min as usize {
-                    return Err(Fault::new(
-                        ErrorCode::TooFewSelected,
-                        format!("chọn ít nhất {min}"),
-                        format!("select at least {min}"),
-                    ));
-                }
+            if let Some(min) = field.min_selected
+                && n < min as usize
+            {
+                return Err(Fault::new(
+                    ErrorCode::TooFewSelected,
+                    format!("chọn ít nhất {min}"),
+                    format!("select at least {min}"),
+                ));
             }
-            if let Some(max) = field.max_selected {
-                if n > max as usize {
-                    return Err(Fault::new(
-                        ErrorCode::TooManySelected,
-                        format!("chọn nhiều nhất {max}"),
-                        format!("select at most {max}"),
-                    ));
-                }
+            if let Some(max) = field.max_selected
+                && n > max as usize
+            {
+                return Err(Fault::new(
+                    ErrorCode::TooManySelected,
+                    format!("chọn nhiều nhất {max}"),
+                    format!("select at most {max}"),
+                ));
             }
             // Canonical order: the options' order.
             let values = field

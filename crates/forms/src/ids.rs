@@ -199,13 +199,13 @@ impl PersonalId {
         birth_year: Option<i32>,
         sex: Option<Sex>,
     ) -> Result<(), PersonalIdFault> {
-        if let Some(declared) = birth_year {
-            if declared != self.birth_year() {
-                return Err(PersonalIdFault::BirthYearMismatch {
-                    encoded: self.birth_year(),
-                    declared,
-                });
-            }
+        if let Some(declared) = birth_year
+            && declared != self.birth_year()
+        {
+            return Err(PersonalIdFault::BirthYearMismatch {
+                encoded: self.birth_year(),
+                declared,
+            });
         }
         match sex {
             Some(s) if s != self.sex() => Err(PersonalIdFault::SexMismatch),

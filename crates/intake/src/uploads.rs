@@ -353,10 +353,10 @@ async fn status(
     let mut headers = HeaderMap::new();
     headers.insert(UPLOAD_OFFSET.clone(), HeaderValue::from(upload.offset));
     headers.insert(UPLOAD_LENGTH.clone(), HeaderValue::from(upload.length));
-    if !upload.metadata.is_empty() {
-        if let Ok(value) = HeaderValue::from_str(&encode_metadata(&upload.metadata)) {
-            headers.insert(UPLOAD_METADATA.clone(), value);
-        }
+    if !upload.metadata.is_empty()
+        && let Ok(value) = HeaderValue::from_str(&encode_metadata(&upload.metadata))
+    {
+        headers.insert(UPLOAD_METADATA.clone(), value);
     }
     if !upload.is_complete() {
         headers.insert(UPLOAD_EXPIRES.clone(), http_date(upload.expires_at));
@@ -444,18 +444,18 @@ async fn receive(
         let digest: motcua_dossier::Sha256 = sha256
             .parse()
             .map_err(|e| AppError::Internal(format!("blob name {sha256}: {e}")))?;
-        if let Some(declared) = upload.metadata.get("sha256") {
-            if *declared != sha256 {
-                // Recorded, so that it is collected in time.
-                state
-                    .storage()
-                    .record_blob(&digest, upload.length, now())
-                    .await?;
-                state.storage().delete_upload(&upload.id).await?;
-                return Err(AppError::FileDigestMismatch(format!(
-                    "the file's SHA-256 is {sha256}, but {declared} was declared"
-                )));
-            }
+        if let Some(declared) = upload.metadata.get("sha256")
+            && *declared != sha256
+        {
+            // Recorded, so that it is collected in time.
+            state
+                .storage()
+                .record_blob(&digest, upload.length, now())
+                .await?;
+            state.storage().delete_upload(&upload.id).await?;
+            return Err(AppError::FileDigestMismatch(format!(
+                "the file's SHA-256 is {sha256}, but {declared} was declared"
+            )));
         }
         // One write: the upload finished, the blob recorded.
         state

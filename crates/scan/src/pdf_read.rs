@@ -353,15 +353,15 @@ impl<'a> Doc<'a> {
             }
             // Older sections go last; a hybrid file's stream is read right
             // after its table.
-            if let Some(Value::Int(prev)) = get(&trailer, b"Prev") {
-                if let Ok(p) = usize::try_from(*prev) {
-                    pending.push(p);
-                }
+            if let Some(Value::Int(prev)) = get(&trailer, b"Prev")
+                && let Ok(p) = usize::try_from(*prev)
+            {
+                pending.push(p);
             }
-            if let Some(Value::Int(stm)) = get(&trailer, b"XRefStm") {
-                if let Ok(p) = usize::try_from(*stm) {
-                    pending.push(p);
-                }
+            if let Some(Value::Int(stm)) = get(&trailer, b"XRefStm")
+                && let Ok(p) = usize::try_from(*stm)
+            {
+                pending.push(p);
             }
         }
     }
@@ -712,10 +712,10 @@ impl<'a> Doc<'a> {
         while let Some(found) = media::find(&self.data[i..], b"trailer") {
             let mut lx = Lexer::new(self.data, i + found + 7);
             i += found + 7;
-            if let Some(Value::Dict(d)) = lx.value(0) {
-                if let Some(Value::Ref(r)) = get(&d, b"Root") {
-                    roots.push(*r);
-                }
+            if let Some(Value::Dict(d)) = lx.value(0)
+                && let Some(Value::Ref(r)) = get(&d, b"Root")
+            {
+                roots.push(*r);
             }
         }
         let mut nums: Vec<(u32, usize)> = self
@@ -749,10 +749,10 @@ impl<'a> Doc<'a> {
             if let Some(Some(objects)) = self.object_streams.get(&stream) {
                 for (num, v) in objects {
                     self.xref.entry(*num).or_insert(Entry::Compressed(stream));
-                    if let Value::Dict(d) = v {
-                        if is_name(get(d, b"Type"), b"Catalog") {
-                            roots.push(*num);
-                        }
+                    if let Value::Dict(d) = v
+                        && is_name(get(d, b"Type"), b"Catalog")
+                    {
+                        roots.push(*num);
                     }
                 }
             }

@@ -167,14 +167,14 @@ impl ServerInfo {
             detail: format!("the receipt key is not a usable public JWK: {e}"),
         })?;
         let receipt_kid = key.thumbprint();
-        if let Some(kid) = wire.receipt_key.get("kid").and_then(Value::as_str) {
-            if kid != receipt_kid {
-                return Err(Error::Protocol {
-                    detail: format!(
-                        "the receipt key's kid {kid:?} is not its thumbprint {receipt_kid:?}"
-                    ),
-                });
-            }
+        if let Some(kid) = wire.receipt_key.get("kid").and_then(Value::as_str)
+            && kid != receipt_kid
+        {
+            return Err(Error::Protocol {
+                detail: format!(
+                    "the receipt key's kid {kid:?} is not its thumbprint {receipt_kid:?}"
+                ),
+            });
         }
         Ok(Self {
             protocol: wire.protocol,

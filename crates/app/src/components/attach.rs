@@ -118,12 +118,11 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                 };
                 let mut next = (*thumbs).clone();
                 for page in &pages {
-                    if !next.contains_key(&page.id) {
-                        if let Ok(Some(jpeg)) = store.get_bytes(Area::Files, &page.id).await {
-                            if let Some(url) = jpeg_url(&jpeg) {
-                                next.insert(page.id.clone(), url);
-                            }
-                        }
+                    if !next.contains_key(&page.id)
+                        && let Ok(Some(jpeg)) = store.get_bytes(Area::Files, &page.id).await
+                        && let Some(url) = jpeg_url(&jpeg)
+                    {
+                        next.insert(page.id.clone(), url);
                     }
                 }
                 thumbs.set(next);

@@ -87,10 +87,10 @@ pub(crate) fn OfficeChooser(props: &OfficeChooserProps) -> Html {
         let on_choose = props.on_choose.clone();
         let chosen = props.chosen.clone();
         use_effect_with(first, move |first| {
-            if chosen.is_none() {
-                if let Some(code) = first {
-                    on_choose.emit(code.clone());
-                }
+            if chosen.is_none()
+                && let Some(code) = first
+            {
+                on_choose.emit(code.clone());
             }
         });
     }

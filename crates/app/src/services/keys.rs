@@ -38,10 +38,10 @@ pub(crate) async fn list() -> Result<Vec<StoredKey>, StoreError> {
     let store = Store::open().await?;
     let mut keys = Vec::new();
     for kid in store.keys(Area::Keys).await? {
-        if let Some(file) = store.get_bytes(Area::Keys, &kid).await? {
-            if let Some(summary) = summarize(&file) {
-                keys.push(StoredKey { summary, file });
-            }
+        if let Some(file) = store.get_bytes(Area::Keys, &kid).await?
+            && let Some(summary) = summarize(&file)
+        {
+            keys.push(StoredKey { summary, file });
         }
     }
     Ok(keys)

@@ -38,14 +38,14 @@ impl Adapter for MotcuaV1 {
             Ok(info) => info,
             Err(error) => return fail(client, job, Resume::Waiting, error),
         };
-        if let Some(pinned) = &job.pinned_kid {
-            if *pinned != info.receipt_kid {
-                let error = Error::KeyChanged {
-                    expected: pinned.clone(),
-                    found: info.receipt_kid,
-                };
-                return fail(client, job, Resume::Waiting, error);
-            }
+        if let Some(pinned) = &job.pinned_kid
+            && *pinned != info.receipt_kid
+        {
+            let error = Error::KeyChanged {
+                expected: pinned.clone(),
+                found: info.receipt_kid,
+            };
+            return fail(client, job, Resume::Waiting, error);
         }
         if let Err(error) = check_limits(&job, &info) {
             return fail(client, job, Resume::Waiting, error);

@@ -125,10 +125,10 @@ pub(crate) fn InputView(props: &InputViewProps) -> Html {
 /// Splits a typed date into day, month and year boxes: `d/m/yyyy` as typed
 /// here, or ISO `yyyy-mm-dd` as in examples and normalized data.
 fn date_parts(text: &str) -> [String; 3] {
-    if let [y, m, d] = text.split('-').collect::<Vec<_>>()[..] {
-        if y.len() == 4 {
-            return [d.to_owned(), m.to_owned(), y.to_owned()];
-        }
+    if let [y, m, d] = text.split('-').collect::<Vec<_>>()[..]
+        && y.len() == 4
+    {
+        return [d.to_owned(), m.to_owned(), y.to_owned()];
     }
     let mut parts = text.splitn(3, '/').map(str::to_owned);
     [
