@@ -2,8 +2,11 @@
 //! scan pipeline makes, and of broken files, checked against poppler's
 //! `pdftoppm` rendering of the same pages.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
+
+#[path = "../../scan/tests/shared_data/mod.rs"]
+mod shared_data;
+use shared_data::{data_dir, read};
 
 use motcua_preview::{DEFAULT_MAX_SIDE, Error, Thumbnail, first_page};
 use motcua_scan::{Limits, PdfMeta, Settings, assemble_pdf, pdf_page_count, scan_image};
@@ -11,26 +14,6 @@ use zune_core::bytestream::ZCursor;
 use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
-
-/// The shared test data: `$MOTCUA_TEST_DATA`, else `shared/data` beside the
-/// repository.
-fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("MOTCUA_TEST_DATA") {
-        return PathBuf::from(dir);
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    assert!(
-        beside.is_dir(),
-        "test data not found at {}; set MOTCUA_TEST_DATA to the shared/data folder",
-        beside.display()
-    );
-    beside
-}
-
-fn read(rel: &str) -> Vec<u8> {
-    let path = data_dir().join(rel);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
-}
 
 fn sample_pdfs() -> Vec<(String, Vec<u8>)> {
     let mut names: Vec<String> = std::fs::read_dir(data_dir().join("pdf"))

@@ -2,8 +2,11 @@
 //! sets, malformed images and user PDFs. Every PDF made here is checked with
 //! qpdf and rendered with pdftoppm (Debian packages qpdf, poppler-utils).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
+
+mod shared_data;
+use shared_data::{data_dir, read};
 
 use motcua_scan::{
     ColorMode, Error, Limits, MediaType, Orientation, PageImage, PdfMeta, Settings, assemble_pdf,
@@ -13,26 +16,6 @@ use zune_core::bytestream::ZCursor;
 use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
-
-/// The shared test data: `$MOTCUA_TEST_DATA`, else `shared/data` beside the
-/// repository (as on developer machines and in CI).
-fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("MOTCUA_TEST_DATA") {
-        return PathBuf::from(dir);
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    assert!(
-        beside.is_dir(),
-        "test data not found at {}; set MOTCUA_TEST_DATA to the shared/data folder",
-        beside.display()
-    );
-    beside
-}
-
-fn read(rel: &str) -> Vec<u8> {
-    let path = data_dir().join(rel);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
-}
 
 fn files(dir: &str) -> Vec<(String, Vec<u8>)> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(data_dir().join(dir))
