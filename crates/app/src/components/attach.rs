@@ -54,13 +54,8 @@ fn jpeg_url(bytes: &[u8]) -> Option<String> {
 enum PdfPreview {
     /// Being rendered (in the preview worker) for the file with this hash.
     Rendering(String),
-    /// An object URL of the thumbnail, with its size, for the file with this hash.
-    Ready {
-        sha256: String,
-        url: String,
-        width: u32,
-        height: u32,
-    },
+    /// An object URL of the thumbnail, for the file with this hash.
+    Ready { sha256: String, url: String },
     /// No thumbnail for this file, and why (the attachment is unaffected).
     Unavailable(String, LocalizedText),
 }
@@ -153,12 +148,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                         let Some(bytes) = bytes else { return };
                         let preview = match crate::preview::first_page(&bytes).await {
                             Ok(thumb) => match jpeg_url(&thumb.jpeg) {
-                                Some(url) => PdfPreview::Ready {
-                                    sha256,
-                                    url,
-                                    width: thumb.width,
-                                    height: thumb.height,
-                                },
+                                Some(url) => PdfPreview::Ready { sha256, url },
                                 None => return,
                             },
                             Err(why) => PdfPreview::Unavailable(sha256, why),
@@ -508,11 +498,8 @@ fn preview_view(preview: &PdfPreview, id: &str, lang: motcua_forms::Lang) -> Htm
         PdfPreview::Rendering(_) => html! {
             <p class="mc-hint" aria-live="polite">{ tr(lang, "Đang dựng ảnh trang đầu…", "Drawing the first page…") }</p>
         },
-        PdfPreview::Ready {
-            url, width, height, ..
-        } => html! {
+        PdfPreview::Ready { url, .. } => html! {
             <img class="mc-thumb mc-pdf-thumb" id={format!("{id}-preview")} src={url.clone()}
-                data-width={width.to_string()} data-height={height.to_string()}
                 alt={tr(lang, "Trang đầu của tệp PDF", "First page of the PDF")} width="120" />
         },
         PdfPreview::Unavailable(_, why) => html! {
