@@ -46,7 +46,8 @@ pub fn register_preview_worker() {
     let _ = scope.post_message(&JsValue::TRUE);
 }
 
-fn unavailable() -> LocalizedText {
+/// Why there is no thumbnail, when the renderer gave no reason of its own.
+pub(crate) fn unavailable() -> LocalizedText {
     LocalizedText::new(
         "Chưa xem trước được tệp PDF này (cần mạng lần đầu để tải bộ dựng trang); tệp vẫn được đính kèm nguyên vẹn.",
         "This PDF cannot be previewed now (the page renderer needs the network the first time); the file is still attached unchanged.",

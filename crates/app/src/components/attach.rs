@@ -145,12 +145,16 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                             Ok(store) => store.get_bytes(Area::Files, &sha256).await.ok().flatten(),
                             Err(_) => None,
                         };
-                        let Some(bytes) = bytes else { return };
-                        let preview = match crate::preview::first_page(&bytes).await {
-                            Ok(thumb) => match jpeg_url(&thumb.jpeg) {
-                                Some(url) => PdfPreview::Ready { sha256, url },
-                                None => return,
-                            },
+                        // Whatever fails, the screen leaves "drawing…" with a reason.
+                        let rendered = match bytes {
+                            Some(bytes) => crate::preview::first_page(&bytes).await,
+                            None => Err(crate::preview::unavailable()),
+                        };
+                        let preview = match rendered.map(|thumb| jpeg_url(&thumb.jpeg)) {
+                            Ok(Some(url)) => PdfPreview::Ready { sha256, url },
+                            Ok(None) => {
+                                PdfPreview::Unavailable(sha256, crate::preview::unavailable())
+                            }
                             Err(why) => PdfPreview::Unavailable(sha256, why),
                         };
                         pdf_preview.set(Some(preview));
