@@ -16,6 +16,38 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use crate::error::Error;
 use crate::storage::UploadId;
 
+/// Permissions of the files of the data directory: the owner's only, since
+/// they hold personal data (the mode is given at creation, so the umask can
+/// only take away).
+pub(crate) const PRIVATE_FILE: u32 = 0o600;
+/// Permissions of the directories of the data directory.
+pub(crate) const PRIVATE_DIR: u32 = 0o700;
+
+/// Creates `dir` and its missing parents owner-only, and makes an existing
+/// `dir` owner-only too (a data directory made by an older version).
+pub(crate) fn private_dir(dir: &Path) -> Result<(), Error> {
+    let err = |action| {
+        move |source| Error::Io {
+            action,
+            path: dir.to_owned(),
+            source,
+        }
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+        builder.mode(PRIVATE_DIR);
+        builder.create(dir).map_err(err("create directory"))?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(PRIVATE_DIR))
+            .map_err(err("make private the directory"))?;
+    }
+    #[cfg(not(unix))]
+    builder.create(dir).map_err(err("create directory"))?;
+    Ok(())
+}
+
 /// The two folders of attachment bytes.
 #[derive(Debug, Clone)]
 pub(crate) struct Blobs {
@@ -41,12 +73,8 @@ impl Blobs {
     pub(crate) fn open(data_dir: &Path) -> Result<Self, Error> {
         let uploads = data_dir.join("uploads");
         let blobs = data_dir.join("blobs/sha256");
-        for dir in [&uploads, &blobs] {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-                action: "create directory",
-                path: dir.clone(),
-                source,
-            })?;
+        for dir in [data_dir, &uploads, &data_dir.join("blobs"), &blobs] {
+            private_dir(dir)?;
         }
         Ok(Self { uploads, blobs })
     }
@@ -64,7 +92,12 @@ impl Blobs {
     /// Creates the empty file of a new upload.
     pub(crate) async fn create_partial(&self, id: &UploadId) -> Result<(), Error> {
         let path = self.partial_path(id);
-        File::create(&path)
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        options.mode(PRIVATE_FILE);
+        options
+            .open(&path)
             .await
             .map_err(io_err("create upload file", &path))?;
         Ok(())
@@ -103,7 +136,7 @@ impl Blobs {
 
     /// Hashes a complete upload and moves it into the content-addressed store.
     /// Returns the hex SHA-256.
-    pub(crate) async fn finish(&self, id: &UploadId) -> Result<String, Error> {
+    pub(crate) async fn hash_partial(&self, id: &UploadId) -> Result<String, Error> {
         let path = self.partial_path(id);
         let mut file = File::open(&path)
             .await
@@ -120,19 +153,30 @@ impl Blobs {
             }
             context.update(&buffer[..n]);
         }
-        let sha256 = hex(context.finish().as_ref());
-        let target = self.blob_path(&sha256);
+        Ok(hex(context.finish().as_ref()))
+    }
+
+    /// Moves a complete upload whose hash is `sha256` (from
+    /// [`Blobs::hash_partial`]) into the content-addressed store.
+    pub(crate) async fn store(&self, id: &UploadId, sha256: &str) -> Result<(), Error> {
+        let path = self.partial_path(id);
+        let target = self.blob_path(sha256);
         if fs::try_exists(&target).await.unwrap_or(false) {
             // The same bytes are stored already.
             fs::remove_file(&path)
                 .await
                 .map_err(io_err("remove upload file", &path))?;
-            return Ok(sha256);
+            return Ok(());
         }
         let dir = target.parent().unwrap_or(&self.blobs).to_owned();
-        fs::create_dir_all(&dir)
+        let create = dir.clone();
+        tokio::task::spawn_blocking(move || private_dir(&create))
             .await
-            .map_err(io_err("create blob directory", &dir))?;
+            .map_err(|e| Error::Io {
+                action: "create blob directory",
+                path: dir.clone(),
+                source: std::io::Error::other(e),
+            })??;
         // Every byte was synced before its request was acknowledged
         // (`uploads::write_body`); the rename is atomic, and syncing the
         // directory makes it survive a power cut.
@@ -146,7 +190,7 @@ impl Blobs {
             .sync_all()
             .await
             .map_err(io_err("sync blob directory", &dir))?;
-        Ok(sha256)
+        Ok(())
     }
 
     /// Deletes an upload's file, if it is still there.

@@ -89,10 +89,11 @@ fn already_stored(existing: DossierReceipt, digest: Sha256) -> Result<Response, 
     } else {
         Err(AppError::Conflict {
             code: "dossier-conflict",
+            // The stored manifest's hash is not told: it is not the caller's.
             detail: format!(
-                "dossier {} was received before with another manifest (SHA-256 {}); \
+                "dossier {} was received before with another manifest; \
                  a changed dossier needs a new id",
-                existing.id, existing.manifest_sha256
+                existing.id
             ),
         })
     }
@@ -335,31 +336,52 @@ fn missing_attachments(manifest: &Manifest, missing: &[Sha256]) -> AppError {
     )
 }
 
+/// Whether a finished upload of the bytes `sha256` was made for the
+/// dossier `id` (tus metadata `dossier`). Attachments are cited by hash, so
+/// without this anyone who knows a file's hash could cite (and learn of)
+/// bytes someone else uploaded; with it, every answer about an attachment
+/// is the same whether or not another client has the file.
+async fn uploaded_for(state: &AppState, id: &str, sha256: &Sha256) -> Result<bool, AppError> {
+    let uploads = state.storage().finished_uploads(sha256).await?;
+    Ok(uploads
+        .iter()
+        .any(|u| u.metadata.get("dossier").is_some_and(|d| d == id)))
+}
+
 /// Reads every attachment back from the store and checks its size and
-/// SHA-256 against the manifest.
+/// SHA-256 against the manifest, that its bytes are of its media type (the
+/// same sniffing as the client's, [`motcua_scan::sniff`]) and that its page
+/// count, if it states one, is the file's ([`motcua_scan::pdf_page_count`]).
+/// Only bytes uploaded for this dossier are looked at.
 async fn check_bytes(state: &AppState, manifest: &Manifest) -> Result<(), AppError> {
     if manifest.attachments.is_empty() {
         return Ok(());
     }
+    let id = manifest.id.to_string();
     let mut seen = BTreeSet::new();
-    let attachments: Vec<_> = manifest
-        .attachments
-        .iter()
-        .filter(|a| seen.insert(a.sha256))
-        .map(|a| (a.clone(), state.blobs().blob_path(&a.sha256.to_string())))
-        .collect();
+    let mut attachments = Vec::new();
+    let mut missing = Vec::new();
+    for a in &manifest.attachments {
+        if !seen.insert(a.sha256) {
+            continue;
+        }
+        if uploaded_for(state, &id, &a.sha256).await? {
+            attachments.push((a.clone(), state.blobs().blob_path(&a.sha256.to_string())));
+        } else {
+            missing.push(a.sha256);
+        }
+    }
     let outcome = tokio::task::spawn_blocking(move || {
-        let mut missing = Vec::new();
         for (attachment, path) in attachments {
-            let file = match std::fs::File::open(&path) {
-                Ok(file) => file,
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     missing.push(attachment.sha256);
                     continue;
                 }
                 Err(e) => return Err(AppError::Internal(format!("open {}: {e}", path.display()))),
             };
-            match attachment.check(file) {
+            match attachment.check(bytes.as_slice()) {
                 Ok(()) => {}
                 Err(e @ motcua_dossier::Error::AttachmentSize { .. }) => {
                     return Err(refuse(
@@ -375,9 +397,11 @@ async fn check_bytes(state: &AppState, manifest: &Manifest) -> Result<(), AppErr
                     tracing::error!(path = %path.display(), %found, "stored blob is corrupt; removed");
                     let _ = std::fs::remove_file(&path);
                     missing.push(attachment.sha256);
+                    continue;
                 }
                 Err(e) => return Err(AppError::Internal(format!("read {}: {e}", path.display()))),
             }
+            check_content(&attachment, &bytes)?;
         }
         Ok(missing)
     })
@@ -388,6 +412,39 @@ async fn check_bytes(state: &AppState, manifest: &Manifest) -> Result<(), AppErr
     } else {
         Err(missing_attachments(manifest, &outcome))
     }
+}
+
+/// The bytes are what the manifest says: of its media type, and with its
+/// page count (a picture is one page).
+fn check_content(attachment: &motcua_dossier::Attachment, bytes: &[u8]) -> Result<(), AppError> {
+    let name = attachment.name.as_str();
+    let mismatch = |detail: String| {
+        refuse(
+            "attachment-mismatch",
+            detail,
+            members([("name", name.into())]),
+        )
+    };
+    let declared = attachment.media_type.as_str();
+    let sniffed = motcua_scan::sniff(bytes)
+        .ok()
+        .filter(|t| t.as_str() == declared)
+        .ok_or_else(|| mismatch(format!("{name} is not a {declared} file")))?;
+    let Some(pages) = attachment.pages else {
+        return Ok(());
+    };
+    let counted = if sniffed.is_image() {
+        Some(1)
+    } else {
+        motcua_scan::pdf_page_count(bytes).ok()
+    };
+    if counted != Some(pages) {
+        return Err(mismatch(match counted {
+            Some(n) => format!("{name} has {n} page(s), the manifest says {pages}"),
+            None => format!("the pages of {name} cannot be counted, the manifest says {pages}"),
+        }));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ pub(crate) fn receipt_key(data_dir: &Path) -> Result<SigningKey, Error> {
 /// so that a crash never leaves half a key and two servers starting at once
 /// agree on one.
 fn create(data_dir: &Path, path: &Path) -> Result<(), Error> {
-    std::fs::create_dir_all(data_dir).map_err(io("create data directory", data_dir))?;
+    crate::blobs::private_dir(data_dir)?;
     let pkcs8 =
         EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
             .map_err(|_| Error::ReceiptKey {

@@ -244,6 +244,10 @@ pub trait Storage: Send + Sync + fmt::Debug {
     /// An upload by its identifier.
     async fn upload(&self, id: &UploadId) -> Result<Option<Upload>, Error>;
 
+    /// The finished uploads whose bytes have the SHA-256 `sha256`: who
+    /// uploaded a file, for binding it to the dossier that cites it.
+    async fn finished_uploads(&self, sha256: &Sha256) -> Result<Vec<Upload>, Error>;
+
     /// Records progress: the new offset, the new expiry and, when complete,
     /// the content hash.
     async fn update_upload(

@@ -128,25 +128,44 @@ fn bad(code: &'static str, detail: impl Into<String>) -> AppError {
     }
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<Option<&'a str>, AppError> {
-    headers
-        .get(name)
-        .map(|v| {
-            v.to_str()
-                .map_err(|_| bad("bad-header", format!("header {name} is not text")))
-        })
-        .transpose()
+/// A header's value as text; `None` when absent. A header given twice is
+/// refused: with two `Upload-Length` or `Upload-Offset` values, which one a
+/// proxy or the server reads is a guess, and a guess is a smuggling risk.
+pub(crate) fn header_str<'a>(
+    headers: &'a HeaderMap,
+    name: &HeaderName,
+) -> Result<Option<&'a str>, AppError> {
+    let mut values = headers.get_all(name).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(bad(
+            "duplicate-header",
+            format!("header {name} is given more than once; send it once"),
+        ));
+    }
+    value
+        .to_str()
+        .map(Some)
+        .map_err(|_| bad("bad-header", format!("header {name} is not text")))
 }
 
-fn header_u64(headers: &HeaderMap, name: &HeaderName) -> Result<Option<u64>, AppError> {
+/// A header holding a non-negative integer written as plain digits (tus
+/// §3.2.2: no sign, no spaces, no other notation).
+pub(crate) fn header_u64(headers: &HeaderMap, name: &HeaderName) -> Result<Option<u64>, AppError> {
     header_str(headers, name)?
         .map(|text| {
-            text.parse::<u64>().map_err(|_| {
-                bad(
-                    "bad-header",
-                    format!("header {name} must be a non-negative integer, found {text:?}"),
-                )
-            })
+            let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+            digits
+                .then(|| text.parse::<u64>().ok())
+                .flatten()
+                .ok_or_else(|| {
+                    bad(
+                        "bad-header",
+                        format!("header {name} must be a non-negative integer, found {text:?}"),
+                    )
+                })
         })
         .transpose()
 }
@@ -332,9 +351,19 @@ async fn create(State(state): State<AppState>, request: Request) -> Result<Respo
     );
     let upload = if with_body || length == 0 {
         let _lock = WriteLock::take(&state, &upload.id)?;
-        let upload = receive(&state, upload, body, checksum).await?;
-        response_headers.insert(UPLOAD_OFFSET.clone(), HeaderValue::from(upload.offset));
-        upload
+        let id = upload.id.clone();
+        match receive(&state, upload, body, checksum).await {
+            Ok(upload) => {
+                response_headers.insert(UPLOAD_OFFSET.clone(), HeaderValue::from(upload.offset));
+                upload
+            }
+            Err(err) => {
+                // The refusal names no `Location`, so the client cannot come
+                // back to this upload: nothing of it may stay.
+                forget(&state, &id).await?;
+                return Err(err);
+            }
+        }
     } else {
         upload
     };
@@ -396,6 +425,14 @@ async fn append(
             ),
         });
     }
+    if upload.is_complete() {
+        // Every byte is stored already (and the file moved into the blob
+        // store): a retried last PATCH gets the same answer, more bytes a 413.
+        refuse_more_bytes(body, upload.length).await?;
+        let mut headers = HeaderMap::new();
+        headers.insert(UPLOAD_OFFSET.clone(), HeaderValue::from(upload.offset));
+        return Ok((StatusCode::NO_CONTENT, headers).into_response());
+    }
     let upload = receive(&state, upload, body, checksum).await?;
     let mut headers = HeaderMap::new();
     headers.insert(UPLOAD_OFFSET.clone(), HeaderValue::from(upload.offset));
@@ -403,6 +440,23 @@ async fn append(
         headers.insert(UPLOAD_EXPIRES.clone(), http_date(upload.expires_at));
     }
     Ok((StatusCode::NO_CONTENT, headers).into_response())
+}
+
+/// Reads a body that must be empty; a byte in it goes beyond `length`.
+async fn refuse_more_bytes(mut body: Body, length: u64) -> Result<(), AppError> {
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|e| bad("interrupted", format!("the request body broke off: {e}")))?;
+        if frame.data_ref().is_some_and(|d| !d.is_empty()) {
+            return Err(AppError::TooLarge {
+                limit: length,
+                detail: format!(
+                    "the upload was announced with {length} bytes, all of which have arrived"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `DELETE`: abandons an upload (tus termination).
@@ -440,23 +494,20 @@ async fn receive(
         upload.offset = offset;
         // No blob is deleted while one is being stored.
         let _gate = state.blob_gate().read().await;
-        let sha256 = state.blobs().finish(&upload.id).await?;
-        let digest: motcua_dossier::Sha256 = sha256
-            .parse()
-            .map_err(|e| AppError::Internal(format!("blob name {sha256}: {e}")))?;
+        let sha256 = state.blobs().hash_partial(&upload.id).await?;
         if let Some(declared) = upload.metadata.get("sha256")
             && *declared != sha256
         {
-            // Recorded, so that it is collected in time.
-            state
-                .storage()
-                .record_blob(&digest, upload.length, now())
-                .await?;
-            state.storage().delete_upload(&upload.id).await?;
+            // Refused bytes never enter the store: no dossier can cite them.
+            forget(state, &upload.id).await?;
             return Err(AppError::FileDigestMismatch(format!(
                 "the file's SHA-256 is {sha256}, but {declared} was declared"
             )));
         }
+        state.blobs().store(&upload.id, &sha256).await?;
+        let digest: motcua_dossier::Sha256 = sha256
+            .parse()
+            .map_err(|e| AppError::Internal(format!("blob name {sha256}: {e}")))?;
         // One write: the upload finished, the blob recorded.
         state
             .storage()

@@ -1,6 +1,8 @@
 //! Submissions and status look-ups, request by request, without a socket.
 
 use axum::http::{Method, StatusCode};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use motcua_dossier::{
     Attachment, DossierId, MANIFEST_FORMAT, PublicKey, Receipt, SealedDossier, SigningKey,
 };
@@ -12,10 +14,19 @@ use crate::{DossierStatus, RateLimit, StatusEvent};
 
 const PERSONAL_ID: &str = "001093012345";
 
+/// A one-page PDF, different for every `seed` (the server sniffs and
+/// counts the pages of what it receives).
 fn pdf(seed: u8) -> Vec<u8> {
-    let mut bytes = b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n".to_vec();
-    bytes.extend((0..2000).map(|i: u32| (i as u8).wrapping_mul(seed)));
-    bytes
+    let filler: String = (0..2000u32)
+        .map(|i| char::from(b'a' + (i as u8).wrapping_mul(seed) % 26))
+        .collect();
+    format!(
+        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+         2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+         3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n\
+         % {filler}\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
 }
 
 /// The form data of the procedure's worked example (`example` in its
@@ -79,8 +90,15 @@ impl Draft {
     }
 }
 
-async fn upload(f: &Fixture, bytes: &[u8]) {
+/// Uploads `bytes` for the dossier `draft` (tus metadata `dossier`), as
+/// the reference client does.
+async fn upload(f: &Fixture, draft: &Draft, bytes: &[u8]) {
+    upload_for(f, &draft.manifest.id.to_string(), bytes).await;
+}
+
+async fn upload_for(f: &Fixture, dossier: &str, bytes: &[u8]) {
     let length = bytes.len().to_string();
+    let metadata = format!("dossier {}", BASE64.encode(dossier));
     let reply = request(
         &f.app,
         Method::POST,
@@ -88,6 +106,7 @@ async fn upload(f: &Fixture, bytes: &[u8]) {
         &[
             ("Tus-Resumable", "1.0.0"),
             ("Upload-Length", &length),
+            ("Upload-Metadata", &metadata),
             ("Content-Type", "application/offset+octet-stream"),
         ],
         bytes.to_vec(),
@@ -133,8 +152,8 @@ async fn count(f: &Fixture) -> u64 {
 async fn a_dossier_is_verified_stored_and_acknowledged() {
     let f = fixture().await;
     let file = pdf(3);
-    upload(&f, &file).await;
     let draft = Draft::new(&[("giay-chung-sinh.pdf", &file)]);
+    upload(&f, &draft, &file).await;
     let sealed = draft.seal();
 
     let reply = post(&f, sealed.clone()).await;
@@ -170,6 +189,7 @@ async fn a_dossier_is_verified_stored_and_acknowledged() {
 
     // The next dossier takes the next number.
     let second = Draft::new(&[("giay-chung-sinh.pdf", &file)]);
+    upload(&f, &second, &file).await;
     let reply = post(&f, second.seal()).await;
     assert_eq!(reply.status, StatusCode::CREATED);
     assert_eq!(
@@ -188,8 +208,8 @@ fn today() -> String {
 async fn the_same_dossier_again_gets_the_same_receipt() {
     let f = fixture().await;
     let file = pdf(5);
-    upload(&f, &file).await;
     let draft = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &draft, &file).await;
     let sealed = draft.seal();
     let first = post(&f, sealed.clone()).await;
     assert_eq!(first.status, StatusCode::CREATED);
@@ -217,8 +237,9 @@ async fn the_same_dossier_again_gets_the_same_receipt() {
 async fn concurrent_copies_of_one_dossier_store_one() {
     let f = fixture().await;
     let file = pdf(7);
-    upload(&f, &file).await;
-    let sealed = Draft::new(&[("a.pdf", &file)]).seal();
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &draft, &file).await;
+    let sealed = draft.seal();
     let replies = futures::future::join_all((0..8).map(|_| post(&f, sealed.clone()))).await;
     let created = replies
         .iter()
@@ -242,8 +263,8 @@ async fn refused_dossiers_leave_nothing_behind() {
     })
     .await;
     let file = pdf(9);
-    upload(&f, &file).await;
     let good = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &good, &file).await;
 
     // A seal broken after signing: a form value changed in the file.
     let text = String::from_utf8(good.seal()).unwrap();
@@ -265,7 +286,7 @@ async fn refused_dossiers_leave_nothing_behind() {
         json!([Sha256::digest(&other).to_string()])
     );
     let swapped = pdf(13);
-    upload(&f, &swapped).await;
+    upload(&f, &missing, &swapped).await;
     let reply = post(&f, missing.seal()).await;
     assert_eq!(reply.problem_type(), "/problems/attachment-missing");
 
@@ -352,8 +373,8 @@ async fn offices_and_code_formats_are_configured() {
     })
     .await;
     let file = pdf(15);
-    upload(&f, &file).await;
     let mut draft = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &draft, &file).await;
     let reply = post(&f, draft.seal()).await;
     assert_eq!(reply.problem_type(), "/problems/wrong-office");
     draft.manifest.office = "00007".parse().unwrap();
@@ -368,8 +389,9 @@ async fn offices_and_code_formats_are_configured() {
 async fn status_look_up_needs_code_and_personal_id() {
     let f = fixture().await;
     let file = pdf(17);
-    upload(&f, &file).await;
-    let reply = post(&f, Draft::new(&[("a.pdf", &file)]).seal()).await;
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &draft, &file).await;
+    let reply = post(&f, draft.seal()).await;
     let code = reply.json()["dossier_code"].as_str().unwrap().to_owned();
 
     let found = lookup(&f, &code, "001 093 012 345").await;
@@ -473,9 +495,10 @@ async fn blobs_of_stored_dossiers_are_never_collected() {
     let f = fixture().await;
     let kept = pdf(19);
     let unused = pdf(23);
-    upload(&f, &kept).await;
-    upload(&f, &unused).await;
-    let reply = post(&f, Draft::new(&[("a.pdf", &kept)]).seal()).await;
+    let first = Draft::new(&[("a.pdf", &kept)]);
+    upload(&f, &first, &kept).await;
+    upload(&f, &first, &unused).await;
+    let reply = post(&f, first.seal()).await;
     assert_eq!(reply.status, StatusCode::CREATED);
     let path = |bytes: &[u8]| {
         f.state
@@ -494,11 +517,12 @@ async fn blobs_of_stored_dossiers_are_never_collected() {
     assert!(!path(&unused).exists());
     assert_eq!(crate::gc::collect(&f.state, later * 2).await.unwrap(), 0);
     assert!(path(&kept).is_file());
-    let reply = post(&f, Draft::new(&[("b.pdf", &unused)]).seal()).await;
+    let second = Draft::new(&[("b.pdf", &unused)]);
+    let reply = post(&f, second.seal()).await;
     assert_eq!(reply.problem_type(), "/problems/attachment-missing");
     // Uploaded again, it is accepted.
-    upload(&f, &unused).await;
-    let reply = post(&f, Draft::new(&[("b.pdf", &unused)]).seal()).await;
+    upload(&f, &second, &unused).await;
+    let reply = post(&f, second.seal()).await;
     assert_eq!(reply.status, StatusCode::CREATED);
 }
 
@@ -506,7 +530,8 @@ async fn blobs_of_stored_dossiers_are_never_collected() {
 async fn a_corrupted_blob_is_reported_missing_and_taken_again() {
     let f = fixture().await;
     let file = pdf(29);
-    upload(&f, &file).await;
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &draft, &file).await;
     let path = f
         .state
         .blobs()
@@ -514,10 +539,9 @@ async fn a_corrupted_blob_is_reported_missing_and_taken_again() {
     let mut damaged = file.clone();
     damaged[100] ^= 1;
     std::fs::write(&path, &damaged).unwrap();
-    let draft = Draft::new(&[("a.pdf", &file)]);
     let reply = post(&f, draft.seal()).await;
     assert_eq!(reply.problem_type(), "/problems/attachment-missing");
-    upload(&f, &file).await;
+    upload(&f, &draft, &file).await;
     assert_eq!(std::fs::read(&path).unwrap(), file);
     let reply = post(&f, draft.seal()).await;
     assert_eq!(reply.status, StatusCode::CREATED);
@@ -530,4 +554,129 @@ fn catalog_version() -> String {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
     let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     schema["version"].as_str().unwrap().to_owned()
+}
+
+/// The problem document of a reply, without the parts that name the
+/// request's own files (so two replies can be compared).
+fn problem_shape(reply: &Reply) -> serde_json::Value {
+    let mut body = reply.json();
+    body.as_object_mut().unwrap().remove("missing");
+    body.as_object_mut().unwrap().remove("detail");
+    json!({"status": reply.status.as_u16(), "body": body})
+}
+
+#[tokio::test]
+async fn other_peoples_files_can_be_neither_cited_nor_detected() {
+    let f = fixture().await;
+    // Someone files a dossier with a file.
+    let theirs = pdf(31);
+    let owner = Draft::new(&[("a.pdf", &theirs)]);
+    upload(&f, &owner, &theirs).await;
+    assert_eq!(post(&f, owner.seal()).await.status, StatusCode::CREATED);
+    // Another file was uploaded for a dossier not sent yet.
+    let pending = pdf(37);
+    upload_for(&f, &DossierId::generate().unwrap().to_string(), &pending).await;
+
+    // Someone else knows the hashes, not the bytes.
+    let never = pdf(41);
+    let answers: Vec<_> = [&theirs, &pending, &never]
+        .into_iter()
+        .map(|bytes| Draft::new(&[("a.pdf", bytes)]))
+        .collect();
+    let mut shapes = Vec::new();
+    for draft in &answers {
+        let reply = post(&f, draft.seal()).await;
+        assert_eq!(reply.problem_type(), "/problems/attachment-missing");
+        assert_eq!(
+            reply.json()["missing"],
+            json!([draft.manifest.attachments[0].sha256.to_string()])
+        );
+        shapes.push(problem_shape(&reply));
+        // The same with a wrong size: no "mismatch" telling the real one.
+        let mut resized = Draft::new(&[("a.pdf", b"x")]);
+        resized.manifest.attachments[0].sha256 = draft.manifest.attachments[0].sha256;
+        let reply = post(&f, resized.seal()).await;
+        assert_eq!(reply.problem_type(), "/problems/attachment-missing");
+        assert!(!String::from_utf8_lossy(&reply.body).contains(&theirs.len().to_string()));
+    }
+    assert!(shapes.windows(2).all(|w| w[0] == w[1]), "{shapes:?}");
+
+    // A replayed id with another manifest: refused, the stored hash untold.
+    let mut replay = Draft::new(&[("a.pdf", &never)]);
+    replay.manifest.id = owner.manifest.id;
+    upload(&f, &replay, &never).await;
+    let reply = post(&f, replay.seal()).await;
+    assert_eq!(reply.problem_type(), "/problems/dossier-conflict");
+    let stored = f
+        .state
+        .storage()
+        .dossier(&owner.manifest.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&reply.body).into_owned();
+    assert!(
+        !text.contains(&stored.manifest_sha256.to_string()),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn bytes_refused_at_upload_cannot_be_cited() {
+    let f = fixture().await;
+    let file = pdf(43);
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    let metadata = format!(
+        "dossier {},sha256 {}",
+        BASE64.encode(draft.manifest.id.to_string()),
+        BASE64.encode("0".repeat(64))
+    );
+    let length = file.len().to_string();
+    let reply = request(
+        &f.app,
+        Method::POST,
+        "/api/v1/uploads",
+        &[
+            ("Tus-Resumable", "1.0.0"),
+            ("Upload-Length", &length),
+            ("Upload-Metadata", &metadata),
+            ("Content-Type", "application/offset+octet-stream"),
+        ],
+        file.clone(),
+    )
+    .await;
+    assert_eq!(reply.status.as_u16(), 460);
+    let reply = post(&f, draft.seal()).await;
+    assert_eq!(reply.problem_type(), "/problems/attachment-missing");
+}
+
+#[tokio::test]
+async fn attachments_are_what_the_manifest_says() {
+    let f = fixture().await;
+    // Five bytes sent as a PDF.
+    let not_pdf = b"hello".to_vec();
+    let draft = Draft::new(&[("a.pdf", &not_pdf)]);
+    upload(&f, &draft, &not_pdf).await;
+    let reply = post(&f, draft.seal()).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.problem_type(), "/problems/attachment-mismatch");
+    assert_eq!(reply.json()["name"], "a.pdf");
+
+    // A one-page PDF said to have 0 or 2 pages.
+    let file = pdf(47);
+    for pages in [0, 2] {
+        let mut draft = Draft::new(&[("a.pdf", &file)]);
+        draft.manifest.attachments[0].pages = Some(pages);
+        upload(&f, &draft, &file).await;
+        let reply = post(&f, draft.seal()).await;
+        assert_eq!(
+            reply.problem_type(),
+            "/problems/attachment-mismatch",
+            "{pages}"
+        );
+    }
+    assert_eq!(count(&f).await, 0);
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &draft, &file).await;
+    assert_eq!(post(&f, draft.seal()).await.status, StatusCode::CREATED);
 }

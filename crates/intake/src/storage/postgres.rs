@@ -265,6 +265,19 @@ impl Storage for PostgresStorage {
         Ok(row.as_ref().and_then(read_upload))
     }
 
+    async fn finished_uploads(&self, sha256: &Sha256) -> Result<Vec<Upload>, Error> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT id, length, \"offset\", metadata, created_at, expires_at, sha256
+                 FROM upload WHERE sha256 = $1",
+                &[&sha256.to_string()],
+            )
+            .await
+            .map_err(pg(&self.url))?;
+        Ok(rows.iter().filter_map(read_upload).collect())
+    }
+
     async fn update_upload(
         &self,
         id: &UploadId,

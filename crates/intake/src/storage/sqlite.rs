@@ -224,12 +224,9 @@ impl SqliteStorage {
 
     /// Opens (creating if needed) the database in `data_dir` and migrates it.
     pub fn open(data_dir: &Path) -> Result<Self, Error> {
-        std::fs::create_dir_all(data_dir).map_err(|source| Error::Io {
-            action: "create data directory",
-            path: data_dir.to_owned(),
-            source,
-        })?;
+        crate::blobs::private_dir(data_dir)?;
         let path = data_dir.join(Self::FILE);
+        private_files(&path)?;
         let db_err = |source| Error::Database {
             path: path.clone(),
             source,
@@ -535,6 +532,19 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn finished_uploads(&self, sha256: &Sha256) -> Result<Vec<Upload>, Error> {
+        let sha256 = sha256.to_string();
+        self.with(move |conn| {
+            conn.prepare_cached(
+                "SELECT id, length, offset, metadata, created_at, expires_at, sha256
+                 FROM upload WHERE sha256 = ?1",
+            )?
+            .query_map([sha256], read_upload)?
+            .collect()
+        })
+        .await
+    }
+
     async fn update_upload(
         &self,
         id: &UploadId,
@@ -818,4 +828,40 @@ mod tests {
             "{err}"
         );
     }
+}
+
+/// Creates the database file owner-only before SQLite opens it, and makes
+/// an existing one, its write-ahead log and shared-memory index owner-only:
+/// SQLite gives the `-wal` and `-shm` files the database file's permissions.
+fn private_files(path: &Path) -> Result<(), Error> {
+    let io = |action| {
+        move |source| Error::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        options.mode(crate::blobs::PRIVATE_FILE);
+        options.open(path).map_err(io("create database file"))?;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            match std::fs::set_permissions(
+                &file,
+                std::fs::Permissions::from_mode(crate::blobs::PRIVATE_FILE),
+            ) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(io("make private the database file")(e));
+                }
+                _ => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    options.open(path).map_err(io("create database file"))?;
+    Ok(())
 }

@@ -446,3 +446,194 @@ async fn stale_uploads_expire() {
     assert!(f.state.storage().upload(&other_id).await.unwrap().is_none());
     let _keep = &f.dir;
 }
+
+/// The `.part` files and upload records left on the server.
+async fn leftovers(f: &Fixture) -> (usize, usize) {
+    let parts = std::fs::read_dir(f.dir.path().join("data/uploads"))
+        .unwrap()
+        .count();
+    let rows = f
+        .state
+        .storage()
+        .expired_uploads(i64::MAX)
+        .await
+        .unwrap()
+        .len();
+    (parts, rows)
+}
+
+#[tokio::test]
+async fn bytes_refused_with_460_never_become_a_blob() {
+    let f = fixture().await;
+    let declared = "0".repeat(64);
+    let reply = send(
+        &f,
+        Method::POST,
+        UPLOADS_PATH,
+        &[
+            ("Tus-Resumable", "1.0.0"),
+            ("Upload-Length", "5"),
+            (
+                "Upload-Metadata",
+                &format!("sha256 {}", BASE64.encode(&declared)),
+            ),
+            ("Content-Type", "application/offset+octet-stream"),
+        ],
+        Body::from(&b"D2xyz"[..]),
+    )
+    .await;
+    assert_eq!(reply.status.as_u16(), 460);
+    let real = sha256_hex(b"D2xyz");
+    assert!(!f.state.blobs().blob_path(&real).exists(), "no blob");
+    let digest: motcua_dossier::Sha256 = real.parse().unwrap();
+    assert!(
+        f.state
+            .storage()
+            .unused_blobs(i64::MAX)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        f.state
+            .storage()
+            .finished_uploads(&digest)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_refused_creation_with_upload_leaves_nothing() {
+    let f = fixture().await;
+    let wrong = format!(
+        "sha256 {}",
+        BASE64.encode(digest::digest(&digest::SHA256, b"x"))
+    );
+    let cases: [(&str, &[u8], &[(&str, &str)], u16); 2] = [
+        // Upload-Checksum of other bytes: 460.
+        ("3", b"abc", &[("Upload-Checksum", wrong.as_str())], 460),
+        // More bytes than announced: 413.
+        ("3", b"abcdef", &[], 413),
+    ];
+    for (length, body, extra, status) in cases {
+        let mut headers = vec![
+            ("Tus-Resumable", "1.0.0"),
+            ("Upload-Length", length),
+            ("Content-Type", "application/offset+octet-stream"),
+        ];
+        headers.extend_from_slice(extra);
+        let reply = send(
+            &f,
+            Method::POST,
+            UPLOADS_PATH,
+            &headers,
+            Body::from(body.to_vec()),
+        )
+        .await;
+        assert_eq!(reply.status.as_u16(), status);
+        assert!(reply.header("location").is_none());
+        assert_eq!(leftovers(&f).await, (0, 0), "answer {status}");
+    }
+    // A body that breaks off.
+    let broken = Body::from_stream(futures::stream::iter([
+        Ok::<_, std::io::Error>(Bytes::from_static(b"ab")),
+        Err(std::io::Error::other("connection reset")),
+    ]));
+    let reply = send(
+        &f,
+        Method::POST,
+        UPLOADS_PATH,
+        &[
+            ("Tus-Resumable", "1.0.0"),
+            ("Upload-Length", "3"),
+            ("Content-Type", "application/offset+octet-stream"),
+        ],
+        broken,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(leftovers(&f).await, (0, 0), "interrupted");
+}
+
+#[tokio::test]
+async fn patch_on_a_finished_upload_is_idempotent() {
+    let f = fixture().await;
+    let reply = send(
+        &f,
+        Method::POST,
+        UPLOADS_PATH,
+        &[
+            ("Tus-Resumable", "1.0.0"),
+            ("Upload-Length", "3"),
+            ("Content-Type", "application/offset+octet-stream"),
+        ],
+        Body::from(&b"abc"[..]),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let url = reply.header("location").unwrap().to_owned();
+    let reply = patch(&f, &url, 3, b"", &[]).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(reply.header("upload-offset"), Some("3"));
+    let reply = patch(&f, &url, 3, b"d", &[]).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let reply = patch(&f, &url, 0, b"abc", &[]).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn numbers_are_plain_digits_and_given_once() {
+    let f = fixture().await;
+    for headers in [
+        vec![("Upload-Length", "+5")],
+        vec![("Upload-Length", " 5")],
+        vec![("Upload-Length", "5"), ("Upload-Length", "7")],
+    ] {
+        let mut all = vec![("Tus-Resumable", "1.0.0")];
+        all.extend(headers.iter().copied());
+        let reply = send(&f, Method::POST, UPLOADS_PATH, &all, Body::empty()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{headers:?}");
+    }
+    let url = create(&f, 10, "").await;
+    patch(&f, &url, 0, b"abcd", &[]).await;
+    let reply = patch(&f, &url, 0, b"efgh", &[]).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    for offset in ["+4", "4 ", "04x"] {
+        let reply = send(
+            &f,
+            Method::PATCH,
+            &url,
+            &[
+                ("Tus-Resumable", "1.0.0"),
+                ("Upload-Offset", offset),
+                ("Content-Type", "application/offset+octet-stream"),
+            ],
+            Body::from(&b"efgh"[..]),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{offset:?}");
+    }
+    let reply = send(
+        &f,
+        Method::PATCH,
+        &url,
+        &[
+            ("Tus-Resumable", "1.0.0"),
+            ("Upload-Offset", "4"),
+            ("Upload-Offset", "0"),
+            ("Content-Type", "application/offset+octet-stream"),
+        ],
+        Body::from(&b"efgh"[..]),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.problem_type(), "/problems/duplicate-header");
+    assert_eq!(offset_of(&f, &url).await, 4);
+}
