@@ -766,6 +766,42 @@ impl Storage for SqliteStorage {
     }
 }
 
+/// Creates the database file owner-only before SQLite opens it, and makes
+/// an existing one, its write-ahead log and shared-memory index owner-only:
+/// SQLite gives the `-wal` and `-shm` files the database file's permissions.
+fn private_files(path: &Path) -> Result<(), Error> {
+    let io = |action| {
+        move |source| Error::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        options.mode(crate::blobs::PRIVATE_FILE);
+        options.open(path).map_err(io("create database file"))?;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            match std::fs::set_permissions(
+                &file,
+                std::fs::Permissions::from_mode(crate::blobs::PRIVATE_FILE),
+            ) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(io("make private the database file")(e));
+                }
+                _ => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    options.open(path).map_err(io("create database file"))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -828,40 +864,4 @@ mod tests {
             "{err}"
         );
     }
-}
-
-/// Creates the database file owner-only before SQLite opens it, and makes
-/// an existing one, its write-ahead log and shared-memory index owner-only:
-/// SQLite gives the `-wal` and `-shm` files the database file's permissions.
-fn private_files(path: &Path) -> Result<(), Error> {
-    let io = |action| {
-        move |source| Error::Io {
-            action,
-            path: path.to_owned(),
-            source,
-        }
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
-        options.mode(crate::blobs::PRIVATE_FILE);
-        options.open(path).map_err(io("create database file"))?;
-        for suffix in ["", "-wal", "-shm"] {
-            let file = PathBuf::from(format!("{}{suffix}", path.display()));
-            match std::fs::set_permissions(
-                &file,
-                std::fs::Permissions::from_mode(crate::blobs::PRIVATE_FILE),
-            ) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(io("make private the database file")(e));
-                }
-                _ => {}
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    options.open(path).map_err(io("create database file"))?;
-    Ok(())
 }

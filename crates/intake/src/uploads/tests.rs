@@ -511,7 +511,8 @@ async fn a_refused_creation_with_upload_leaves_nothing() {
         "sha256 {}",
         BASE64.encode(digest::digest(&digest::SHA256, b"x"))
     );
-    let cases: [(&str, &[u8], &[(&str, &str)], u16); 2] = [
+    type Case<'a> = (&'a str, &'a [u8], &'a [(&'a str, &'a str)], u16);
+    let cases: [Case; 2] = [
         // Upload-Checksum of other bytes: 460.
         ("3", b"abc", &[("Upload-Checksum", wrong.as_str())], 460),
         // More bytes than announced: 413.
