@@ -97,23 +97,32 @@ async fn upload(f: &Fixture, draft: &Draft, bytes: &[u8]) {
 }
 
 async fn upload_for(f: &Fixture, dossier: &str, bytes: &[u8]) {
-    let length = bytes.len().to_string();
     let metadata = format!("dossier {}", BASE64.encode(dossier));
-    let reply = request(
+    let reply = create_with_upload(f, &metadata, bytes).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(
+        reply.headers["upload-offset"],
+        bytes.len().to_string().as_str()
+    );
+}
+
+/// A tus creation-with-upload of all of `bytes`, with `metadata` as its
+/// `Upload-Metadata`.
+async fn create_with_upload(f: &Fixture, metadata: &str, bytes: &[u8]) -> Reply {
+    let length = bytes.len().to_string();
+    request(
         &f.app,
         Method::POST,
         "/api/v1/uploads",
         &[
             ("Tus-Resumable", "1.0.0"),
             ("Upload-Length", &length),
-            ("Upload-Metadata", &metadata),
+            ("Upload-Metadata", metadata),
             ("Content-Type", "application/offset+octet-stream"),
         ],
         bytes.to_vec(),
     )
-    .await;
-    assert_eq!(reply.status, StatusCode::CREATED);
-    assert_eq!(reply.headers["upload-offset"], length.as_str());
+    .await
 }
 
 async fn post(f: &Fixture, body: Vec<u8>) -> Reply {
@@ -631,20 +640,7 @@ async fn bytes_refused_at_upload_cannot_be_cited() {
         BASE64.encode(draft.manifest.id.to_string()),
         BASE64.encode("0".repeat(64))
     );
-    let length = file.len().to_string();
-    let reply = request(
-        &f.app,
-        Method::POST,
-        "/api/v1/uploads",
-        &[
-            ("Tus-Resumable", "1.0.0"),
-            ("Upload-Length", &length),
-            ("Upload-Metadata", &metadata),
-            ("Content-Type", "application/offset+octet-stream"),
-        ],
-        file.clone(),
-    )
-    .await;
+    let reply = create_with_upload(&f, &metadata, &file).await;
     assert_eq!(reply.status.as_u16(), 460);
     let reply = post(&f, draft.seal()).await;
     assert_eq!(reply.problem_type(), "/problems/attachment-missing");
