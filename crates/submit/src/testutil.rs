@@ -281,17 +281,22 @@ pub(crate) fn dice(n: usize) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Deterministic bytes that start like a PDF.
+/// A one-page PDF of at least `size` bytes, different for every `seed`
+/// (the office sniffs what it receives and counts its pages).
 pub(crate) fn pdf(size: usize, seed: u8) -> Vec<u8> {
-    let mut bytes = b"%PDF-1.4\n".to_vec();
+    const HEAD: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+        2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+        3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n% ";
+    const TAIL: &[u8] = b"\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let mut bytes = HEAD.to_vec();
     let mut x = u32::from(seed) | 1;
-    while bytes.len() < size {
+    while bytes.len() + TAIL.len() < size.max(HEAD.len() + TAIL.len() + 1) {
         x ^= x << 13;
         x ^= x >> 17;
         x ^= x << 5;
-        bytes.push(x as u8);
+        bytes.push(b'a' + (x % 26) as u8);
     }
-    bytes.truncate(size);
+    bytes.extend_from_slice(TAIL);
     bytes
 }
 
