@@ -9,7 +9,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::harness::{count, eventually, seed_draft, test_data, text, with_app};
-use crate::steps::add_page;
+use crate::steps::{add_page, click};
 
 fn example(code: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("web/procedures/{code}.json"));
@@ -296,6 +296,131 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
                 Some(code.as_str()),
                 "the sent dossier changed state after a restart"
             );
+        },
+    )
+    .await;
+}
+
+/// Whether the "Trang chữ" box of `component` is ticked.
+async fn text_page_ticked(client: &Client, component: &str) -> Option<bool> {
+    client
+        .execute(
+            "const box = document.getElementById(arguments[0]);\
+             return box === null ? null : box.checked;",
+            vec![Value::from(format!("att-{component}-document"))],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+}
+
+/// The `src` of the first page's thumbnail of `component`.
+async fn first_thumbnail(client: &Client, component: &str) -> Option<String> {
+    client
+        .execute(
+            "const img = document.querySelector(`#att-${arguments[0]} .mc-page img`);\
+             return img === null ? null : img.getAttribute('src');",
+            vec![Value::from(component)],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// Issue #11, item 15: a deleted page or file comes back with one tap
+/// ("Hoàn tác"), and the "Trang chữ" choice survives a reload.
+#[tokio::test]
+async fn deletions_can_be_undone_and_the_text_page_choice_is_kept() {
+    with_app(
+        "deletions_can_be_undone_and_the_text_page_choice_is_kept",
+        360,
+        780,
+        |client, url| async move {
+            client.goto(&url).await.unwrap();
+            seed_draft(&client, "1.001193", &example("1.001193")).await;
+            let attachments = format!("{url}procedure/1.001193/attachments");
+            client.goto(&attachments).await.unwrap();
+            eventually("the attach areas", || async {
+                (count(&client, ".mc-attach").await >= 2).then_some(())
+            })
+            .await;
+
+            // "Trang chữ" ticked, then the page reloaded: still ticked.
+            assert_eq!(
+                text_page_ticked(&client, "birth_certificate").await,
+                Some(false)
+            );
+            click(&client, "label[for=att-birth_certificate-document]").await;
+            eventually("the choice saved with the draft", || async {
+                text(&client, ".mc-saved").await
+            })
+            .await;
+            client.goto(&attachments).await.unwrap();
+            let ticked = eventually("the attach area after the reload", || async {
+                text_page_ticked(&client, "birth_certificate").await
+            })
+            .await;
+            assert!(ticked, "the text-page choice was lost on reload");
+
+            for photo in [
+                "documents/graph-paper-ink_938x735.jpg",
+                "documents/handwritten-notes-a1_2081x2531.jpg",
+            ] {
+                add_page(&client, "birth_certificate", photo).await;
+            }
+            let file = eventually("a two-page PDF", || async {
+                let line = text(&client, "#att-birth_certificate-file").await?;
+                line.contains("2 trang").then_some(line)
+            })
+            .await;
+
+            // Page 1 deleted: one page left, and one tap puts it back first.
+            let before = eventually("the first thumbnail", || {
+                first_thumbnail(&client, "birth_certificate")
+            })
+            .await;
+            click(
+                &client,
+                "#att-birth_certificate .mc-page:first-child .mc-icon-button:nth-child(3)",
+            )
+            .await;
+            let said = eventually("the deletion said", || async {
+                text(&client, "#att-birth_certificate-undo").await
+            })
+            .await;
+            assert!(said.contains("Đã xoá trang 1"), "{said}");
+            assert_eq!(count(&client, "#att-birth_certificate .mc-page").await, 1);
+            click(&client, "#att-birth_certificate-undo button").await;
+            eventually("the page back in its place", || async {
+                let first = first_thumbnail(&client, "birth_certificate").await;
+                (count(&client, "#att-birth_certificate .mc-page").await == 2
+                    && first.as_deref() == Some(before.as_str()))
+                .then_some(())
+            })
+            .await;
+            assert_eq!(count(&client, "#att-birth_certificate-undo").await, 0);
+            eventually("the same PDF again", || async {
+                (text(&client, "#att-birth_certificate-file").await? == file).then_some(())
+            })
+            .await;
+
+            // The whole file deleted, then brought back as it was.
+            click(&client, "#att-birth_certificate-file button").await;
+            let said = eventually("the file deletion said", || async {
+                text(&client, "#att-birth_certificate-undo").await
+            })
+            .await;
+            assert!(said.contains("Đã xoá tệp"), "{said}");
+            assert_eq!(count(&client, "#att-birth_certificate-file").await, 0);
+            assert_eq!(count(&client, "#att-birth_certificate .mc-page").await, 0);
+            click(&client, "#att-birth_certificate-undo button").await;
+            let back = eventually("the file back", || async {
+                text(&client, "#att-birth_certificate-file").await
+            })
+            .await;
+            assert_eq!(back, file);
+            assert_eq!(count(&client, "#att-birth_certificate .mc-page").await, 2);
         },
     )
     .await;

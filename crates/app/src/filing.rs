@@ -6,7 +6,7 @@
 //! errors) with the same engine the office uses, and bumps `revision`, which
 //! the autosave effect watches.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::rc::Rc;
 
 use motcua_forms::{AdminUnits, Date, Env, Evaluation, Procedure};
@@ -30,6 +30,9 @@ pub(crate) struct Draft {
     /// Scanned pages per dossier component, in order.
     #[serde(default)]
     pub(crate) pages: BTreeMap<String, Vec<PageRef>>,
+    /// Components whose photos are scanned as text pages (black and white).
+    #[serde(default)]
+    pub(crate) text_pages: BTreeSet<String>,
     /// When it was saved, milliseconds since the Unix epoch.
     pub(crate) saved_at: f64,
 }
@@ -99,6 +102,8 @@ pub(crate) struct Filing {
     pub(crate) office: Option<String>,
     /// Scanned pages per dossier component.
     pub(crate) pages: Rc<BTreeMap<String, Vec<PageRef>>>,
+    /// Components whose photos are scanned as text pages ("Trang chữ").
+    pub(crate) text_pages: Rc<BTreeSet<String>>,
 }
 
 impl PartialEq for Filing {
@@ -117,6 +122,7 @@ impl PartialEq for Filing {
             && self.attachments == other.attachments
             && self.office == other.office
             && self.pages == other.pages
+            && self.text_pages == other.text_pages
     }
 }
 
@@ -153,12 +159,18 @@ pub(crate) enum FilingAction {
     ChooseOffice(Option<String>),
     /// Set the scanned pages of a component.
     SetPages(String, Vec<PageRef>),
+    /// Scan the photos of a component as text pages, or not.
+    SetTextPages(String, bool),
     /// The dossier was sealed: the filing is done, forget its answers.
     Sealed,
 }
 
 impl Filing {
     pub(crate) fn new(procedure: Rc<Procedure>, draft: Option<Draft>, today: Date) -> Self {
+        let text_pages = draft
+            .as_ref()
+            .map(|d| d.text_pages.clone())
+            .unwrap_or_default();
         let (values, attachments, office, pages, offer) = match draft {
             Some(draft)
                 if draft.values.as_object().is_some_and(|m| !m.is_empty())
@@ -198,6 +210,7 @@ impl Filing {
             attachments: Rc::new(attachments),
             office,
             pages: Rc::new(pages),
+            text_pages: Rc::new(text_pages),
         }
     }
 
@@ -223,6 +236,7 @@ impl Filing {
         self.values = Value::Object(Default::default());
         self.attachments = Rc::default();
         self.pages = Rc::default();
+        self.text_pages = Rc::default();
         self.office = None;
         self.touched = Rc::default();
         self.checked = Rc::default();
@@ -296,6 +310,18 @@ impl Reducible for Filing {
                     all.remove(&component);
                 } else {
                     all.insert(component, pages);
+                }
+                next.revision += 1;
+            }
+            FilingAction::SetTextPages(component, on) => {
+                let all = Rc::make_mut(&mut next.text_pages);
+                let changed = if on {
+                    all.insert(component)
+                } else {
+                    all.remove(&component)
+                };
+                if !changed {
+                    return self;
                 }
                 next.revision += 1;
             }

@@ -49,6 +49,38 @@ fn jpeg_url(bytes: &[u8]) -> Option<String> {
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
+/// What the citizen just deleted, kept so one tap brings it back (the bytes
+/// stay in device storage).
+#[derive(Debug, Clone, PartialEq)]
+enum Removed {
+    /// Page `index + 1` of the scanned pages.
+    Page { index: usize, page: PageRef },
+    /// The component's file, with the pages it was assembled from.
+    File {
+        file: AttachedFile,
+        pages: Vec<PageRef>,
+    },
+}
+
+impl Removed {
+    fn announcement(&self, lang: motcua_forms::Lang) -> String {
+        match (self, lang) {
+            (Self::Page { index, .. }, motcua_forms::Lang::Vi) => {
+                format!("Đã xoá trang {}.", index + 1)
+            }
+            (Self::Page { index, .. }, motcua_forms::Lang::En) => {
+                format!("Page {} deleted.", index + 1)
+            }
+            (Self::File { file, .. }, motcua_forms::Lang::Vi) => {
+                format!("Đã xoá tệp {}.", file.name)
+            }
+            (Self::File { file, .. }, motcua_forms::Lang::En) => {
+                format!("{} deleted.", file.name)
+            }
+        }
+    }
+}
+
 /// The first-page thumbnail of a PDF the citizen gave.
 #[derive(Debug, Clone, PartialEq)]
 enum PdfPreview {
@@ -77,7 +109,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
     let filing = use_context::<FilingContext>();
     let processing = use_state(Vec::<Processing>::new);
     let thumbs = use_state(HashMap::<String, String>::new);
-    let document_mode = use_state(|| false);
+    let removed = use_state(|| None::<Removed>);
     let pdf_preview = use_state(|| None::<PdfPreview>);
     let component = Rc::clone(&props.component);
 
@@ -91,6 +123,10 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
             .find(|a| a.component == component.id)
             .cloned()
     });
+    // "Trang chữ" is kept with the draft, so it survives a reload.
+    let document_mode = filing
+        .as_ref()
+        .is_some_and(|f| f.text_pages.contains(&component.id));
     let other_bytes: u64 = filing
         .as_ref()
         .map(|f| {
@@ -240,7 +276,6 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
 
     // Files picked by the camera or the file chooser.
     let on_files = {
-        let document_mode = *document_mode;
         let processing = processing.clone();
         let filing = filing.clone();
         let component = Rc::clone(&component);
@@ -378,9 +413,11 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
         let remove = {
             let set_pages = set_pages.clone();
             let pages = pages.clone();
+            let removed = removed.clone();
             Callback::from(move |_: MouseEvent| {
                 let mut pages = pages.clone();
-                pages.remove(i);
+                let page = pages.remove(i);
+                removed.set(Some(Removed::Page { index: i, page }));
                 set_pages.emit(pages);
             })
         };
@@ -420,13 +457,46 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
         }
     });
     let remove_pdf = {
-        let filing = filing;
+        let filing = filing.clone();
         let component_id = component.id.clone();
+        let removed = removed.clone();
+        let attached = attached.clone();
+        let pages = pages.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(filing) = &filing {
+                if let Some(file) = attached.clone() {
+                    removed.set(Some(Removed::File {
+                        file,
+                        pages: pages.clone(),
+                    }));
+                }
                 filing.dispatch(FilingAction::SetPages(component_id.clone(), Vec::new()));
                 filing.dispatch(FilingAction::Detach(component_id.clone()));
             }
+        })
+    };
+    let undo = {
+        let filing = filing.clone();
+        let removed = removed.clone();
+        let set_pages = set_pages.clone();
+        let pages = pages.clone();
+        let component_id = component.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            match (*removed).clone() {
+                Some(Removed::Page { index, page }) => {
+                    let mut pages = pages.clone();
+                    pages.insert(index.min(pages.len()), page);
+                    set_pages.emit(pages);
+                }
+                Some(Removed::File { file, pages }) => {
+                    if let Some(filing) = &filing {
+                        filing.dispatch(FilingAction::SetPages(component_id.clone(), pages));
+                        filing.dispatch(FilingAction::Attach(file));
+                    }
+                }
+                None => {}
+            }
+            removed.set(None);
         })
     };
     let id = format!("att-{}", component.id);
@@ -454,6 +524,12 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
             if !pages.is_empty() {
                 <ol class="mc-pages">{ for page_views }</ol>
             }
+            if let Some(what) = &*removed {
+                <p class="mc-undo" role="status" id={format!("{id}-undo")}>
+                    { what.announcement(lang) }{ " " }
+                    <button type="button" class="mc-link-button" onclick={undo}>{ tr(lang, "Hoàn tác", "Undo") }</button>
+                </p>
+            }
             if !processing.is_empty() {
                 <ul class="mc-processing-list" aria-live="polite">{ for progress_views }</ul>
             }
@@ -473,11 +549,15 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
             }
             <div class="mc-choice">
                 <input class="mc-choice-input" type="checkbox" id={format!("{id}-document")}
-                    checked={*document_mode}
+                    checked={document_mode}
                     onchange={{
-                        let document_mode = document_mode.clone();
+                        let filing = filing.clone();
+                        let component_id = component.id.clone();
                         Callback::from(move |e: Event| {
-                            document_mode.set(e.target_unchecked_into::<HtmlInputElement>().checked());
+                            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                            if let Some(filing) = &filing {
+                                filing.dispatch(FilingAction::SetTextPages(component_id.clone(), on));
+                            }
                         })
                     }} />
                 <label class="mc-choice-label" for={format!("{id}-document")}>

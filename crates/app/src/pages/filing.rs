@@ -133,9 +133,11 @@ fn FilingSession(props: &FilingSessionProps) -> Html {
         let attachments = (*filing.attachments).clone();
         let office = filing.office.clone();
         let pages = (*filing.pages).clone();
+        let text_pages = (*filing.text_pages).clone();
         let draft_gone = filing.values.as_object().is_some_and(|m| m.is_empty())
             && attachments.is_empty()
-            && pages.is_empty();
+            && pages.is_empty()
+            && text_pages.is_empty();
         use_effect_with(filing.revision, move |revision| {
             if *revision > 0 {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -148,6 +150,7 @@ fn FilingSession(props: &FilingSessionProps) -> Html {
                             attachments,
                             office,
                             pages,
+                            text_pages,
                             saved_at: js_sys::Date::now(),
                         };
                         drafts::save(&procedure.code, &draft).await

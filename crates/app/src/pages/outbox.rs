@@ -81,11 +81,21 @@ fn view_entry(
                 </p>
             },
         ),
+        // Before the first byte is counted there is nothing to say in bytes.
+        (Delivery::Waiting | Delivery::Sending { .. }, Some((_, 0))) => (
+            html! { <span class="mc-tag mc-delivery">{ tr(lang, "Đang gửi", "Sending") }</span> },
+            html! {
+                <p class="mc-delivery-detail">
+                    <progress aria-label={tr(lang, "Tiến độ gửi", "Sending progress")} />
+                    { tr(lang, " Đang chuẩn bị gửi…", " Getting ready to send…") }
+                </p>
+            },
+        ),
         (Delivery::Waiting | Delivery::Sending { .. }, Some((sent, total))) => (
             html! { <span class="mc-tag mc-delivery">{ tr(lang, "Đang gửi", "Sending") }</span> },
             html! {
                 <p class="mc-delivery-detail">
-                    <progress max={total.max(1).to_string()} value={sent.to_string()}
+                    <progress max={total.to_string()} value={sent.to_string()}
                         aria-label={tr(lang, "Tiến độ gửi", "Sending progress")} />
                     { format!(" {} / {}", text::bytes(sent), text::bytes(total)) }
                 </p>
