@@ -134,6 +134,9 @@ pub(crate) enum AppError {
     NotFound(String),
     /// 409: the request contradicts the resource's state.
     Conflict { code: &'static str, detail: String },
+    /// 408: the request body came slower than the minimum rate
+    /// (`conn::MinRate`).
+    BodyTooSlow(String),
     /// 410: the resource existed but has expired.
     Gone(String),
     /// 412: the client speaks a protocol version we do not.
@@ -160,6 +163,26 @@ pub(crate) enum AppError {
     RateLimited { retry_after: u64 },
     /// 500: a fault on our side; details go to the log, not to the client.
     Internal(String),
+}
+
+impl AppError {
+    /// The answer to a request body that could not be read: too slow (the
+    /// connection's minimum rate), or broken off.
+    pub(crate) fn body(err: &axum::Error) -> Self {
+        let mut source = std::error::Error::source(err);
+        let mut slow = None;
+        while let Some(s) = source {
+            slow = slow.or_else(|| s.downcast_ref::<crate::conn::BodyTooSlow>());
+            source = s.source();
+        }
+        match slow {
+            Some(slow) => Self::BodyTooSlow(slow.to_string()),
+            None => Self::BadRequest {
+                code: "interrupted",
+                detail: format!("the request body broke off: {err}"),
+            },
+        }
+    }
 }
 
 impl From<Error> for AppError {
@@ -202,6 +225,12 @@ impl AppError {
             Self::Conflict { code, detail } => {
                 (StatusCode::CONFLICT, code, "Conflict", Some(detail))
             }
+            Self::BodyTooSlow(detail) => (
+                StatusCode::REQUEST_TIMEOUT,
+                "body-too-slow",
+                "Request body too slow",
+                Some(detail),
+            ),
             Self::Gone(detail) => (StatusCode::GONE, "expired", "Expired", Some(detail)),
             Self::UnsupportedVersion(detail) => (
                 StatusCode::PRECONDITION_FAILED,

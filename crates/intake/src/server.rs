@@ -15,6 +15,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 
 use crate::config::{Catalog, Config};
+use crate::conn::{self, ConnectionLimits};
 use crate::error::Error;
 use crate::state::AppState;
 use crate::storage::{PostgresStorage, SqliteStorage, Storage};
@@ -107,6 +108,7 @@ pub struct Server {
     listener: TcpListener,
     router: Router,
     local_addr: SocketAddr,
+    connections: ConnectionLimits,
 }
 
 impl Server {
@@ -146,6 +148,7 @@ impl Server {
             listener,
             router: router(state),
             local_addr,
+            connections: config.connections,
         })
     }
 
@@ -159,15 +162,8 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        let addr = self.local_addr;
-        // The peer address keys the per-client rate limits.
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|source| Error::Listen { addr, source })
+        conn::serve(self.listener, self.router, self.connections, shutdown).await;
+        Ok(())
     }
 }
 
