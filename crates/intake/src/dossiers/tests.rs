@@ -676,3 +676,39 @@ async fn attachments_are_what_the_manifest_says() {
     upload(&f, &draft, &file).await;
     assert_eq!(post(&f, draft.seal()).await.status, StatusCode::CREATED);
 }
+
+/// Issue 12: a seal by the "all-but-zero" Ed25519 key (the identity point)
+/// with R the identity and S = 0 was taken for any manifest.
+#[tokio::test]
+async fn a_small_order_ed25519_key_seals_nothing() {
+    let f = fixture().await;
+    let file = pdf(21);
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &draft, &file).await;
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let request = SealedDossier::new(draft.manifest.clone())
+        .unwrap()
+        .prepare_signature(
+            motcua_dossier::Algorithm::EdDsa,
+            &PublicKey::Ed25519(identity),
+            &[],
+            Timestamp::now(),
+        )
+        .unwrap();
+    let input = request.signing_input();
+    let dot = input.iter().position(|b| *b == b'.').unwrap();
+    let forged = json!({
+        "manifest": draft.manifest,
+        "seal": {"signatures": [{
+            "protected": std::str::from_utf8(&input[..dot]).unwrap(),
+            "signature": format!("AQ{}", "A".repeat(84)),
+        }]}
+    });
+    let reply = post(&f, forged.to_string().into_bytes()).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.problem_type(), "/problems/bad-seal");
+    assert_eq!(reply.json()["error_code"], "weak_ed25519_key");
+    assert!(reply.json()["message"]["vi"].is_string());
+    assert_eq!(count(&f).await, 0);
+}
