@@ -134,6 +134,9 @@ pub(crate) enum AppError {
     NotFound(String),
     /// 409: the request contradicts the resource's state.
     Conflict { code: &'static str, detail: String },
+    /// 405: the resource does not take this method; `allow` lists those
+    /// it takes.
+    MethodNotAllowed { allow: Option<HeaderValue> },
     /// 408: the request body came slower than the minimum rate
     /// (`conn::MinRate`).
     BodyTooSlow(String),
@@ -225,6 +228,12 @@ impl AppError {
             Self::Conflict { code, detail } => {
                 (StatusCode::CONFLICT, code, "Conflict", Some(detail))
             }
+            Self::MethodNotAllowed { .. } => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                Some("this resource does not take this method; see Allow"),
+            ),
             Self::BodyTooSlow(detail) => (
                 StatusCode::REQUEST_TIMEOUT,
                 "body-too-slow",
@@ -314,11 +323,33 @@ impl IntoResponse for AppError {
             json,
         )
             .into_response();
-        if let Self::RateLimited { retry_after } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        match self {
+            Self::RateLimited { retry_after } => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            }
+            Self::MethodNotAllowed { allow: Some(allow) } => {
+                response.headers_mut().insert(header::ALLOW, allow);
+            }
+            _ => {}
         }
         response
     }
+}
+
+/// Middleware: gives the router's bare 405 a problem body like every other
+/// refusal (RFC 9457), keeping its `Allow`.
+pub(crate) async fn method_problem(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    AppError::MethodNotAllowed { allow }.into_response()
 }

@@ -7,16 +7,18 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use axum::{Router, middleware};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 
 use crate::config::{Catalog, Config};
 use crate::conn::{self, ConnectionLimits};
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::state::AppState;
 use crate::storage::{PostgresStorage, SqliteStorage, Storage};
 use crate::{
@@ -57,7 +59,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             rate_limit::lookup,
         ))
-        .layer(DefaultBodyLimit::max(4096));
+        .layer(DefaultBodyLimit::max(4096))
+        // Answers about people, refusals included, are never stored.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let csp = headers::content_security_policy(
         state
             .directory()
@@ -72,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(protocol)
         .merge(lookups)
         .fallback(assets::static_files)
+        .layer(middleware::from_fn(error::method_problem))
         .layer(middleware::from_fn_with_state(csp, headers::add))
         // Outside the rate limits (route layers): preflights take no token.
         .layer(middleware::from_fn_with_state(state.clone(), cors::handle))
