@@ -329,8 +329,14 @@ impl IntoResponse for AppError {
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             }
-            Self::MethodNotAllowed { allow: Some(allow) } => {
-                response.headers_mut().insert(header::ALLOW, allow);
+            Self::MethodNotAllowed { allow } => {
+                let h = response.headers_mut();
+                if let Some(allow) = allow {
+                    h.insert(header::ALLOW, allow);
+                }
+                // Also for the status look-up path, whose answers are
+                // never stored.
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
             _ => {}
         }

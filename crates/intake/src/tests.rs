@@ -434,7 +434,7 @@ async fn without_cors_origins_preflights_get_403_and_take_no_token() {
     assert_eq!(lookup.status, StatusCode::NOT_FOUND);
     // A tus OPTIONS (no Access-Control-Request-Method) is still tus's.
     let tus = request(
-        &f.app,
+        &fixture().await.app,
         axum::http::Method::OPTIONS,
         "/api/v1/uploads",
         &[],
@@ -451,7 +451,7 @@ async fn method_not_allowed_is_a_problem_with_allow() {
     let f = fixture().await;
     for (method, path, allowed) in [
         (axum::http::Method::GET, "/api/v1/dossiers", "POST"),
-        (axum::http::Method::PUT, "/api/v1/uploads", "POST"),
+        (axum::http::Method::DELETE, "/api/v1/dossiers", "POST"),
         (axum::http::Method::GET, "/api/v1/status", "POST"),
         (axum::http::Method::POST, "/.well-known/motcua", "GET"),
     ] {
@@ -482,7 +482,7 @@ async fn status_answers_are_never_stored() {
     let f = fixture_with(|c| {
         c.lookup_rate_limit = RateLimit {
             per_second: 0.001,
-            burst: 2,
+            burst: 3,
         };
     })
     .await;
@@ -497,7 +497,6 @@ async fn status_answers_are_never_stored() {
     };
     let not_found = lookup(r#"{"dossier_code":"X-1","personal_id":"001093012345"}"#).await;
     let bad = lookup(r#"{"dossier_code":"X-1"}"#).await;
-    let limited = lookup(r#"{"dossier_code":"X-1","personal_id":"001093012345"}"#).await;
     let wrong_method = request(
         &f.app,
         axum::http::Method::GET,
@@ -506,6 +505,7 @@ async fn status_answers_are_never_stored() {
         Body::empty(),
     )
     .await;
+    let limited = lookup(r#"{"dossier_code":"X-1","personal_id":"001093012345"}"#).await;
     for (reply, status) in [
         (not_found, StatusCode::NOT_FOUND),
         (bad, StatusCode::BAD_REQUEST),
