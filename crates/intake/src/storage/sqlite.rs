@@ -692,10 +692,9 @@ impl Storage for SqliteStorage {
     async fn applicant_tag(&self, code: &DossierCode) -> Result<Option<Vec<u8>>, Error> {
         let code = code.to_string();
         self.with(move |conn| {
-            Ok(conn
-                .prepare_cached("SELECT applicant_tag FROM dossier WHERE code = ?1")?
+            conn.prepare_cached("SELECT applicant_tag FROM dossier WHERE code = ?1")?
                 .query_row([&code], |row| row.get(0))
-                .optional()?)
+                .optional()
         })
         .await
     }
