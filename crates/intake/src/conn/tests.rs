@@ -173,12 +173,12 @@ async fn a_trickled_body_is_cut_with_408_and_a_steady_one_passes() {
         "{:?}",
         start.elapsed()
     );
-    // The same size at 200 bytes a second (60 a window) is read whole: the
-    // answer is about the (blank) content, not the pace.
+    // 500 bytes a second (150 a window, five times the minimum) is read
+    // whole: the answer is about the (blank) content, not the pace.
     let mut s = TcpStream::connect(server.addr).await.unwrap();
-    s.write_all(head(300).as_bytes()).await.unwrap();
+    s.write_all(head(750).as_bytes()).await.unwrap();
     for _ in 0..15 {
-        s.write_all(&[b' '; 20]).await.unwrap();
+        s.write_all(&[b' '; 50]).await.unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let (answer, _) = read_until_closed(&mut s, Duration::from_millis(500)).await;
