@@ -247,6 +247,55 @@ fn seal_then_verify() {
     );
 }
 
+/// Issue 12: a seal by the "all-but-zero" Ed25519 key (the identity point)
+/// with R the identity and S = 0 satisfies the equation for any manifest;
+/// `verify` refuses it as a weak key.
+#[test]
+fn verify_refuses_a_small_order_ed25519_key() {
+    use motcua_dossier::{Algorithm, PublicKey, SealedDossier, Timestamp};
+    let work = Work::new();
+    assert_eq!(code(&work.seal("dossier.json", &[])), 0);
+    let dossier = work.path("dossier.json");
+    let sealed = SealedDossier::from_json(&std::fs::read(&dossier).unwrap()).unwrap();
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let request = SealedDossier::new(sealed.manifest().clone())
+        .unwrap()
+        .prepare_signature(
+            Algorithm::EdDsa,
+            &PublicKey::Ed25519(identity),
+            &[],
+            Timestamp::now(),
+        )
+        .unwrap();
+    let input = request.signing_input();
+    let dot = input.iter().position(|b| *b == b'.').unwrap();
+    let forged = serde_json::json!({
+        "manifest": sealed.manifest(),
+        "seal": {"signatures": [{
+            "protected": std::str::from_utf8(&input[..dot]).unwrap(),
+            "signature": format!("AQ{}", "A".repeat(84)),
+        }]}
+    });
+    std::fs::write(&dossier, forged.to_string()).unwrap();
+    let out = motcua(&["verify", &dossier, "--json"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    let report = json(&out);
+    assert_eq!(report["valid"], false, "{report}");
+    assert_eq!(report["signatures"][0]["ok"], false, "{report}");
+    assert_eq!(
+        report["signatures"][0]["error"]["code"], "weak_ed25519_key",
+        "{report}"
+    );
+    let out = motcua(&["verify", &dossier]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out).contains("FAIL signature 1: the Ed25519 public key is a small-order"),
+        "{}",
+        text(&out)
+    );
+}
+
 #[test]
 fn verify_refuses_changes() {
     let work = Work::new();

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use motcua_dossier::Timestamp;
@@ -62,6 +63,25 @@ pub(crate) struct Args {
     /// or an RFC 7638 thumbprint.
     #[arg(long, value_name = "PUBKEY", requires = "directory")]
     directory_publisher: Vec<String>,
+    /// Seconds a client has, from a request's first byte, to send its
+    /// headers before the connection is closed (0: no limit).
+    #[arg(long, value_name = "SECONDS", default_value_t = motcua_intake::ConnectionLimits::DEFAULT.headers.as_secs())]
+    header_timeout: u64,
+    /// Seconds a connection may stay idle between requests (0: no limit).
+    #[arg(long, value_name = "SECONDS", default_value_t = motcua_intake::ConnectionLimits::DEFAULT.idle.as_secs())]
+    idle_timeout: u64,
+    /// Bytes a second a request body must arrive at, over each
+    /// --body-rate-window; slower bodies are answered 408 (0: no minimum).
+    #[arg(long, value_name = "BYTES", default_value_t = motcua_intake::ConnectionLimits::DEFAULT.min_body_rate)]
+    min_body_rate: u32,
+    /// Seconds the body rate is measured over.
+    #[arg(long, value_name = "SECONDS", default_value_t = motcua_intake::ConnectionLimits::DEFAULT.body_rate_window.as_secs())]
+    body_rate_window: u64,
+    /// Connections one client address (IPv4 address, IPv6 /64) may hold at
+    /// once (0: no limit; behind a reverse proxy every client has the
+    /// proxy's address, so turn it off there and let the proxy limit).
+    #[arg(long, value_name = "N", default_value_t = motcua_intake::ConnectionLimits::DEFAULT.per_address)]
+    max_connections_per_address: usize,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
@@ -136,6 +156,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     config.units = Some(std::sync::Arc::new(crate::catalog::units(None)?));
     config.cors_origins = args.cors_origins.clone();
     config.directory = directory;
+    config.connections = motcua_intake::ConnectionLimits {
+        headers: Duration::from_secs(args.header_timeout),
+        idle: Duration::from_secs(args.idle_timeout),
+        min_body_rate: args.min_body_rate,
+        body_rate_window: Duration::from_secs(args.body_rate_window),
+        per_address: args.max_connections_per_address,
+    };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let server = Server::bind(config, catalog)

@@ -215,6 +215,16 @@ pub enum Error {
     /// signing, or another key signed.
     #[error("the signature does not verify")]
     BadSignature,
+    /// The Ed25519 public key is a point of small order or not canonically
+    /// encoded (y ≥ p): such a key "verifies" signatures that no one made
+    /// (strict verification, RFC 8032 §5.1.7; Chalkias et al., "Taming the
+    /// many EdDSAs", 2020).
+    #[error("the Ed25519 public key is a small-order or non-canonical point")]
+    WeakEd25519Key,
+    /// The Ed25519 signature's point R is of small order or not canonically
+    /// encoded: refused like a weak key.
+    #[error("the Ed25519 signature's point R is small-order or non-canonical")]
+    WeakEd25519Signature,
     /// The signature verifies, but with a key the caller does not trust.
     #[error("signed by key {kid:?}, which is not among the expected keys")]
     UnexpectedKey {
@@ -392,6 +402,8 @@ impl Error {
             Self::KeyAlgorithmMismatch { .. } => "key_algorithm_mismatch",
             Self::SignatureLength { .. } => "signature_length",
             Self::BadSignature => "bad_signature",
+            Self::WeakEd25519Key => "weak_ed25519_key",
+            Self::WeakEd25519Signature => "weak_ed25519_signature",
             Self::UnexpectedKey { .. } => "unexpected_key",
             Self::NonCanonicalPayload => "non_canonical_payload",
             Self::PayloadMismatch => "payload_mismatch",
@@ -530,6 +542,14 @@ impl Error {
             Self::BadSignature => t(
                 "Chữ ký không hợp lệ: hồ sơ đã bị thay đổi sau khi ký, hoặc được ký bằng khóa khác.".into(),
                 "The signature is not valid: the dossier changed after signing, or another key signed it.".into(),
+            ),
+            Self::WeakEd25519Key => t(
+                "Khóa công khai Ed25519 không an toàn (điểm bậc nhỏ hoặc mã hóa không chuẩn): chữ ký của nó không chứng minh được gì.".into(),
+                "The Ed25519 public key is unsafe (a small-order or non-canonically encoded point): its signatures prove nothing.".into(),
+            ),
+            Self::WeakEd25519Signature => t(
+                "Chữ ký Ed25519 không an toàn (điểm R bậc nhỏ hoặc mã hóa không chuẩn).".into(),
+                "The Ed25519 signature is unsafe (its point R is small-order or non-canonically encoded).".into(),
             ),
             Self::UnexpectedKey { kid } => t(
                 format!("Hồ sơ được ký bằng khóa \"{kid}\", không phải khóa mong đợi."),

@@ -300,7 +300,10 @@ impl PublicKey {
     /// Fails with [`Error::KeyAlgorithmMismatch`] when the key does not suit
     /// the algorithm, [`Error::RsaKeyTooSmall`] for RSA keys under 2048
     /// bits, [`Error::SignatureLength`] when the signature has the
-    /// wrong size for the key, and [`Error::BadSignature`] otherwise.
+    /// wrong size for the key, [`Error::WeakEd25519Key`] and
+    /// [`Error::WeakEd25519Signature`] for small-order or non-canonical
+    /// Ed25519 points (which ring accepts), and [`Error::BadSignature`]
+    /// otherwise.
     pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         if alg.key_kind() != self.kind() {
             return Err(Error::KeyAlgorithmMismatch {
@@ -324,6 +327,15 @@ impl PublicKey {
                     .verify(message, signature)
             }
             (Self::Ed25519(x), _) => {
+                if !ed25519_point_is_strict(x) {
+                    return Err(Error::WeakEd25519Key);
+                }
+                if !signature[..32]
+                    .try_into()
+                    .is_ok_and(ed25519_point_is_strict)
+                {
+                    return Err(Error::WeakEd25519Signature);
+                }
                 UnparsedPublicKey::new(&signature::ED25519, x).verify(message, signature)
             }
             (Self::Rsa { n, e }, Algorithm::Ps256) => RsaPublicKeyComponents { n, e }.verify(
@@ -387,9 +399,120 @@ fn dotted_oid(bytes: &[u8]) -> String {
         .join(".")
 }
 
+/// The y coordinates (little-endian, sign bit clear) of the eight points
+/// of small order on edwards25519: 0 (order 4), 1 (the identity), p − 1
+/// (order 2) and the two of order 8 (libsodium `has_small_order`,
+/// crypto_core/ed25519/ref10/ed25519_ref10.c).
+const SMALL_ORDER_Y: [[u8; 32]; 5] = [
+    [0; 32],
+    {
+        let mut one = [0; 32];
+        one[0] = 1;
+        one
+    },
+    {
+        let mut p_minus_one = P;
+        p_minus_one[0] -= 1;
+        p_minus_one
+    },
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ],
+];
+
+/// The field prime p = 2^255 − 19, little-endian.
+const P: [u8; 32] = {
+    let mut p = [0xff; 32];
+    p[0] = 0xed;
+    p[31] = 0x7f;
+    p
+};
+
+/// Whether an Ed25519 point encoding (RFC 8032 §5.1.2) is canonical (y < p)
+/// and not of small order, whatever its sign bit. Public keys and R points
+/// that fail are refused before ring checks the equation, since a
+/// small-order key with a small-order R "verifies" any message.
+fn ed25519_point_is_strict(encoding: &[u8; 32]) -> bool {
+    let mut y = *encoding;
+    y[31] &= 0x7f;
+    // y < p, compared from the most significant byte.
+    let canonical = y.iter().rev().cmp(P.iter().rev()) == std::cmp::Ordering::Less;
+    canonical && !SMALL_ORDER_Y.contains(&y)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fault of issue 12: an all-but-zero key (the identity) and
+    /// signature (R the identity, S = 0) "verified" any message.
+    #[test]
+    fn small_order_and_non_canonical_ed25519_points_are_refused() {
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let mut signature = [0u8; 64];
+        signature[0] = 1;
+        let weak = PublicKey::Ed25519(identity);
+        for message in [&b"one manifest"[..], b"another", b""] {
+            // ring alone takes it, which is why the points are checked here.
+            assert!(
+                UnparsedPublicKey::new(&signature::ED25519, &identity)
+                    .verify(message, &signature)
+                    .is_ok()
+            );
+            assert!(matches!(
+                weak.verify(Algorithm::EdDsa, message, &signature),
+                Err(Error::WeakEd25519Key)
+            ));
+        }
+        // Every small-order y, with either sign bit, and every y >= p.
+        let mut refused = Vec::new();
+        for y in SMALL_ORDER_Y {
+            for sign in [0, 0x80] {
+                let mut e = y;
+                e[31] |= sign;
+                refused.push(e);
+            }
+        }
+        for k in 0..19u8 {
+            let mut e = P;
+            e[0] += k;
+            refused.push(e);
+            e[31] |= 0x80;
+            refused.push(e);
+        }
+        for e in &refused {
+            assert!(!ed25519_point_is_strict(e), "{e:02x?}");
+        }
+        // A real key with a small-order R is refused too.
+        // RFC 8037 §A.1's key.
+        let x: [u8; 32] = [
+            0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe, 0xd3, 0xc9, 0x64,
+            0x07, 0x3a, 0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6, 0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68,
+            0xf7, 0x07, 0x51, 0x1a,
+        ];
+        assert!(ed25519_point_is_strict(&x));
+        let good = PublicKey::Ed25519(x);
+        let mut base = [0u8; 32];
+        base[0] = 0x58;
+        base[1..].fill(0x66);
+        assert!(ed25519_point_is_strict(&base), "the base point is fine");
+        for r in &refused {
+            let mut forged = [0u8; 64];
+            forged[..32].copy_from_slice(r);
+            assert!(matches!(
+                good.verify(Algorithm::EdDsa, b"m", &forged),
+                Err(Error::WeakEd25519Signature)
+            ));
+        }
+    }
 
     #[test]
     fn rfc7638_thumbprint_example() {

@@ -562,3 +562,37 @@ fn manifest_rules() {
     let err = Manifest::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
     assert!(matches!(err, Error::Limit { .. }), "{err:?}");
 }
+
+/// The seal of issue 12: the "all-but-zero" Ed25519 key (the identity
+/// point) and signature (R the identity, S = 0), which satisfy the
+/// verification equation for any message unless points are checked.
+fn sealed_by_the_identity_point(m: &Manifest) -> Vec<u8> {
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let key = motcua_dossier::PublicKey::Ed25519(identity);
+    let request = SealedDossier::new(m.clone())
+        .unwrap()
+        .prepare_signature(Algorithm::EdDsa, &key, &[], now())
+        .unwrap();
+    let input = request.signing_input();
+    let dot = input.iter().position(|b| *b == b'.').unwrap();
+    let protected = std::str::from_utf8(&input[..dot]).unwrap();
+    let mut signature = [0u8; 64];
+    signature[0] = 1;
+    serde_json::to_vec(&json!({
+        "manifest": m,
+        "seal": {"signatures": [{"protected": protected, "signature": b64u(&signature)}]}
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_small_order_key_verifies_no_manifest() {
+    let mut other = manifest();
+    other.office = "00001".parse().unwrap();
+    for m in [manifest(), other] {
+        let err = refused(&sealed_by_the_identity_point(&m));
+        assert!(matches!(err, Error::WeakEd25519Key), "{err}");
+        assert_eq!(err.code(), "weak_ed25519_key");
+    }
+}

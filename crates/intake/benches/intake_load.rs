@@ -15,8 +15,10 @@
 //!     [--database postgres://…] [--url http://host:port] [--json]
 //! ```
 //!
-//! `--files shared`: all dossiers refer to one PDF, uploaded before the
-//! timing (measures the dossier check, store and receipt). `--files
+//! `--files shared`: all dossiers refer to one PDF, uploaded for each
+//! dossier (tus metadata `dossier`: a server takes only the files uploaded
+//! for the dossier) before the timing; one blob is stored (measures the
+//! dossier check, store and receipt). `--files
 //! unique`: each dossier has its own PDF, uploaded (tus creation with
 //! upload) inside the timing, before its dossier.
 
@@ -64,6 +66,13 @@ fn options() -> Options {
             "--database" => o.database = Some(value()),
             "--url" => o.url = Some(value()),
             "--json" => o.json = true,
+            "--help" | "-h" => {
+                println!(
+                    "intake_load [--dossiers N] [--concurrency N] [--files shared|unique] \
+                     [--database URL] [--url http://host:port] [--json]"
+                );
+                std::process::exit(0);
+            }
             // cargo bench passes --bench.
             _ => {}
         }
@@ -71,21 +80,52 @@ fn options() -> Options {
     o
 }
 
-/// A small PDF-like file, distinct per `seed`.
+/// A well-formed one-page PDF of about 2 KiB, distinct per `seed` (the
+/// server sniffs attachments and counts their pages).
 fn pdf(seed: u64) -> Vec<u8> {
-    let mut bytes = format!("%PDF-1.4\n% {seed}\n1 0 obj << /Type /Page >> endobj\n").into_bytes();
     let mut x = seed | 1;
-    while bytes.len() < 2048 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        bytes.push(x as u8);
+    let filler: Vec<u8> = (0..1648)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let objects: [Vec<u8>; 4] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        [
+            format!("<< /Length {} >>\nstream\n", filler.len()).into_bytes(),
+            filler,
+            b"\nendstream".to_vec(),
+        ]
+        .concat(),
+    ];
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(bytes.len());
+        bytes.extend(format!("{} 0 obj\n", i + 1).into_bytes());
+        bytes.extend(body);
+        bytes.extend(b"\nendobj\n");
     }
+    let xref = bytes.len();
+    bytes.extend(b"xref\n0 5\n0000000000 65535 f \n");
+    for offset in offsets {
+        bytes.extend(format!("{offset:010} 00000 n \n").into_bytes());
+    }
+    bytes.extend(
+        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").into_bytes(),
+    );
     bytes
 }
 
 struct Prepared {
     sealed: Vec<Bytes>,
+    /// Each dossier's id, which its uploads name (tus metadata `dossier`).
+    ids: Vec<String>,
     files: Vec<Vec<u8>>,
     manifests: Vec<Sha256>,
 }
@@ -155,8 +195,9 @@ fn prepare(n: usize, unique_files: bool) -> Prepared {
                         client: "motcua-loadgen/1".parse().unwrap(),
                     };
                     let digest = manifest.digest().unwrap();
+                    let id = manifest.id.to_string();
                     let sealed = SealedDossier::seal(manifest, &keys[i % keys.len()], now).unwrap();
-                    out.push((Bytes::from(sealed.to_json()), file, digest));
+                    out.push((Bytes::from(sealed.to_json()), id, file, digest));
                 }
                 out
             })
@@ -164,12 +205,14 @@ fn prepare(n: usize, unique_files: bool) -> Prepared {
         .collect();
     let mut prepared = Prepared {
         sealed: Vec::with_capacity(n),
+        ids: Vec::with_capacity(n),
         files: Vec::with_capacity(n),
         manifests: Vec::with_capacity(n),
     };
     for part in parts {
-        for (sealed, file, digest) in part.join().unwrap() {
+        for (sealed, id, file, digest) in part.join().unwrap() {
             prepared.sealed.push(sealed);
+            prepared.ids.push(id);
             prepared.files.push(file);
             prepared.manifests.push(digest);
         }
@@ -214,7 +257,14 @@ async fn send(
     (status, body)
 }
 
-async fn upload(sender: &mut Sender, authority: &str, file: &[u8]) {
+/// Uploads `file` for the dossier `id`: a server takes in a dossier only
+/// the files uploaded for it.
+async fn upload(sender: &mut Sender, authority: &str, file: &[u8], id: &str) {
+    use base64::Engine as _;
+    let metadata = format!(
+        "dossier {}",
+        base64::engine::general_purpose::STANDARD.encode(id)
+    );
     let (status, body) = send(
         sender,
         authority,
@@ -223,6 +273,7 @@ async fn upload(sender: &mut Sender, authority: &str, file: &[u8]) {
         &[
             ("tus-resumable", "1.0.0".into()),
             ("upload-length", file.len().to_string()),
+            ("upload-metadata", metadata),
             ("content-type", "application/offset+octet-stream".into()),
         ],
         Bytes::copy_from_slice(file),
@@ -280,7 +331,32 @@ fn main() {
     let results = client.block_on(async {
         let mut first = connect(&authority).await;
         if !o.unique_files {
-            upload(&mut first, &authority, &prepared.files[0]).await;
+            // The one file, uploaded for every dossier before the timing.
+            let next = Arc::new(AtomicUsize::new(0));
+            let mut uploaders = Vec::new();
+            for _ in 0..o.concurrency {
+                let (next, prepared, authority) =
+                    (Arc::clone(&next), Arc::clone(&prepared), authority.clone());
+                uploaders.push(tokio::spawn(async move {
+                    let mut sender = connect(&authority).await;
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= prepared.ids.len() {
+                            break;
+                        }
+                        upload(
+                            &mut sender,
+                            &authority,
+                            &prepared.files[0],
+                            &prepared.ids[i],
+                        )
+                        .await;
+                    }
+                }));
+            }
+            for u in uploaders {
+                u.await.unwrap();
+            }
         }
         let unique_files = o.unique_files;
         let next = Arc::new(AtomicUsize::new(0));
@@ -299,7 +375,13 @@ fn main() {
                     }
                     let began = Instant::now();
                     if unique_files {
-                        upload(&mut sender, &authority, &prepared.files[i]).await;
+                        upload(
+                            &mut sender,
+                            &authority,
+                            &prepared.files[i],
+                            &prepared.ids[i],
+                        )
+                        .await;
                     }
                     let (status, body) = send(
                         &mut sender,

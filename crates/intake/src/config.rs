@@ -9,6 +9,7 @@ use motcua_forms::{CatalogIndex, Procedure, ProcedureCode};
 
 use crate::capabilities::Limits;
 use crate::code::CodeFormat;
+use crate::conn::ConnectionLimits;
 use crate::error::Error;
 use crate::rate_limit::RateLimit;
 
@@ -44,6 +45,8 @@ pub struct Config {
     /// A signed office directory to publish at
     /// `/.well-known/motcua-directory`.
     pub directory: Option<crate::directory::PublishedDirectory>,
+    /// How long and how slowly clients may hold connections.
+    pub connections: ConnectionLimits,
 }
 
 impl Config {
@@ -63,6 +66,7 @@ impl Config {
             lookup_rate_limit: RateLimit::LOOKUP,
             cors_origins: Vec::new(),
             directory: None,
+            connections: ConnectionLimits::DEFAULT,
         }
     }
 }

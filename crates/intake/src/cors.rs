@@ -3,7 +3,8 @@
 //! others.
 //!
 //! A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`)
-//! is answered here, before routing, so it never reaches the rate limits;
+//! is answered here, before routing, so it never reaches the rate limits
+//! (403 for an origin not allowed, also when none is configured);
 //! a tus `OPTIONS` without those headers still reaches the tus handler.
 //! Other requests from an allowed origin get `Access-Control-Allow-Origin`
 //! and the headers a client must read (`Location`, `Upload-Offset`, ...).
@@ -108,15 +109,18 @@ pub(crate) async fn handle(
     next: Next,
 ) -> Response {
     let origins = state.cors_origins();
-    if *origins == Origins::None {
-        return next.run(request).await;
-    }
     let origin = request.headers().get(header::ORIGIN).cloned();
     let preflight = request.method() == Method::OPTIONS
         && origin.is_some()
         && request
             .headers()
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    // Without configured origins a preflight still gets its 403 here (a
+    // browser never preflights its own origin), taking no rate-limit
+    // token; other requests pass untouched.
+    if *origins == Origins::None && !preflight {
+        return next.run(request).await;
+    }
     let allowed = origin
         .as_ref()
         .and_then(|o| o.to_str().ok())

@@ -67,17 +67,12 @@ async fn read_body(body: Body, limit: u64) -> Result<axum::body::Bytes, AppError
     axum::body::to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX))
         .await
         .map_err(|e| {
-            let source = e.into_inner();
-            if source
-                .downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()
-            {
+            let limited = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if limited {
                 too_large()
             } else {
-                AppError::BadRequest {
-                    code: "interrupted",
-                    detail: format!("the request body broke off: {source}"),
-                }
+                AppError::body(&e)
             }
         })
 }

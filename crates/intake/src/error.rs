@@ -134,6 +134,12 @@ pub(crate) enum AppError {
     NotFound(String),
     /// 409: the request contradicts the resource's state.
     Conflict { code: &'static str, detail: String },
+    /// 405: the resource does not take this method; `allow` lists those
+    /// it takes.
+    MethodNotAllowed { allow: Option<HeaderValue> },
+    /// 408: the request body came slower than the minimum rate
+    /// (`conn::MinRate`).
+    BodyTooSlow(String),
     /// 410: the resource existed but has expired.
     Gone(String),
     /// 412: the client speaks a protocol version we do not.
@@ -160,6 +166,26 @@ pub(crate) enum AppError {
     RateLimited { retry_after: u64 },
     /// 500: a fault on our side; details go to the log, not to the client.
     Internal(String),
+}
+
+impl AppError {
+    /// The answer to a request body that could not be read: too slow (the
+    /// connection's minimum rate), or broken off.
+    pub(crate) fn body(err: &axum::Error) -> Self {
+        let mut source = std::error::Error::source(err);
+        let mut slow = None;
+        while let Some(s) = source {
+            slow = slow.or_else(|| s.downcast_ref::<crate::conn::BodyTooSlow>());
+            source = s.source();
+        }
+        match slow {
+            Some(slow) => Self::BodyTooSlow(slow.to_string()),
+            None => Self::BadRequest {
+                code: "interrupted",
+                detail: format!("the request body broke off: {err}"),
+            },
+        }
+    }
 }
 
 impl From<Error> for AppError {
@@ -202,6 +228,18 @@ impl AppError {
             Self::Conflict { code, detail } => {
                 (StatusCode::CONFLICT, code, "Conflict", Some(detail))
             }
+            Self::MethodNotAllowed { .. } => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                Some("this resource does not take this method; see Allow"),
+            ),
+            Self::BodyTooSlow(detail) => (
+                StatusCode::REQUEST_TIMEOUT,
+                "body-too-slow",
+                "Request body too slow",
+                Some(detail),
+            ),
             Self::Gone(detail) => (StatusCode::GONE, "expired", "Expired", Some(detail)),
             Self::UnsupportedVersion(detail) => (
                 StatusCode::PRECONDITION_FAILED,
@@ -285,11 +323,39 @@ impl IntoResponse for AppError {
             json,
         )
             .into_response();
-        if let Self::RateLimited { retry_after } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        match self {
+            Self::RateLimited { retry_after } => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            }
+            Self::MethodNotAllowed { allow } => {
+                let h = response.headers_mut();
+                if let Some(allow) = allow {
+                    h.insert(header::ALLOW, allow);
+                }
+                // Also for the status look-up path, whose answers are
+                // never stored.
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
+            _ => {}
         }
         response
     }
+}
+
+/// Middleware: gives the router's bare 405 a problem body like every other
+/// refusal (RFC 9457), keeping its `Allow`.
+pub(crate) async fn method_problem(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    AppError::MethodNotAllowed { allow }.into_response()
 }

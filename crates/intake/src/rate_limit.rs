@@ -75,7 +75,7 @@ pub(crate) struct Limiter {
 }
 
 /// The bucket a client address falls in.
-fn client_key(ip: IpAddr) -> IpAddr {
+pub(crate) fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

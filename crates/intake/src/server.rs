@@ -7,15 +7,18 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use axum::{Router, middleware};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::Level;
 
 use crate::config::{Catalog, Config};
-use crate::error::Error;
+use crate::conn::{self, ConnectionLimits};
+use crate::error::{self, Error};
 use crate::state::AppState;
 use crate::storage::{PostgresStorage, SqliteStorage, Storage};
 use crate::{
@@ -56,7 +59,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             rate_limit::lookup,
         ))
-        .layer(DefaultBodyLimit::max(4096));
+        .layer(DefaultBodyLimit::max(4096))
+        // Answers about people, refusals included, are never stored.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let csp = headers::content_security_policy(
         state
             .directory()
@@ -71,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(protocol)
         .merge(lookups)
         .fallback(assets::static_files)
+        .layer(middleware::from_fn(error::method_problem))
         .layer(middleware::from_fn_with_state(csp, headers::add))
         // Outside the rate limits (route layers): preflights take no token.
         .layer(middleware::from_fn_with_state(state.clone(), cors::handle))
@@ -107,6 +116,7 @@ pub struct Server {
     listener: TcpListener,
     router: Router,
     local_addr: SocketAddr,
+    connections: ConnectionLimits,
 }
 
 impl Server {
@@ -146,6 +156,7 @@ impl Server {
             listener,
             router: router(state),
             local_addr,
+            connections: config.connections,
         })
     }
 
@@ -159,15 +170,8 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        let addr = self.local_addr;
-        // The peer address keys the per-client rate limits.
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|source| Error::Listen { addr, source })
+        conn::serve(self.listener, self.router, self.connections, shutdown).await;
+        Ok(())
     }
 }
 

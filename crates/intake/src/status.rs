@@ -2,8 +2,9 @@
 //! code and the applicant's personal ID number.
 //!
 //! No enumeration: an unknown code and a wrong ID number get the same 404,
-//! after the same work (an HMAC check against the stored tag, or against a
-//! dummy tag when there is no dossier), and look-ups have their own, small
+//! after the same work (one indexed read of the applicant's tag, then an
+//! HMAC check against it, or against a dummy tag when there is no dossier;
+//! the dossier itself is read only once the ID number matched), and look-ups have their own, small
 //! rate limit. The ID number travels in the body, never in a URL, so it
 //! stays out of access logs. The server keeps only a keyed hash of it for
 //! the look-up (HMAC-SHA256 under a random key of this instance).
@@ -39,6 +40,16 @@ fn not_found() -> AppError {
     AppError::NotFound("no dossier with this code and personal ID number".into())
 }
 
+/// Whether `personal_id` is the applicant's of the dossier whose tag is
+/// `tag` (`None`: no dossier has the code). Both cases run the same one
+/// HMAC check over a 32-byte tag, so that timing tells a wrong number from
+/// an unknown code no more than the answer does (issue 12).
+fn opens(state: &AppState, personal_id: &str, tag: Option<&[u8]>) -> bool {
+    const DUMMY: [u8; 32] = [0; 32];
+    let matches = state.applicant_matches(personal_id, tag.unwrap_or(&DUMMY));
+    matches && tag.is_some()
+}
+
 async fn lookup(
     State(state): State<AppState>,
     body: Result<Json<Query>, axum::extract::rejection::JsonRejection>,
@@ -67,12 +78,13 @@ async fn lookup(
                 code: "bad-query",
                 detail: "dossier_code must be 1 to 128 printable ASCII characters".into(),
             })?;
-    let record = state.storage().dossier_by_code(&code).await?;
-    // The same HMAC check whether or not the code exists.
-    let dummy = [0u8; 32];
-    let tag = record.as_ref().map_or(&dummy[..], |r| &r.applicant_tag[..]);
-    let matches = state.applicant_matches(&personal_id, tag);
-    let Some(record) = record.filter(|_| matches) else {
+    // Only the tag is read before the check: the record with its history
+    // is loaded for the holder of the right number alone.
+    let tag = state.storage().applicant_tag(&code).await?;
+    if !opens(&state, &personal_id, tag.as_deref()) {
+        return Err(not_found());
+    }
+    let Some(record) = state.storage().dossier_by_code(&code).await? else {
         return Err(not_found());
     };
     let current = record
@@ -98,4 +110,25 @@ async fn lookup(
         body.to_string(),
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::fixture;
+
+    #[tokio::test]
+    async fn an_unknown_code_and_a_wrong_number_make_the_same_check() {
+        let f = fixture().await;
+        let id = "001093012345";
+        let tag = f.state.applicant_tag(id);
+        let checks = || f.state.applicant_checks();
+        let before = checks();
+        assert!(!opens(&f.state, id, None));
+        assert_eq!(checks(), before + 1, "an unknown code is checked too");
+        assert!(!opens(&f.state, "001093012346", Some(&tag)));
+        assert_eq!(checks(), before + 2);
+        assert!(opens(&f.state, id, Some(&tag)));
+        assert_eq!(checks(), before + 3);
+    }
 }

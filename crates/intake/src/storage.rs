@@ -307,6 +307,11 @@ pub trait Storage: Send + Sync + fmt::Debug {
         issue: ReceiptIssuer,
     ) -> Result<StoreOutcome, Error>;
 
+    /// The keyed hash of a dossier's applicant ID number, by the dossier's
+    /// code: all a status look-up reads before the ID number is checked,
+    /// so that a wrong number costs what an unknown code does.
+    async fn applicant_tag(&self, code: &DossierCode) -> Result<Option<Vec<u8>>, Error>;
+
     /// A dossier with its history, by its code.
     async fn dossier_by_code(&self, code: &DossierCode) -> Result<Option<DossierRecord>, Error>;
 

@@ -368,16 +368,153 @@ async fn cors_refuses_other_origins() {
         assert!(!simple.headers.contains_key("access-control-allow-origin"));
         assert!(vary(&simple).contains("Origin"));
     }
-    // Without configured origins nothing is allowed; the OPTIONS is tus's.
+    // Without configured origins nothing is allowed: the documented 403
+    // (issue 12: it was tus's 204 here, 405 on dossiers and status).
     let plain = fixture().await;
     let reply = preflight(&plain.app, PORTAL, "POST").await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.problem_type(), "/problems/cors-origin");
     assert!(!reply.headers.contains_key("access-control-allow-origin"));
-    assert_eq!(header_text(&reply, "tus-version"), "1.0.0");
+    assert!(!reply.headers.contains_key("tus-version"));
     // `*`: any origin, named as `*`.
     let any = fixture_with(|c| c.cors_origins = vec!["*".into()]).await;
     let reply = preflight(&any.app, "https://elsewhere.example", "PATCH").await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(header_text(&reply, "access-control-allow-origin"), "*");
+}
+
+/// Issue 12: without `--cors-origin`, foreign preflights on every protocol
+/// path get the 403 problem, and take no rate-limit token.
+#[tokio::test]
+async fn without_cors_origins_preflights_get_403_and_take_no_token() {
+    let f = fixture_with(|c| {
+        let one = RateLimit {
+            per_second: 0.001,
+            burst: 1,
+        };
+        c.rate_limit = one;
+        c.lookup_rate_limit = one;
+    })
+    .await;
+    for path in [
+        "/api/v1/uploads",
+        "/api/v1/uploads/0123456789abcdef0123456789abcdef",
+        "/api/v1/dossiers",
+        "/api/v1/status",
+    ] {
+        for _ in 0..3 {
+            let reply = request(
+                &f.app,
+                axum::http::Method::OPTIONS,
+                path,
+                &[
+                    ("origin", "https://elsewhere.example"),
+                    ("access-control-request-method", "POST"),
+                ],
+                Body::empty(),
+            )
+            .await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+            assert_eq!(reply.problem_type(), "/problems/cors-origin", "{path}");
+            assert!(!reply.headers.contains_key("access-control-allow-origin"));
+        }
+    }
+    // Both buckets are still full: one request each goes through.
+    let created = create_upload(&f.app, "https://elsewhere.example").await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert!(!created.headers.contains_key("access-control-allow-origin"));
+    let lookup = request(
+        &f.app,
+        axum::http::Method::POST,
+        "/api/v1/status",
+        &[("content-type", "application/json")],
+        r#"{"dossier_code":"X-1","personal_id":"001093012345"}"#,
+    )
+    .await;
+    assert_eq!(lookup.status, StatusCode::NOT_FOUND);
+    // A tus OPTIONS (no Access-Control-Request-Method) is still tus's.
+    let tus = request(
+        &fixture().await.app,
+        axum::http::Method::OPTIONS,
+        "/api/v1/uploads",
+        &[],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(header_text(&tus, "tus-version"), "1.0.0");
+}
+
+/// Issue 12: a 405 carries a problem body (and its Allow), like every
+/// other refusal.
+#[tokio::test]
+async fn method_not_allowed_is_a_problem_with_allow() {
+    let f = fixture().await;
+    for (method, path, allowed) in [
+        (axum::http::Method::GET, "/api/v1/dossiers", "POST"),
+        (axum::http::Method::DELETE, "/api/v1/dossiers", "POST"),
+        (axum::http::Method::GET, "/api/v1/status", "POST"),
+        (axum::http::Method::POST, "/.well-known/motcua", "GET"),
+    ] {
+        let reply = request(&f.app, method.clone(), path, &[], Body::empty()).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(
+            header_text(&reply, "content-type"),
+            "application/problem+json"
+        );
+        assert_eq!(reply.problem_type(), "/problems/method-not-allowed");
+        assert_eq!(reply.json()["status"], 405);
+        assert!(
+            header_text(&reply, "allow").contains(allowed),
+            "{method} {path}: {:?}",
+            reply.headers
+        );
+    }
+}
+
+/// Issue 12: every status answer, refusals included, is `no-store` (they
+/// were `no-cache`).
+#[tokio::test]
+async fn status_answers_are_never_stored() {
+    let f = fixture_with(|c| {
+        c.lookup_rate_limit = RateLimit {
+            per_second: 0.001,
+            burst: 3,
+        };
+    })
+    .await;
+    let lookup = |body: &'static str| {
+        request(
+            &f.app,
+            axum::http::Method::POST,
+            "/api/v1/status",
+            &[("content-type", "application/json")],
+            body,
+        )
+    };
+    let not_found = lookup(r#"{"dossier_code":"X-1","personal_id":"001093012345"}"#).await;
+    let bad = lookup(r#"{"dossier_code":"X-1"}"#).await;
+    let wrong_method = request(
+        &f.app,
+        axum::http::Method::GET,
+        "/api/v1/status",
+        &[],
+        Body::empty(),
+    )
+    .await;
+    let limited = lookup(r#"{"dossier_code":"X-1","personal_id":"001093012345"}"#).await;
+    for (reply, status) in [
+        (not_found, StatusCode::NOT_FOUND),
+        (bad, StatusCode::BAD_REQUEST),
+        (limited, StatusCode::TOO_MANY_REQUESTS),
+        (wrong_method, StatusCode::METHOD_NOT_ALLOWED),
+    ] {
+        assert_eq!(reply.status, status);
+        assert_eq!(header_text(&reply, "cache-control"), "no-store", "{status}");
+    }
 }
 
 #[tokio::test]

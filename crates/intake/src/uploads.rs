@@ -445,8 +445,7 @@ async fn append(
 /// Reads a body that must be empty; a byte in it goes beyond `length`.
 async fn refuse_more_bytes(mut body: Body, length: u64) -> Result<(), AppError> {
     while let Some(frame) = body.frame().await {
-        let frame =
-            frame.map_err(|e| bad("interrupted", format!("the request body broke off: {e}")))?;
+        let frame = frame.map_err(|e| AppError::body(&e))?;
         if frame.data_ref().is_some_and(|d| !d.is_empty()) {
             return Err(AppError::TooLarge {
                 limit: length,
@@ -541,10 +540,7 @@ async fn write_body(
                 Err(_) => continue,
             },
             Err(e) => {
-                failure = Some(bad(
-                    "interrupted",
-                    format!("the request body broke off: {e}"),
-                ));
+                failure = Some(AppError::body(&e));
                 break;
             }
         };

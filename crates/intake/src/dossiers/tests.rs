@@ -676,3 +676,80 @@ async fn attachments_are_what_the_manifest_says() {
     upload(&f, &draft, &file).await;
     assert_eq!(post(&f, draft.seal()).await.status, StatusCode::CREATED);
 }
+
+/// Issue 12: a seal by the "all-but-zero" Ed25519 key (the identity point)
+/// with R the identity and S = 0 was taken for any manifest.
+#[tokio::test]
+async fn a_small_order_ed25519_key_seals_nothing() {
+    let f = fixture().await;
+    let file = pdf(21);
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &draft, &file).await;
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let request = SealedDossier::new(draft.manifest.clone())
+        .unwrap()
+        .prepare_signature(
+            motcua_dossier::Algorithm::EdDsa,
+            &PublicKey::Ed25519(identity),
+            &[],
+            Timestamp::now(),
+        )
+        .unwrap();
+    let input = request.signing_input();
+    let dot = input.iter().position(|b| *b == b'.').unwrap();
+    let forged = json!({
+        "manifest": draft.manifest,
+        "seal": {"signatures": [{
+            "protected": std::str::from_utf8(&input[..dot]).unwrap(),
+            "signature": format!("AQ{}", "A".repeat(84)),
+        }]}
+    });
+    let reply = post(&f, forged.to_string().into_bytes()).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.problem_type(), "/problems/bad-seal");
+    assert_eq!(reply.json()["error_code"], "weak_ed25519_key");
+    assert!(reply.json()["message"]["vi"].is_string());
+    assert_eq!(count(&f).await, 0);
+}
+
+/// Issue 12: the time of a look-up with a stored code and a wrong ID number
+/// against one with an unknown code, interleaved, through the router (no
+/// socket). Prints the quantiles for BENCHMARKS.md; run with
+/// `cargo test -p motcua-intake --release status_timing -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "a measurement, not a check"]
+async fn status_timing_of_a_wrong_number_and_an_unknown_code() {
+    let f = fixture().await;
+    let file = pdf(23);
+    let draft = Draft::new(&[("a.pdf", &file)]);
+    upload(&f, &draft, &file).await;
+    let reply = post(&f, draft.seal()).await;
+    let code = reply.json()["dossier_code"].as_str().unwrap().to_owned();
+    let unknown = "00004-000000-999999";
+    let rounds = 5000;
+    let (mut wrong, mut none) = (Vec::new(), Vec::new());
+    for i in 0..rounds + 500 {
+        for (code, times) in [(code.as_str(), &mut wrong), (unknown, &mut none)] {
+            let start = std::time::Instant::now();
+            let reply = lookup(&f, code, "001093012346").await;
+            let took = start.elapsed();
+            assert_eq!(reply.status, StatusCode::NOT_FOUND);
+            // The first 500 rounds warm caches up.
+            if i >= 500 {
+                times.push(took.as_nanos() as f64 / 1000.0);
+            }
+        }
+    }
+    for (name, times) in [("wrong ID number", &mut wrong), ("unknown code", &mut none)] {
+        times.sort_by(f64::total_cmp);
+        let q = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+        println!(
+            "{name:>16}: p10 {:.1} µs, median {:.1} µs, p90 {:.1} µs, p99 {:.1} µs",
+            q(0.1),
+            q(0.5),
+            q(0.9),
+            q(0.99)
+        );
+    }
+}

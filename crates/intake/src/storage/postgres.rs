@@ -563,6 +563,18 @@ impl Storage for PostgresStorage {
         }))
     }
 
+    async fn applicant_tag(&self, code: &DossierCode) -> Result<Option<Vec<u8>>, Error> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT applicant_tag FROM dossier WHERE code = $1",
+                &[&code.as_str()],
+            )
+            .await
+            .map_err(pg(&self.url))?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
     async fn dossier_by_code(&self, code: &DossierCode) -> Result<Option<DossierRecord>, Error> {
         let client = self.client().await?;
         let row = client

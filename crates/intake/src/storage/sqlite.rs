@@ -689,6 +689,16 @@ impl Storage for SqliteStorage {
         self.write(move |conn| store(conn, &dossier, &issue)).await
     }
 
+    async fn applicant_tag(&self, code: &DossierCode) -> Result<Option<Vec<u8>>, Error> {
+        let code = code.to_string();
+        self.with(move |conn| {
+            conn.prepare_cached("SELECT applicant_tag FROM dossier WHERE code = ?1")?
+                .query_row([&code], |row| row.get(0))
+                .optional()
+        })
+        .await
+    }
+
     async fn dossier_by_code(&self, code: &DossierCode) -> Result<Option<DossierRecord>, Error> {
         let code = code.to_string();
         self.with(move |conn| {
