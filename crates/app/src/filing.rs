@@ -32,6 +32,26 @@ pub(crate) struct Draft {
     pub(crate) pages: BTreeMap<String, Vec<PageRef>>,
     /// When it was saved, milliseconds since the Unix epoch.
     pub(crate) saved_at: f64,
+    /// The id of the dossier this filing was sealed as. Such a record holds
+    /// no answers (they live on in the outbox only); it is what tells a
+    /// sign page reached again (Back, an old tab) not to seal a second time.
+    #[serde(default)]
+    pub(crate) sealed: Option<String>,
+}
+
+impl Draft {
+    /// The record a sealed filing leaves behind: its dossier id, no answers.
+    pub(crate) fn sealed_as(version: String, dossier: String, saved_at: f64) -> Self {
+        Self {
+            version,
+            values: Value::Object(Default::default()),
+            attachments: Vec::new(),
+            office: None,
+            pages: BTreeMap::new(),
+            saved_at,
+            sealed: Some(dossier),
+        }
+    }
 }
 
 /// A processed attachment of a dossier component, ready for the manifest.
@@ -99,6 +119,8 @@ pub(crate) struct Filing {
     pub(crate) office: Option<String>,
     /// Scanned pages per dossier component.
     pub(crate) pages: Rc<BTreeMap<String, Vec<PageRef>>>,
+    /// The dossier id this filing was sealed as, until a new one is begun.
+    pub(crate) sealed: Option<String>,
 }
 
 impl PartialEq for Filing {
@@ -117,6 +139,7 @@ impl PartialEq for Filing {
             && self.attachments == other.attachments
             && self.office == other.office
             && self.pages == other.pages
+            && self.sealed == other.sealed
     }
 }
 
@@ -153,12 +176,17 @@ pub(crate) enum FilingAction {
     ChooseOffice(Option<String>),
     /// Set the scanned pages of a component.
     SetPages(String, Vec<PageRef>),
-    /// The dossier was sealed: the filing is done, forget its answers.
-    Sealed,
+    /// The dossier was sealed under this id: the filing is done, forget
+    /// its answers.
+    Sealed(String),
+    /// Begin a new filing from these answers (as typed) of a sealed one:
+    /// "copy into a new filing", which the citizen asked for.
+    CopyFrom(Value),
 }
 
 impl Filing {
     pub(crate) fn new(procedure: Rc<Procedure>, draft: Option<Draft>, today: Date) -> Self {
+        let sealed = draft.as_ref().and_then(|d| d.sealed.clone());
         let (values, attachments, office, pages, offer) = match draft {
             Some(draft)
                 if draft.values.as_object().is_some_and(|m| !m.is_empty())
@@ -173,6 +201,7 @@ impl Filing {
                     DraftOffer::Restored(draft.saved_at),
                 )
             }
+            // A sealed filing's record: nothing to restore.
             _ => (
                 Value::Object(Default::default()),
                 Vec::new(),
@@ -182,6 +211,8 @@ impl Filing {
             ),
         };
         let evaluation = Rc::new(procedure.evaluate(&values, &Env::new(today)));
+        // Answers restored are a filing in progress, not a sealed one.
+        let sealed = sealed.filter(|_| offer == DraftOffer::None);
         Self {
             procedure,
             values,
@@ -198,6 +229,7 @@ impl Filing {
             attachments: Rc::new(attachments),
             office,
             pages: Rc::new(pages),
+            sealed,
         }
     }
 
@@ -213,6 +245,8 @@ impl Filing {
     fn changed(&mut self) {
         self.evaluate();
         self.revision += 1;
+        // Typing after a seal begins a new filing.
+        self.sealed = None;
         if matches!(self.draft, DraftOffer::Restored(_)) {
             // Typing is an answer to the offer too: keep going.
             self.draft = DraftOffer::Accepted;
@@ -303,10 +337,20 @@ impl Reducible for Filing {
                 next.office = office;
                 next.revision += 1;
             }
-            // Sealed: the answers live on in the outbox; discarded: gone.
-            // Either way the filing starts again empty, and the empty draft
-            // is deleted by the autosave.
-            FilingAction::Sealed | FilingAction::DiscardDraft => next.start_again(),
+            // Sealed: the answers live on in the outbox only, and the draft
+            // is replaced by the seal's record; discarded: gone, and the
+            // empty draft is deleted by the autosave. Either way the filing
+            // starts again empty.
+            FilingAction::Sealed(id) => {
+                next.start_again();
+                next.sealed = Some(id);
+            }
+            FilingAction::DiscardDraft => next.start_again(),
+            FilingAction::CopyFrom(values) => {
+                next.start_again();
+                next.values = values;
+                next.changed();
+            }
         }
         Rc::new(next)
     }

@@ -1,0 +1,216 @@
+//! The citizen's journey at phone size (issue #11): a sent dossier does not
+//! come back as a draft, Back after sealing cannot file it twice, no layout
+//! shift eats a tap, each step opens at its top, "change" returns to the
+//! review, and a procedure never opened before works offline.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
+
+use crate::harness::{Browser, Intake, count, eventually, seed_draft, set_offline, text, with_app};
+use crate::steps::{add_page, click, example, fill, seal_birth_registration};
+
+/// A phone: 360 × 780 CSS pixels.
+const WIDTH: u32 = 360;
+const HEIGHT: u32 = 780;
+
+async fn title_is(client: &Client, expected: &str) {
+    eventually(&format!("title {expected:?}"), || async {
+        (text(client, "h1").await.as_deref() == Some(expected)).then_some(())
+    })
+    .await;
+}
+
+/// A WebDriver element click on "continue": the pointer goes down and up
+/// where the button was when it was pressed, as a finger would.
+async fn continue_(client: &Client) {
+    click(client, "form.mc-form button[type=submit]").await;
+}
+
+async fn value_of(client: &Client, id: &str) -> String {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn script(client: &Client, js: &str) -> Value {
+    client.execute(js, vec![]).await.unwrap()
+}
+
+/// Waits for the office's dossier code of the newest outbox entry.
+async fn dossier_code(client: &Client) -> String {
+    crate::harness::eventually_within(30, "the office's dossier code", || async {
+        text(client, ".mc-outbox .mc-dossier-code").await
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_sent_dossier_does_not_come_back_as_a_draft() {
+    with_app(
+        "a_sent_dossier_does_not_come_back_as_a_draft",
+        WIDTH,
+        HEIGHT,
+        |client, url| async move {
+            seal_birth_registration(&client, &url).await;
+            dossier_code(&client).await;
+
+            // A second birth, started the ordinary way.
+            client
+                .goto(&format!("{url}procedure/1.001193"))
+                .await
+                .unwrap();
+            let start = eventually("the start button", || async {
+                client.find(Locator::Css(".mc-button-start")).await.ok()
+            })
+            .await;
+            start.click().await.unwrap();
+            title_is(&client, "Nơi đăng ký").await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            assert_eq!(
+                count(&client, ".mc-draft").await,
+                0,
+                "the sent dossier was offered as a draft"
+            );
+            assert_eq!(value_of(&client, "f-office_unit").await, "");
+
+            // The new filing goes on with none of the first family's answers
+            // or papers.
+            client
+                .find(Locator::Id("f-office_unit"))
+                .await
+                .unwrap()
+                .select_by_value("01")
+                .await
+                .unwrap();
+            fill(&client, "f-office_unit-commune", "ba dinh").await;
+            let option = eventually("a commune to choose", || async {
+                client.find(Locator::Css(".mc-unit-option")).await.ok()
+            })
+            .await;
+            option.click().await.unwrap();
+            continue_(&client).await;
+            title_is(&client, "Người yêu cầu").await;
+            for id in ["f-requester_name", "f-requester_phone", "f-requester_email"] {
+                assert_eq!(value_of(&client, id).await, "", "#{id} came back");
+            }
+            client
+                .goto(&format!("{url}procedure/1.001193/attachments"))
+                .await
+                .unwrap();
+            eventually("the attach areas", || async {
+                (count(&client, ".mc-attach").await >= 2).then_some(())
+            })
+            .await;
+            assert_eq!(count(&client, "#att-birth_certificate-file").await, 0);
+            assert_eq!(count(&client, "#att-birth_certificate .mc-page").await, 0);
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn back_after_sending_cannot_file_the_same_dossier_again() {
+    with_app(
+        "back_after_sending_cannot_file_the_same_dossier_again",
+        WIDTH,
+        HEIGHT,
+        |client, url| async move {
+            seal_birth_registration(&client, &url).await;
+            let first = dossier_code(&client).await;
+
+            // The phone's Back button: no sign step with the same data.
+            client.back().await.unwrap();
+            let notice = eventually("the already-sealed notice", || async {
+                text(&client, "#mc-sealed").await
+            })
+            .await;
+            assert!(notice.contains("đã được ký và gửi"), "{notice}");
+            assert_eq!(count(&client, "#mc-sign-pass").await, 0, "a sign form");
+            assert_eq!(count(&client, "#mc-digest").await, 0, "a dossier to sign");
+            // Nor one step further back.
+            client.back().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            assert_eq!(count(&client, "#mc-sign-pass").await, 0, "a sign form");
+
+            // The sign step itself, by its address, says the same.
+            client
+                .goto(&format!("{url}procedure/1.001193/sign"))
+                .await
+                .unwrap();
+            eventually("the already-sealed notice", || async {
+                text(&client, "#mc-sealed").await
+            })
+            .await;
+            assert_eq!(count(&client, "#mc-sign-pass").await, 0, "a sign form");
+
+            // A new filing from the same data is an explicit copy...
+            click(&client, "#mc-copy-filing").await;
+            title_is(&client, "Nơi đăng ký").await;
+            assert_eq!(value_of(&client, "f-office_unit").await, "01");
+            // ...and sealing it again for the same office is warned about.
+            client
+                .goto(&format!("{url}procedure/1.001193/attachments"))
+                .await
+                .unwrap();
+            eventually("the attach areas", || async {
+                (count(&client, ".mc-attach").await >= 2).then_some(())
+            })
+            .await;
+            add_page(
+                &client,
+                "birth_certificate",
+                "camera-photos/iphone6_3264x2448_8mp.jpg",
+            )
+            .await;
+            eventually("a one-page PDF", || async {
+                let line = text(&client, "#att-birth_certificate-file").await?;
+                line.contains("1 trang").then_some(())
+            })
+            .await;
+            click(&client, "button.mc-button-primary").await;
+            eventually("the dossier hash", || async {
+                let d = text(&client, "#mc-digest").await?;
+                (d.len() == 64).then_some(())
+            })
+            .await;
+            fill(&client, "mc-sign-pass", "mat khau rat dai").await;
+            eventually("the key, chosen", || async {
+                let checked = script(
+                    &client,
+                    "return document.querySelector('input[name=mc-key]:checked') !== null",
+                )
+                .await;
+                (checked == json!(true)).then_some(())
+            })
+            .await;
+            click(&client, "form.mc-form button[type=submit]").await;
+            let warning = eventually("the same-dossier warning", || async {
+                text(&client, "#mc-duplicate").await
+            })
+            .await;
+            assert!(warning.contains("đã gửi"), "{warning}");
+            assert_eq!(text(&client, "h1").await.as_deref(), Some("Ký hồ sơ"));
+
+            client.goto(&format!("{url}outbox")).await.unwrap();
+            eventually("the outbox", || async {
+                (count(&client, ".mc-outbox .mc-card").await > 0).then_some(())
+            })
+            .await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            assert_eq!(
+                count(&client, ".mc-outbox .mc-card").await,
+                1,
+                "a second dossier"
+            );
+            assert_eq!(dossier_code(&client).await, first);
+        },
+    )
+    .await;
+}
