@@ -214,3 +214,53 @@ async fn back_after_sending_cannot_file_the_same_dossier_again() {
     )
     .await;
 }
+
+/// The worked example without the requester's name, phone and e-mail.
+fn requester_left_empty() -> Value {
+    let mut values = example("1.001193");
+    let map = values.as_object_mut().unwrap();
+    for field in ["requester_name", "requester_phone", "requester_email"] {
+        map.remove(field);
+    }
+    values
+}
+
+#[tokio::test]
+async fn the_first_tap_on_continue_is_not_lost_to_a_blur_error() {
+    with_app(
+        "the_first_tap_on_continue_is_not_lost_to_a_blur_error",
+        WIDTH,
+        HEIGHT,
+        |client, url| async move {
+            client.goto(&url).await.unwrap();
+            seed_draft(&client, "1.001193", &requester_left_empty()).await;
+            client
+                .goto(&format!("{url}procedure/1.001193/form/requester"))
+                .await
+                .unwrap();
+            title_is(&client, "Người yêu cầu").await;
+            // A wrong e-mail address, then straight to "continue": leaving
+            // the field is what shows its error, above the button.
+            fill(&client, "f-requester_email", "an.nguyen@").await;
+            let before = script(
+                &client,
+                "return document.querySelector('form.mc-form button[type=submit]').getBoundingClientRect().top",
+            )
+            .await;
+            continue_(&client).await;
+            let problems = crate::harness::eventually_within(3, "the error summary", || async {
+                let n = count(&client, ".mc-error-summary a").await;
+                (n > 0).then_some(n)
+            })
+            .await;
+            assert!(problems >= 3, "{problems} problems listed");
+            assert_eq!(text(&client, "h1").await.as_deref(), Some("Người yêu cầu"));
+            let inline = text(&client, "#f-requester_email-error").await;
+            assert!(inline.is_some(), "the e-mail's own error is gone");
+            let focused = script(&client, "return document.activeElement.id").await;
+            assert_eq!(focused, json!("mc-error-summary"));
+            eprintln!("continue button top before the tap: {before}");
+        },
+    )
+    .await;
+}

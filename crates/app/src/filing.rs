@@ -121,6 +121,12 @@ pub(crate) struct Filing {
     pub(crate) pages: Rc<BTreeMap<String, Vec<PageRef>>>,
     /// The dossier id this filing was sealed as, until a new one is begun.
     pub(crate) sealed: Option<String>,
+    /// A pointer (finger, mouse) is down on the page.
+    pub(crate) pointer_down: bool,
+    /// Fields left while a pointer was down. Their errors wait for the
+    /// pointer to come up: an error shown mid-tap would move what is under
+    /// the finger, and the tap would land on nothing (issue #11, fault 3).
+    pub(crate) held_leaves: Rc<Vec<String>>,
 }
 
 impl PartialEq for Filing {
@@ -140,6 +146,8 @@ impl PartialEq for Filing {
             && self.office == other.office
             && self.pages == other.pages
             && self.sealed == other.sealed
+            && self.pointer_down == other.pointer_down
+            && self.held_leaves == other.held_leaves
     }
 }
 
@@ -182,6 +190,10 @@ pub(crate) enum FilingAction {
     /// Begin a new filing from these answers (as typed) of a sealed one:
     /// "copy into a new filing", which the citizen asked for.
     CopyFrom(Value),
+    /// A pointer went down on the page: hold blur errors.
+    PointerDown,
+    /// The pointer came up (and its click was handled): show held errors.
+    PointerUp,
 }
 
 impl Filing {
@@ -230,6 +242,8 @@ impl Filing {
             office,
             pages: Rc::new(pages),
             sealed,
+            pointer_down: false,
+            held_leaves: Rc::default(),
         }
     }
 
@@ -261,6 +275,7 @@ impl Filing {
         self.touched = Rc::default();
         self.checked = Rc::default();
         self.reviewed = false;
+        self.held_leaves = Rc::default();
         self.draft = DraftOffer::None;
         self.changed();
     }
@@ -284,10 +299,28 @@ impl Reducible for Filing {
                 next.changed();
             }
             FilingAction::Leave(path) => {
-                if self.touched.contains(&path) {
+                if self.touched.contains(&path) || self.held_leaves.contains(&path) {
                     return self;
                 }
-                Rc::make_mut(&mut next.touched).insert(path);
+                if self.pointer_down {
+                    Rc::make_mut(&mut next.held_leaves).push(path);
+                } else {
+                    Rc::make_mut(&mut next.touched).insert(path);
+                }
+            }
+            FilingAction::PointerDown => {
+                if self.pointer_down {
+                    return self;
+                }
+                next.pointer_down = true;
+            }
+            FilingAction::PointerUp => {
+                if !self.pointer_down && self.held_leaves.is_empty() {
+                    return self;
+                }
+                next.pointer_down = false;
+                let held = std::mem::take(Rc::make_mut(&mut next.held_leaves));
+                Rc::make_mut(&mut next.touched).extend(held);
             }
             FilingAction::AddRow(group) => {
                 if motcua_forms::add_row(&mut next.values, &group).is_err() {

@@ -10,6 +10,7 @@ use crate::components::error_summary::{ErrorSummary, SUMMARY_ID};
 use crate::components::fields::FieldView;
 use crate::dom::{field_dom_id, focus};
 use crate::filing::{DraftOffer, FilingAction, FilingContext};
+use crate::hooks::use_held_blurs::use_held_blurs;
 use crate::route::Route;
 use crate::state::use_lang;
 use crate::text::{self, Ui};
@@ -27,6 +28,7 @@ pub(crate) fn FormSection(props: &FormSectionProps) -> Html {
     let navigator = use_navigator();
     let summary_focus = use_state(|| 0u32);
     let filing = use_context::<FilingContext>();
+    use_held_blurs(filing.clone());
 
     // After a failed "continue", move focus to the summary so a screen
     // reader announces it and the keyboard starts there.
