@@ -264,3 +264,35 @@ async fn the_first_tap_on_continue_is_not_lost_to_a_blur_error() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn each_step_opens_at_its_top_with_focus_on_its_heading() {
+    with_app(
+        "each_step_opens_at_its_top_with_focus_on_its_heading",
+        WIDTH,
+        HEIGHT,
+        |client, url| async move {
+            client.goto(&url).await.unwrap();
+            seed_draft(&client, "1.001193", &example("1.001193")).await;
+            client
+                .goto(&format!("{url}procedure/1.001193/form/requester"))
+                .await
+                .unwrap();
+            title_is(&client, "Người yêu cầu").await;
+            for next in ["Người được khai sinh", "Người mẹ"] {
+                continue_(&client).await;
+                title_is(&client, next).await;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let scroll = script(&client, "return window.scrollY").await;
+                assert_eq!(scroll.as_f64(), Some(0.0), "{next} opens part-way down");
+                let focused = script(
+                    &client,
+                    "const a = document.activeElement; return a.tagName + ':' + a.textContent",
+                )
+                .await;
+                assert_eq!(focused, json!(format!("H1:{next}")), "focus on {next}");
+            }
+        },
+    )
+    .await;
+}

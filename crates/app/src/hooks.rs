@@ -2,3 +2,4 @@
 
 pub(crate) mod use_held_blurs;
 pub(crate) mod use_remote;
+pub(crate) mod use_step_start;
