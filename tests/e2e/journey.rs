@@ -296,3 +296,58 @@ async fn each_step_opens_at_its_top_with_focus_on_its_heading() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn change_on_the_review_returns_to_the_review() {
+    with_app(
+        "change_on_the_review_returns_to_the_review",
+        WIDTH,
+        HEIGHT,
+        |client, url| async move {
+            client.goto(&url).await.unwrap();
+            seed_draft(&client, "1.001193", &example("1.001193")).await;
+            client
+                .goto(&format!("{url}procedure/1.001193/review"))
+                .await
+                .unwrap();
+            title_is(&client, "Kiểm tra lại thông tin").await;
+            eventually("the phone's row", || async {
+                let page = text(&client, "main").await?;
+                page.contains("0912345678").then_some(())
+            })
+            .await;
+            let clicked = script(
+                &client,
+                "const row = [...document.querySelectorAll('.mc-summary-row')]\
+                   .find(r => r.querySelector('dt').textContent.startsWith('Số điện thoại'));\
+                 if (!row) return false;\
+                 row.querySelector('.mc-summary-action a').click(); return true;",
+            )
+            .await;
+            assert_eq!(clicked, json!(true));
+            title_is(&client, "Người yêu cầu").await;
+            eventually("the phone field, focused", || async {
+                let id = script(&client, "return document.activeElement.id").await;
+                (id == json!("f-requester_phone")).then_some(())
+            })
+            .await;
+            fill(&client, "f-requester_phone", "0987654321").await;
+            continue_(&client).await;
+            title_is(&client, "Kiểm tra lại thông tin").await;
+            let page = text(&client, "main").await.unwrap();
+            assert!(
+                page.contains("0987654321"),
+                "the change is not on the review"
+            );
+            // Walking the steps afterwards goes step by step again.
+            client
+                .goto(&format!("{url}procedure/1.001193/form/child"))
+                .await
+                .unwrap();
+            title_is(&client, "Người được khai sinh").await;
+            continue_(&client).await;
+            title_is(&client, "Người mẹ").await;
+        },
+    )
+    .await;
+}

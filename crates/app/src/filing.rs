@@ -121,6 +121,8 @@ pub(crate) struct Filing {
     pub(crate) pages: Rc<BTreeMap<String, Vec<PageRef>>>,
     /// The dossier id this filing was sealed as, until a new one is begun.
     pub(crate) sealed: Option<String>,
+    /// "Change" on the review was used: "continue" goes back to the review.
+    pub(crate) return_to_review: bool,
     /// A pointer (finger, mouse) is down on the page.
     pub(crate) pointer_down: bool,
     /// Fields left while a pointer was down. Their errors wait for the
@@ -146,6 +148,7 @@ impl PartialEq for Filing {
             && self.office == other.office
             && self.pages == other.pages
             && self.sealed == other.sealed
+            && self.return_to_review == other.return_to_review
             && self.pointer_down == other.pointer_down
             && self.held_leaves == other.held_leaves
     }
@@ -190,6 +193,9 @@ pub(crate) enum FilingAction {
     /// Begin a new filing from these answers (as typed) of a sealed one:
     /// "copy into a new filing", which the citizen asked for.
     CopyFrom(Value),
+    /// "Change" on the review: focus this field, and after its section go
+    /// back to the review rather than through every later step.
+    ChangeFromReview(String),
     /// A pointer went down on the page: hold blur errors.
     PointerDown,
     /// The pointer came up (and its click was handled): show held errors.
@@ -242,6 +248,7 @@ impl Filing {
             office,
             pages: Rc::new(pages),
             sealed,
+            return_to_review: false,
             pointer_down: false,
             held_leaves: Rc::default(),
         }
@@ -275,6 +282,7 @@ impl Filing {
         self.touched = Rc::default();
         self.checked = Rc::default();
         self.reviewed = false;
+        self.return_to_review = false;
         self.held_leaves = Rc::default();
         self.draft = DraftOffer::None;
         self.changed();
@@ -339,7 +347,15 @@ impl Reducible for Filing {
             FilingAction::CheckSection(section) => {
                 Rc::make_mut(&mut next.checked).insert(section);
             }
-            FilingAction::CheckAll => next.reviewed = true,
+            FilingAction::CheckAll => {
+                next.reviewed = true;
+                // Back on the review: a later "continue" walks on as usual.
+                next.return_to_review = false;
+            }
+            FilingAction::ChangeFromReview(path) => {
+                next.focus = Some(path);
+                next.return_to_review = true;
+            }
             FilingAction::UnitsFailed => next.units_failed = true,
             FilingAction::UnitsLoaded(units) => {
                 next.units = Some(units);

@@ -90,6 +90,8 @@ pub(crate) fn FormSection(props: &FormSectionProps) -> Html {
         None => Route::Procedure { code: code.clone() },
     };
     let next = match visible.get(index + 1) {
+        // After a "change" from the review, straight back to it.
+        _ if filing.return_to_review => Route::Review { code },
         Some(s) => Route::FormSection {
             code,
             section: s.id.clone(),
