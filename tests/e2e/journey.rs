@@ -351,3 +351,72 @@ async fn change_on_the_review_returns_to_the_review() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_procedure_never_opened_works_offline_and_says_so() {
+    let intake = Intake::start();
+    let url = intake.url.clone();
+    let browser = Browser::start(WIDTH, HEIGHT).await;
+    let client = browser.client.clone();
+    let test = async move {
+        client.goto(&url).await.unwrap();
+        eventually("the procedure list", || async {
+            (count(&client, ".mc-card").await >= 4).then_some(())
+        })
+        .await;
+        eventually("a controlling service worker", || async {
+            let controlled = script(
+                &client,
+                "return navigator.serviceWorker.controller !== null",
+            )
+            .await;
+            (controlled == json!(true)).then_some(())
+        })
+        .await;
+        assert_eq!(
+            count(&client, "#mc-offline").await,
+            0,
+            "offline while online"
+        );
+        // The network goes, and the server with it.
+        drop(intake);
+        set_offline(&client, true).await;
+        let indicator = eventually("the offline indicator", || async {
+            text(&client, "#mc-offline").await
+        })
+        .await;
+        assert!(indicator.starts_with("Bạn đang ngoại tuyến"), "{indicator}");
+        let live = script(&client, "return document.querySelector('[role=status] > #mc-offline') !== null").await;
+        assert_eq!(live, json!(true), "the indicator is not in a live region");
+
+        // A procedure this device never opened: its page and its form.
+        let opened = script(
+            &client,
+            "const link = [...document.querySelectorAll('.mc-card-link')]\
+               .find(a => a.textContent.includes('thường trú'));\
+             if (!link) return false; link.click(); return true;",
+        )
+        .await;
+        assert_eq!(opened, json!(true));
+        title_is(&client, "Đăng ký thường trú").await;
+        click(&client, ".mc-button-start").await;
+        eventually("the first step's form", || async {
+            (count(&client, "form.mc-form .mc-field").await > 0).then_some(())
+        })
+        .await;
+        assert!(text(&client, "#mc-offline").await.is_some());
+
+        // Back online: the indicator goes.
+        set_offline(&client, false).await;
+        eventually("no offline indicator", || async {
+            (count(&client, "#mc-offline").await == 0).then_some(())
+        })
+        .await;
+    };
+    crate::harness::recorded(
+        "a_procedure_never_opened_works_offline_and_says_so",
+        browser,
+        test,
+    )
+    .await;
+}
