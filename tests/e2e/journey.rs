@@ -386,7 +386,11 @@ async fn a_procedure_never_opened_works_offline_and_says_so() {
         })
         .await;
         assert!(indicator.starts_with("Bạn đang ngoại tuyến"), "{indicator}");
-        let live = script(&client, "return document.querySelector('[role=status] > #mc-offline') !== null").await;
+        let live = script(
+            &client,
+            "return document.querySelector('[role=status] > #mc-offline') !== null",
+        )
+        .await;
         assert_eq!(live, json!(true), "the indicator is not in a live region");
 
         // A procedure this device never opened: its page and its form.

@@ -5,7 +5,7 @@ pub(crate) mod error_summary;
 pub(crate) mod fields;
 pub(crate) mod header;
 pub(crate) mod keys;
-pub(crate) mod offline;
 pub(crate) mod office_chooser;
+pub(crate) mod offline;
 pub(crate) mod procedure_list;
 pub(crate) mod status;

@@ -230,9 +230,20 @@ mod tests {
     #[test]
     fn a_repeat_is_the_same_answers_for_the_same_office() {
         let form = serde_json::json!({ "child_name": "Nguyễn Minh Khang", "copies": 2 });
-        let first = manifest("0b6f6c2e-3f35-4d7a-9c8e-5c8c2b1f0a11", "00004", form.clone());
-        let again = manifest("1c7f7d3f-4046-4e8b-8d9f-6d9d3c2f1b22", "00004", form.clone());
-        assert!(again.repeats(&first), "a new id and time is still the same filing");
+        let first = manifest(
+            "0b6f6c2e-3f35-4d7a-9c8e-5c8c2b1f0a11",
+            "00004",
+            form.clone(),
+        );
+        let again = manifest(
+            "1c7f7d3f-4046-4e8b-8d9f-6d9d3c2f1b22",
+            "00004",
+            form.clone(),
+        );
+        assert!(
+            again.repeats(&first),
+            "a new id and time is still the same filing"
+        );
         let elsewhere = manifest("1c7f7d3f-4046-4e8b-8d9f-6d9d3c2f1b22", "00007", form);
         assert!(!elsewhere.repeats(&first), "another office");
         let other_child = manifest(

@@ -51,10 +51,14 @@ async fn already_in_outbox(manifest: &[u8]) -> bool {
     let Ok(new) = Manifest::from_json(manifest) else {
         return false;
     };
-    outbox::list().await.unwrap_or_default().iter().any(|entry| {
-        SealedDossier::from_json(entry.dossier.as_bytes())
-            .is_ok_and(|earlier| new.repeats(earlier.manifest()))
-    })
+    outbox::list()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .any(|entry| {
+            SealedDossier::from_json(entry.dossier.as_bytes())
+                .is_ok_and(|earlier| new.repeats(earlier.manifest()))
+        })
 }
 
 fn now_seconds() -> i64 {
