@@ -9,6 +9,9 @@
 // - the app's files (hashed, immutable): cache first;
 // - the procedure catalog, unit table and the server's capabilities (its
 //   limits, checked while attaching): network first, cached copy offline;
+// - every procedure's schema (a few KB each) is cached with the catalog, at
+//   install and whenever a fresh catalog lists one not cached yet, so that a
+//   procedure never opened before still opens offline;
 // - the intake protocol (/api/) and the office directory: never cached here
 //   (the app keeps the signed directory itself and verifies it each time).
 
@@ -31,9 +34,29 @@ function precached(path) {
   return path.startsWith("/motcua-worker-simd") === SIMD;
 }
 
+// Caches the schema of every procedure the cached catalog lists that is not
+// cached yet. Best effort: a schema that cannot be had now is only missing
+// offline, and is fetched again when it is opened.
+async function cacheProcedures(cache) {
+  try {
+    const index = await cache.match("/procedures/index.json");
+    if (!index) return;
+    const { procedures = [] } = await index.json();
+    for (const { code } of procedures) {
+      const path = `/procedures/${encodeURIComponent(code)}.json`;
+      if (!(await cache.match(path))) await cache.add(path).catch(() => {});
+    }
+  } catch (error) {
+    // A catalog that is not JSON: the app says so when it reads it.
+  }
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.filter(precached))).then(() => self.skipWaiting()),
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE.filter(precached)).then(() => cacheProcedures(cache)))
+      .then(() => self.skipWaiting()),
   );
 });
 
@@ -83,6 +106,10 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/.well-known/")) return;
   if (request.mode === "navigate") {
     event.respondWith(networkFirst(request, "/index.html"));
+  } else if (url.pathname === "/procedures/index.json") {
+    const response = networkFirst(request);
+    event.respondWith(response);
+    event.waitUntil(response.then(() => caches.open(CACHE)).then(cacheProcedures, () => {}));
   } else if (url.pathname.startsWith("/procedures/") || url.pathname.startsWith("/units/")) {
     event.respondWith(networkFirst(request));
   } else {

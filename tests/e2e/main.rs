@@ -9,6 +9,7 @@
 mod filing;
 mod forms;
 mod harness;
+mod journey;
 mod route;
 mod shell;
 mod steps;

@@ -6,5 +6,6 @@ pub(crate) mod fields;
 pub(crate) mod header;
 pub(crate) mod keys;
 pub(crate) mod office_chooser;
+pub(crate) mod offline;
 pub(crate) mod procedure_list;
 pub(crate) mod status;

@@ -35,6 +35,27 @@ pub(crate) struct Draft {
     pub(crate) text_pages: BTreeSet<String>,
     /// When it was saved, milliseconds since the Unix epoch.
     pub(crate) saved_at: f64,
+    /// The id of the dossier this filing was sealed as. Such a record holds
+    /// no answers (they live on in the outbox only); it is what tells a
+    /// sign page reached again (Back, an old tab) not to seal a second time.
+    #[serde(default)]
+    pub(crate) sealed: Option<String>,
+}
+
+impl Draft {
+    /// The record a sealed filing leaves behind: its dossier id, no answers.
+    pub(crate) fn sealed_as(version: String, dossier: String, saved_at: f64) -> Self {
+        Self {
+            version,
+            values: Value::Object(Default::default()),
+            attachments: Vec::new(),
+            office: None,
+            pages: BTreeMap::new(),
+            text_pages: BTreeSet::new(),
+            saved_at,
+            sealed: Some(dossier),
+        }
+    }
 }
 
 /// A processed attachment of a dossier component, ready for the manifest.
@@ -104,6 +125,16 @@ pub(crate) struct Filing {
     pub(crate) pages: Rc<BTreeMap<String, Vec<PageRef>>>,
     /// Components whose photos are scanned as text pages ("Trang chữ").
     pub(crate) text_pages: Rc<BTreeSet<String>>,
+    /// The dossier id this filing was sealed as, until a new one is begun.
+    pub(crate) sealed: Option<String>,
+    /// "Change" on the review was used: "continue" goes back to the review.
+    pub(crate) return_to_review: bool,
+    /// A pointer (finger, mouse) is down on the page.
+    pub(crate) pointer_down: bool,
+    /// Fields left while a pointer was down. Their errors wait for the
+    /// pointer to come up: an error shown mid-tap would move what is under
+    /// the finger, and the tap would land on nothing (issue #11, fault 3).
+    pub(crate) held_leaves: Rc<Vec<String>>,
 }
 
 impl PartialEq for Filing {
@@ -123,6 +154,10 @@ impl PartialEq for Filing {
             && self.office == other.office
             && self.pages == other.pages
             && self.text_pages == other.text_pages
+            && self.sealed == other.sealed
+            && self.return_to_review == other.return_to_review
+            && self.pointer_down == other.pointer_down
+            && self.held_leaves == other.held_leaves
     }
 }
 
@@ -161,8 +196,19 @@ pub(crate) enum FilingAction {
     SetPages(String, Vec<PageRef>),
     /// Scan the photos of a component as text pages, or not.
     SetTextPages(String, bool),
-    /// The dossier was sealed: the filing is done, forget its answers.
-    Sealed,
+    /// The dossier was sealed under this id: the filing is done, forget
+    /// its answers.
+    Sealed(String),
+    /// Begin a new filing from these answers (as typed) of a sealed one:
+    /// "copy into a new filing", which the citizen asked for.
+    CopyFrom(Value),
+    /// "Change" on the review: focus this field, and after its section go
+    /// back to the review rather than through every later step.
+    ChangeFromReview(String),
+    /// A pointer went down on the page: hold blur errors.
+    PointerDown,
+    /// The pointer came up (and its click was handled): show held errors.
+    PointerUp,
 }
 
 impl Filing {
@@ -171,6 +217,7 @@ impl Filing {
             .as_ref()
             .map(|d| d.text_pages.clone())
             .unwrap_or_default();
+        let sealed = draft.as_ref().and_then(|d| d.sealed.clone());
         let (values, attachments, office, pages, offer) = match draft {
             Some(draft)
                 if draft.values.as_object().is_some_and(|m| !m.is_empty())
@@ -185,6 +232,7 @@ impl Filing {
                     DraftOffer::Restored(draft.saved_at),
                 )
             }
+            // A sealed filing's record: nothing to restore.
             _ => (
                 Value::Object(Default::default()),
                 Vec::new(),
@@ -194,6 +242,8 @@ impl Filing {
             ),
         };
         let evaluation = Rc::new(procedure.evaluate(&values, &Env::new(today)));
+        // Answers restored are a filing in progress, not a sealed one.
+        let sealed = sealed.filter(|_| offer == DraftOffer::None);
         Self {
             procedure,
             values,
@@ -211,6 +261,10 @@ impl Filing {
             office,
             pages: Rc::new(pages),
             text_pages: Rc::new(text_pages),
+            sealed,
+            return_to_review: false,
+            pointer_down: false,
+            held_leaves: Rc::default(),
         }
     }
 
@@ -226,6 +280,8 @@ impl Filing {
     fn changed(&mut self) {
         self.evaluate();
         self.revision += 1;
+        // Typing after a seal begins a new filing.
+        self.sealed = None;
         if matches!(self.draft, DraftOffer::Restored(_)) {
             // Typing is an answer to the offer too: keep going.
             self.draft = DraftOffer::Accepted;
@@ -241,6 +297,8 @@ impl Filing {
         self.touched = Rc::default();
         self.checked = Rc::default();
         self.reviewed = false;
+        self.return_to_review = false;
+        self.held_leaves = Rc::default();
         self.draft = DraftOffer::None;
         self.changed();
     }
@@ -264,10 +322,28 @@ impl Reducible for Filing {
                 next.changed();
             }
             FilingAction::Leave(path) => {
-                if self.touched.contains(&path) {
+                if self.touched.contains(&path) || self.held_leaves.contains(&path) {
                     return self;
                 }
-                Rc::make_mut(&mut next.touched).insert(path);
+                if self.pointer_down {
+                    Rc::make_mut(&mut next.held_leaves).push(path);
+                } else {
+                    Rc::make_mut(&mut next.touched).insert(path);
+                }
+            }
+            FilingAction::PointerDown => {
+                if self.pointer_down {
+                    return self;
+                }
+                next.pointer_down = true;
+            }
+            FilingAction::PointerUp => {
+                if !self.pointer_down && self.held_leaves.is_empty() {
+                    return self;
+                }
+                next.pointer_down = false;
+                let held = std::mem::take(Rc::make_mut(&mut next.held_leaves));
+                Rc::make_mut(&mut next.touched).extend(held);
             }
             FilingAction::AddRow(group) => {
                 if motcua_forms::add_row(&mut next.values, &group).is_err() {
@@ -286,7 +362,15 @@ impl Reducible for Filing {
             FilingAction::CheckSection(section) => {
                 Rc::make_mut(&mut next.checked).insert(section);
             }
-            FilingAction::CheckAll => next.reviewed = true,
+            FilingAction::CheckAll => {
+                next.reviewed = true;
+                // Back on the review: a later "continue" walks on as usual.
+                next.return_to_review = false;
+            }
+            FilingAction::ChangeFromReview(path) => {
+                next.focus = Some(path);
+                next.return_to_review = true;
+            }
             FilingAction::UnitsFailed => next.units_failed = true,
             FilingAction::UnitsLoaded(units) => {
                 next.units = Some(units);
@@ -329,10 +413,20 @@ impl Reducible for Filing {
                 next.office = office;
                 next.revision += 1;
             }
-            // Sealed: the answers live on in the outbox; discarded: gone.
-            // Either way the filing starts again empty, and the empty draft
-            // is deleted by the autosave.
-            FilingAction::Sealed | FilingAction::DiscardDraft => next.start_again(),
+            // Sealed: the answers live on in the outbox only, and the draft
+            // is replaced by the seal's record; discarded: gone, and the
+            // empty draft is deleted by the autosave. Either way the filing
+            // starts again empty.
+            FilingAction::Sealed(id) => {
+                next.start_again();
+                next.sealed = Some(id);
+            }
+            FilingAction::DiscardDraft => next.start_again(),
+            FilingAction::CopyFrom(values) => {
+                next.start_again();
+                next.values = values;
+                next.changed();
+            }
         }
         Rc::new(next)
     }

@@ -34,6 +34,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::header::Header;
+use crate::components::offline::OfflineIndicator;
 use crate::route::{Route, switch};
 use crate::services::sender::Sender;
 use crate::state::PrefsProvider;
@@ -54,6 +55,7 @@ pub fn App() -> Html {
             <BrowserRouter>
                 <div class="mc-app">
                     <Header />
+                    <OfflineIndicator />
                     <main class="mc-main" id="mc-main">
                         <Switch<Route> render={switch} />
                     </main>

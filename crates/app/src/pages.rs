@@ -9,4 +9,5 @@ pub(crate) mod outbox;
 pub(crate) mod procedure;
 pub(crate) mod receipt;
 pub(crate) mod review;
+pub(crate) mod sealed;
 pub(crate) mod sign;

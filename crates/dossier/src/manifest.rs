@@ -190,6 +190,16 @@ impl Manifest {
         Ok(())
     }
 
+    /// Whether this manifest files the same thing as `earlier`: the same
+    /// procedure, office and form answers, whatever its id, time, schema
+    /// version or files. The app warns before sealing such a one again, so
+    /// that one birth is not registered twice by mistake.
+    pub fn repeats(&self, earlier: &Self) -> bool {
+        self.procedure.code == earlier.procedure.code
+            && self.office == earlier.office
+            && self.form == earlier.form
+    }
+
     /// The RFC 8785 canonical bytes: the JWS payload.
     pub fn canonical_bytes(&self) -> Result<Vec<u8>, Error> {
         to_canonical(self)
@@ -199,5 +209,48 @@ impl Manifest {
     /// quoted on the office's receipt.
     pub fn digest(&self) -> Result<Sha256, Error> {
         Ok(Sha256::digest(&self.canonical_bytes()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(id: &str, office: &str, form: Value) -> Manifest {
+        let bytes = serde_json::to_vec(&serde_json::json!({
+            "format": MANIFEST_FORMAT, "id": id,
+            "procedure": { "code": "1.001193", "version": "2025.1" },
+            "office": office, "form": form, "attachments": [],
+            "created": "2026-11-25T10:00:00Z", "client": "test/1",
+        }))
+        .unwrap();
+        Manifest::from_json(&bytes).unwrap()
+    }
+
+    #[test]
+    fn a_repeat_is_the_same_answers_for_the_same_office() {
+        let form = serde_json::json!({ "child_name": "Nguyễn Minh Khang", "copies": 2 });
+        let first = manifest(
+            "0b6f6c2e-3f35-4d7a-9c8e-5c8c2b1f0a11",
+            "00004",
+            form.clone(),
+        );
+        let again = manifest(
+            "1c7f7d3f-4046-4e8b-8d9f-6d9d3c2f1b22",
+            "00004",
+            form.clone(),
+        );
+        assert!(
+            again.repeats(&first),
+            "a new id and time is still the same filing"
+        );
+        let elsewhere = manifest("1c7f7d3f-4046-4e8b-8d9f-6d9d3c2f1b22", "00007", form);
+        assert!(!elsewhere.repeats(&first), "another office");
+        let other_child = manifest(
+            "1c7f7d3f-4046-4e8b-8d9f-6d9d3c2f1b22",
+            "00004",
+            serde_json::json!({ "child_name": "Nguyễn Minh Anh", "copies": 2 }),
+        );
+        assert!(!other_child.repeats(&first), "other answers");
     }
 }

@@ -12,6 +12,7 @@ use crate::hooks::use_remote::{Remote, use_remote};
 use crate::pages::attachments::Attachments;
 use crate::pages::form_section::FormSection;
 use crate::pages::review::Review;
+use crate::pages::sealed::Sealed;
 use crate::pages::sign::Sign;
 use crate::services::catalog::{self, FetchError};
 use crate::services::{drafts, units};
@@ -138,10 +139,16 @@ fn FilingSession(props: &FilingSessionProps) -> Html {
             && attachments.is_empty()
             && pages.is_empty()
             && text_pages.is_empty();
+        let sealed = filing.sealed.clone();
         use_effect_with(filing.revision, move |revision| {
             if *revision > 0 {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let result = if draft_gone {
+                    let result = if let (true, Some(id)) = (draft_gone, sealed) {
+                        // The sign step wrote this already; the same again.
+                        let record =
+                            Draft::sealed_as(procedure.version.clone(), id, js_sys::Date::now());
+                        drafts::save(&procedure.code, &record).await
+                    } else if draft_gone {
                         drafts::delete(&procedure.code).await
                     } else {
                         let draft = Draft {
@@ -152,6 +159,7 @@ fn FilingSession(props: &FilingSessionProps) -> Html {
                             pages,
                             text_pages,
                             saved_at: js_sys::Date::now(),
+                            sealed: None,
                         };
                         drafts::save(&procedure.code, &draft).await
                     };
@@ -174,6 +182,13 @@ fn FilingSession(props: &FilingSessionProps) -> Html {
         },
     };
     let view = match &props.view {
+        // A sealed filing is not reviewed, given papers or sealed again
+        // (Back from the outbox lands here); a new one begins on its form.
+        FilingView::Review | FilingView::Attachments | FilingView::Sign
+            if filing.sealed.is_some() =>
+        {
+            html! { <Sealed /> }
+        }
         FilingView::Section(id) => html! { <FormSection id={id.clone()} /> },
         FilingView::Review => html! { <Review /> },
         FilingView::Attachments => html! { <Attachments /> },

@@ -10,6 +10,8 @@ use crate::components::error_summary::{ErrorSummary, SUMMARY_ID};
 use crate::components::fields::FieldView;
 use crate::dom::{field_dom_id, focus};
 use crate::filing::{DraftOffer, FilingAction, FilingContext};
+use crate::hooks::use_held_blurs::use_held_blurs;
+use crate::hooks::use_step_start::{STEP_HEADING_ID, use_step_start};
 use crate::route::Route;
 use crate::state::use_lang;
 use crate::text::{self, Ui};
@@ -27,6 +29,9 @@ pub(crate) fn FormSection(props: &FormSectionProps) -> Html {
     let navigator = use_navigator();
     let summary_focus = use_state(|| 0u32);
     let filing = use_context::<FilingContext>();
+    use_held_blurs(filing.clone());
+    let field_focus = filing.as_ref().is_some_and(|f| f.focus.is_some());
+    use_step_start(props.id.clone(), field_focus);
 
     // After a failed "continue", move focus to the summary so a screen
     // reader announces it and the keyboard starts there.
@@ -85,6 +90,8 @@ pub(crate) fn FormSection(props: &FormSectionProps) -> Html {
         None => Route::Procedure { code: code.clone() },
     };
     let next = match visible.get(index + 1) {
+        // After a "change" from the review, straight back to it.
+        _ if filing.return_to_review => Route::Review { code },
         Some(s) => Route::FormSection {
             code,
             section: s.id.clone(),
@@ -140,7 +147,7 @@ pub(crate) fn FormSection(props: &FormSectionProps) -> Html {
             <p class="mc-progress-text">{ text::step_of(lang, index + 1, visible.len() + 1) }</p>
             <progress class="mc-progress" max={(visible.len() + 1).to_string()} value={(index + 1).to_string()}
                 aria-hidden="true" />
-            <h1 class="mc-title">{ section.title.get(lang) }</h1>
+            <h1 class="mc-title" id={STEP_HEADING_ID} tabindex="-1">{ section.title.get(lang) }</h1>
             if let Some(hint) = &section.hint {
                 <p class="mc-lead">{ hint.get(lang) }</p>
             }

@@ -134,7 +134,7 @@ pub(crate) fn Review() -> Html {
                     let path = row.path.clone();
                     Callback::from(move |e: MouseEvent| {
                         e.prevent_default();
-                        filing.dispatch(FilingAction::Focus(Some(path.clone())));
+                        filing.dispatch(FilingAction::ChangeFromReview(path.clone()));
                         if let Some(navigator) = &navigator {
                             navigator.push(&route);
                         }
@@ -168,7 +168,7 @@ pub(crate) fn Review() -> Html {
         let navigator = navigator.clone();
         let code = code.clone();
         Callback::from(move |error: motcua_forms::FieldError| {
-            filing.dispatch(FilingAction::Focus(Some(error.path.clone())));
+            filing.dispatch(FilingAction::ChangeFromReview(error.path.clone()));
             if let (Some(navigator), Some(section)) = (&navigator, error.section) {
                 navigator.push(&Route::FormSection {
                     code: code.clone(),

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use motcua_dossier::{Manifest, SealedDossier};
 use motcua_forms::{Level, LocalizedText};
 use serde_json::{Value, json};
 use web_sys::HtmlInputElement;
@@ -12,12 +13,12 @@ use yew_router::prelude::*;
 
 use crate::components::keys::KeyChooser;
 use crate::components::office_chooser::OfficeChooser;
-use crate::filing::{FilingAction, FilingContext};
+use crate::filing::{Draft, FilingAction, FilingContext};
 use crate::route::Route;
 use crate::services::directory::{self, Offices};
 use crate::services::keys::StoredKey;
 use crate::services::outbox::{self, Delivery, OutboxEntry};
-use crate::services::worker;
+use crate::services::{drafts, worker};
 use crate::state::use_lang;
 use crate::text::{self, Ui, tr};
 use crate::worker::{Outcome, Task};
@@ -38,7 +39,26 @@ enum Stage {
     Preparing,
     Ready(Prepared),
     Sealing(Prepared),
+    /// The outbox already holds a dossier with the same answers for the
+    /// same office: sealing again waits for the citizen to say so.
+    Duplicate(Prepared),
     Failed(Option<Prepared>, LocalizedText),
+}
+
+/// Whether the outbox already holds a dossier with the answers of
+/// `manifest` (canonical bytes, as prepared) for the same office.
+async fn already_in_outbox(manifest: &[u8]) -> bool {
+    let Ok(new) = Manifest::from_json(manifest) else {
+        return false;
+    };
+    outbox::list()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .any(|entry| {
+            SealedDossier::from_json(entry.dossier.as_bytes())
+                .is_ok_and(|earlier| new.repeats(earlier.manifest()))
+        })
 }
 
 fn now_seconds() -> i64 {
@@ -92,6 +112,8 @@ pub(crate) fn Sign() -> Html {
     let stage = use_state(|| Stage::Blocked);
     let key = use_state(|| None::<StoredKey>);
     let passphrase = use_node_ref();
+    // The citizen said "seal anyway" to the same-dossier warning.
+    let confirmed = use_mut_ref(|| false);
     let sending = use_context::<crate::services::sender::SendingContext>();
 
     // Which offices there are: a verified directory, or the server that
@@ -197,9 +219,12 @@ pub(crate) fn Sign() -> Html {
         let passphrase = passphrase.clone();
         let filing = filing.clone();
         let navigator = navigator;
+        let confirmed = confirmed.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (Stage::Ready(prepared) | Stage::Failed(Some(prepared), _)) = (*stage).clone()
+            let (Stage::Ready(prepared)
+            | Stage::Duplicate(prepared)
+            | Stage::Failed(Some(prepared), _)) = (*stage).clone()
             else {
                 return;
             };
@@ -225,7 +250,12 @@ pub(crate) fn Sign() -> Html {
                 sending.clone(),
             );
             let offices = (*offices).clone();
+            let check_repeat = !confirmed.replace(false);
             wasm_bindgen_futures::spawn_local(async move {
+                if check_repeat && already_in_outbox(&prepared.manifest).await {
+                    stage.set(Stage::Duplicate(prepared));
+                    return;
+                }
                 let task = Task::Seal {
                     key_file: key.file.clone(),
                     passphrase: secret,
@@ -269,6 +299,7 @@ pub(crate) fn Sign() -> Html {
                             protocol: None,
                             digest: prepared.digest.clone(),
                             dossier: String::from_utf8_lossy(&dossier).into_owned(),
+                            values: Some(filing.values.clone()),
                             files: filing
                                 .attachments
                                 .iter()
@@ -282,9 +313,23 @@ pub(crate) fn Sign() -> Html {
                                 if let Some(sending) = &sending {
                                     crate::services::sender::send_due(sending.clone(), None);
                                 }
-                                filing.dispatch(FilingAction::Sealed);
+                                // The draft ends here: its answers live on in
+                                // the outbox only, and what is left says the
+                                // filing was sealed, so that neither a new
+                                // filing nor Back brings them back (issue
+                                // #11, faults 1 and 2). The autosave would do
+                                // the same, but the page is left at once.
+                                let record = Draft::sealed_as(
+                                    filing.procedure.version.clone(),
+                                    prepared.id.clone(),
+                                    js_sys::Date::now(),
+                                );
+                                let _ = drafts::save(&filing.procedure.code, &record).await;
+                                filing.dispatch(FilingAction::Sealed(prepared.id.clone()));
+                                // Replace: Back from the outbox does not
+                                // land on this step again.
                                 if let Some(navigator) = navigator {
-                                    navigator.push(&Route::Outbox);
+                                    navigator.replace(&Route::Outbox);
                                 }
                             }
                             Err(_) => stage.set(Stage::Failed(Some(prepared), LocalizedText::new(
@@ -339,7 +384,7 @@ pub(crate) fn Sign() -> Html {
         (_, office) => office.map(str::to_owned),
     };
     let (prepared, failure) = match &*stage {
-        Stage::Ready(p) | Stage::Sealing(p) => (Some(p.clone()), None),
+        Stage::Ready(p) | Stage::Sealing(p) | Stage::Duplicate(p) => (Some(p.clone()), None),
         Stage::Failed(p, message) => (p.clone(), Some(message.clone())),
         Stage::Blocked | Stage::Preparing => (None, None),
     };
@@ -402,6 +447,22 @@ pub(crate) fn Sign() -> Html {
                 </div>
                 if let Some(message) = failure {
                     <p class="mc-error-message" role="alert" id="mc-sign-error">{ message.get(lang) }</p>
+                }
+                if matches!(*stage, Stage::Duplicate(_)) {
+                    <div class="mc-notice mc-notice-error" role="alert" id="mc-duplicate">
+                        <p>{ tr(lang,
+                            "Bạn đã gửi một hồ sơ với đúng những thông tin này đến cùng nơi nhận (xem hộp thư đi). Ký thêm lần nữa sẽ thành một hồ sơ thứ hai.",
+                            "You already sent a dossier with exactly these answers to the same office (see the outbox). Signing again makes a second dossier.") }</p>
+                        <div class="mc-button-group">
+                            <Link<Route> to={Route::Outbox} classes="mc-button mc-button-secondary mc-button-link">
+                                { tr(lang, "Xem hộp thư đi", "See the outbox") }
+                            </Link<Route>>
+                            <button type="submit" class="mc-button mc-button-secondary" id="mc-seal-anyway"
+                                onclick={let confirmed = confirmed.clone(); Callback::from(move |_: MouseEvent| { *confirmed.borrow_mut() = true; })}>
+                                { tr(lang, "Vẫn ký hồ sơ thứ hai", "Sign a second dossier anyway") }
+                            </button>
+                        </div>
+                    </div>
                 }
                 <button type="submit" class="mc-button mc-button-primary" disabled={sealing || prepared.is_none() || key.is_none()}>
                     { if sealing { tr(lang, "Đang ký…", "Signing…") } else { tr(lang, "Ký và đưa vào hộp thư đi", "Sign and put in the outbox") } }

@@ -74,6 +74,10 @@ pub(crate) struct OutboxEntry {
     pub(crate) digest: String,
     /// The sealed dossier (JSON text).
     pub(crate) dossier: String,
+    /// The answers as typed (the manifest holds them normalized), so that
+    /// "copy into a new filing" can begin a new draft from them.
+    #[serde(default)]
+    pub(crate) values: Option<serde_json::Value>,
     /// Keys of the attachment bytes in the `Files` area, by SHA-256.
     pub(crate) files: Vec<String>,
     /// When it was sealed, ms since the Unix epoch.
