@@ -406,6 +406,28 @@ impl<'p> Checker<'p> {
             "sex_field",
             self,
         );
+        only(k == K::PersonalId || f.sex.is_none(), "sex", self);
+        only(k == K::PersonalId || f.holder.is_none(), "holder", self);
+        if let Some(h) = &f.holder {
+            self.text(h, &format!("{path}.holder"));
+        }
+        if let Some(sex) = &f.sex {
+            if f.sex_field.is_some() {
+                self.bad(
+                    format!("{path}.sex"),
+                    "sex and sex_field cannot both be set",
+                );
+            }
+            // A constant must be one of the two sexes; an expression is
+            // checked like any other (its result is judged when evaluated).
+            if !sex.0.is_object() && !matches!(sex.0.as_str(), Some("male" | "female")) {
+                self.bad(
+                    format!("{path}.sex"),
+                    "sex is \"male\", \"female\" or an expression giving one of them",
+                );
+            }
+            self.expr(sex, &format!("{path}.sex"), tables, None);
+        }
         only(
             k == K::TaxCode || f.tax_code_kinds.is_none(),
             "tax_code_kinds",

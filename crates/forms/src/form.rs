@@ -671,7 +671,7 @@ impl<'p, 'e> Run<'p, 'e> {
     }
 
     /// A personal id against its holder's date of birth and sex, and today.
-    fn holder_check(&self, field: &Field, value: &Value, frames: &[&Value]) -> Option<Fault> {
+    fn holder_check(&mut self, field: &Field, value: &Value, frames: &[&Value]) -> Option<Fault> {
         if field.kind != FieldKind::PersonalId {
             return None;
         }
@@ -685,13 +685,23 @@ impl<'p, 'e> Run<'p, 'e> {
             Some(Value::Number(n)) => n.as_i64().and_then(|y| i32::try_from(y).ok()),
             _ => None,
         };
-        let sex = lookup(&field.sex_field).and_then(|v| v.as_str().and_then(Sex::from_wire));
+        let sex = match &field.sex {
+            Some(expr) => self.ev.eval(&expr.0, frames),
+            None => lookup(&field.sex_field).unwrap_or(Value::Null),
+        };
+        let sex = sex.as_str().and_then(Sex::from_wire);
         if id.birth_year() > self.env.today.year() {
             return Some(personal_id_fault(PersonalIdFault::FutureBirthYear(
                 id.birth_year(),
             )));
         }
-        id.check_holder(year, sex).err().map(personal_id_fault)
+        match id.check_holder(year, sex) {
+            Ok(()) => None,
+            Err(PersonalIdFault::SexMismatch) => {
+                Some(messages::sex_mismatch(&id, sex?, field.holder.as_ref()))
+            }
+            Err(fault) => Some(personal_id_fault(fault)),
+        }
     }
 
     fn rules(&mut self, data: &Value) {

@@ -180,6 +180,17 @@ pub struct Field {
     /// options `male` and `female`), checked against digit 4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex_field: Option<String>,
+    /// `personal_id`: the holder's sex where the form knows it without
+    /// asking: an expression giving `"male"` or `"female"` (a literal for a
+    /// role, `"female"` for a mother; a condition on a relationship for a
+    /// requester), checked against digit 4. Any other value means unknown.
+    /// Not together with `sex_field`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Logic>,
+    /// `personal_id`: who holds the number ("người mẹ" / "the mother"),
+    /// named in the messages about its digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<LocalizedText>,
     /// `tax_code`: which forms are accepted; all by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code_kinds: Option<Vec<TaxCodeKind>>,
@@ -277,6 +288,8 @@ impl Field {
             max_selected: None,
             birth_date_field: None,
             sex_field: None,
+            sex: None,
+            holder: None,
             tax_code_kinds: None,
             fields: Vec::new(),
             repeatable: false,

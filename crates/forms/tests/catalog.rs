@@ -157,6 +157,53 @@ fn birth_registration_with_mistakes() {
 }
 
 #[test]
+fn birth_registration_checks_the_sex_digit_of_each_parent() {
+    let (_, procedures) = catalog();
+    let birth = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.001193")
+        .unwrap();
+    let env = Env::new(today());
+    let refused = |values: &Value| -> Vec<(String, ErrorCode)> {
+        birth
+            .evaluate(values, &env)
+            .errors()
+            .iter()
+            .map(|e| (e.path.clone(), e.code))
+            .collect()
+    };
+    let mut values = birth.example.clone().unwrap();
+    // A mother born in 2001 whose number has the male digit 2.
+    values["mother_birth_year"] = json!(2001);
+    values["mother_personal_id"] = json!("001201012345");
+    assert_eq!(
+        refused(&values),
+        [("mother_personal_id".into(), ErrorCode::PersonalIdSex)]
+    );
+    let message = birth.evaluate(&values, &env).errors()[0].message.clone();
+    assert!(message.vi.contains("người mẹ là nữ"), "{}", message.vi);
+    values["mother_personal_id"] = json!("001301012345");
+    assert_eq!(refused(&values), []);
+    // The father's number with a female digit.
+    values["father_personal_id"] = json!("001193012345");
+    assert_eq!(
+        refused(&values),
+        [("father_personal_id".into(), ErrorCode::PersonalIdSex)]
+    );
+    values["father_personal_id"] = json!("001093012345");
+    // The requester's sex follows from the relationship: the father's
+    // number is a man's, so "mother" does not fit; "other" says nothing.
+    values["requester_relationship"] = json!("mother");
+    assert_eq!(
+        refused(&values),
+        [("requester_personal_id".into(), ErrorCode::PersonalIdSex)]
+    );
+    values["requester_relationship"] = json!("other");
+    values["requester_relationship_other"] = json!("Ông nội");
+    assert_eq!(refused(&values), []);
+}
+
+#[test]
 fn json_schema_export_accepts_examples_and_refuses_broken_data() {
     let (_, procedures) = catalog();
     let env = Env::new(today());

@@ -393,6 +393,50 @@ fn properties_must_fit_the_type() {
             "{problem}"
         );
     }
+    // A personal id's declared sex: a sex or an expression, only on a
+    // personal id, not beside a sex field, using known fields.
+    for (f, at) in [
+        (with(field("a", "text"), "sex", json!("female")), "sex"),
+        (
+            with(field("a", "personal_id"), "sex", json!("woman")),
+            "sex",
+        ),
+        (with(field("a", "personal_id"), "sex", json!(1)), "sex"),
+        (
+            with(
+                field("a", "text"),
+                "holder",
+                json!({"vi": "mẹ", "en": "mother"}),
+            ),
+            "holder",
+        ),
+    ] {
+        let (path, _) = issue(procedure(json!([section(vec![f])]), json!([])));
+        assert_eq!(path, format!("$.sections[0].fields[0].{at}"));
+    }
+    let (path, problem) = issue(procedure(
+        json!([section(vec![with(
+            field("a", "personal_id"),
+            "sex",
+            json!({"var": "nobody"})
+        )])]),
+        json!([]),
+    ));
+    assert_eq!(path, "$.sections[0].fields[0].sex.var");
+    assert_eq!(problem, SchemaProblem::UnknownField("nobody".into()));
+    let sex = with(
+        field("sx", "choice"),
+        "options",
+        json!([{"value": "male", "label": {"vi": "Nam", "en": "Male"}},
+               {"value": "female", "label": {"vi": "Nữ", "en": "Female"}}]),
+    );
+    let both = with(
+        with(field("id", "personal_id"), "sex_field", json!("sx")),
+        "sex",
+        json!("male"),
+    );
+    let (path, _) = issue(procedure(json!([section(vec![sex, both])]), json!([])));
+    assert_eq!(path, "$.sections[0].fields[1].sex");
     // The sex field of a personal id must offer male and female.
     let sex = with(
         field("sx", "choice"),
