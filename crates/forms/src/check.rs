@@ -22,6 +22,8 @@ pub(crate) const MAX_COMPONENTS: usize = 100;
 pub(crate) const MAX_TEXT_CHARS: usize = 4000;
 pub(crate) const MAX_PATTERN_CHARS: usize = 512;
 pub(crate) const MAX_ID_BYTES: usize = 64;
+pub(crate) const MAX_KEYWORDS: usize = 50;
+pub(crate) const MAX_KEYWORD_CHARS: usize = 100;
 /// Most rows of any repeatable group, whatever its `max_rows`.
 pub(crate) const MAX_ROWS: usize = 1000;
 
@@ -697,6 +699,25 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
         return c.issues;
     }
     c.text(&p.name, "$.name");
+    if p.keywords.len() > MAX_KEYWORDS {
+        c.fail(
+            "$.keywords",
+            SchemaProblem::TooMany {
+                what: "keywords",
+                found: p.keywords.len(),
+                limit: MAX_KEYWORDS,
+            },
+        );
+    }
+    for (i, k) in p.keywords.iter().enumerate().take(MAX_KEYWORDS) {
+        let n = k.chars().count();
+        if k.trim().is_empty() || n > MAX_KEYWORD_CHARS {
+            c.bad(
+                format!("$.keywords[{i}]"),
+                format!("a keyword has 1 to {MAX_KEYWORD_CHARS} characters"),
+            );
+        }
+    }
     let mut component_ids: HashMap<&str, usize> = HashMap::new();
     for (i, comp) in p.components.iter().enumerate() {
         let path = format!("$.components[{i}]");

@@ -69,7 +69,7 @@ pub use json_schema::JSON_SCHEMA_DIALECT;
 pub use logic::Logic;
 pub use messages::ErrorCode;
 pub use schema::{ChoiceOption, Field, FieldKind, Rule, Section, TaxCodeKind};
-pub use text::fold;
+pub use text::{fold, matches_query};
 pub use units::{
     AdminUnits, Commune, CommuneCode, CommuneKind, Province, ProvinceCode, ProvinceKind,
     UnitsSource,

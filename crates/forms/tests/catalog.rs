@@ -57,15 +57,42 @@ fn index_lists_every_procedure_file_and_agrees_with_it() {
     assert_eq!(on_disk, listed);
     assert!(procedures.len() >= 4);
     for (entry, p) in index.procedures.iter().zip(&procedures) {
-        assert_eq!(
-            (&entry.code, &entry.version, entry.level, &entry.name),
-            (&p.code, &p.version, p.level, &p.name)
-        );
+        // Code, version, level, name and search keywords alike.
+        assert_eq!(entry, &p.summary());
     }
     let codes: Vec<&str> = procedures.iter().map(|p| p.code.as_str()).collect();
     for code in ["1.001193", "1.004194", "2.000488", "2.000720"] {
         assert!(codes.contains(&code), "{code} missing");
     }
+}
+
+#[test]
+fn search_finds_procedures_as_people_spell_them() {
+    let (index, _) = catalog();
+    let found = |query: &str| -> Vec<&str> {
+        index
+            .procedures
+            .iter()
+            .filter(|p| p.matches(query))
+            .map(|p| p.code.as_str())
+            .collect()
+    };
+    for query in [
+        "dang ky khai sinh",
+        "dang ki khai sinh",
+        "Đăng kí khai sinh",
+        "giay khai sinh",
+        "khai sinh con",
+        "khaisinh",
+        "birth certificate",
+    ] {
+        assert_eq!(found(query), ["1.001193"], "{query:?}");
+    }
+    assert_eq!(found("li lich tu phap"), ["2.000488"]);
+    assert_eq!(found("ho khau"), ["1.004194"]);
+    assert_eq!(found("giay phep kinh doanh"), ["2.000720"]);
+    assert_eq!(found("2.000488"), ["2.000488"]);
+    assert!(found("không có thủ tục này").is_empty());
 }
 
 #[test]
