@@ -106,9 +106,16 @@ pub struct Evaluation {
     errors: Vec<FieldError>,
     data: Value,
     computed: Map<String, Value>,
+    copies: HashSet<String>,
 }
 
 impl Evaluation {
+    /// Whether "same as …" offer `id` applies now: its section or group is
+    /// shown, its condition holds and one of its sources has an answer.
+    pub fn copy_available(&self, id: &str) -> bool {
+        self.copies.contains(id)
+    }
+
     /// Every error, in form order, rules last.
     pub fn errors(&self) -> &[FieldError] {
         &self.errors
@@ -389,6 +396,7 @@ impl<'p, 'e> Run<'p, 'e> {
 
         // Step 4: rules.
         self.rules(&data);
+        let copies = self.copies(&data);
 
         if self.ev.exhausted() || self.too_many_instances {
             let f = Fault::of(ErrorCode::TooComplex);
@@ -409,7 +417,31 @@ impl<'p, 'e> Run<'p, 'e> {
             errors: self.errors,
             data,
             computed,
+            copies,
         }
+    }
+
+    /// The "same as …" offers that apply to `data`, by id.
+    fn copies(&mut self, data: &Value) -> HashSet<String> {
+        let mut owners: Vec<(bool, &'p [crate::copy::CopyFrom])> = Vec::new();
+        for (s, section) in self.proc.sections.iter().enumerate() {
+            owners.push((self.sections_visible[s], &section.copy_from));
+        }
+        for (i, field) in self.fields.iter().enumerate() {
+            if field.kind == FieldKind::Group && !field.copy_from.is_empty() {
+                owners.push((self.states[i].visible, &field.copy_from));
+            }
+        }
+        let mut out = HashSet::new();
+        for (visible, copies) in owners {
+            for copy in copies.iter().filter(|_| visible) {
+                let ev = &mut self.ev;
+                if crate::copy::applies(copy, data, |when| ev.truthy(&when.0, &[data])) {
+                    out.insert(copy.id.clone());
+                }
+            }
+        }
+        out
     }
 
     #[expect(clippy::too_many_arguments, reason = "recursion state, kept explicit")]
@@ -996,7 +1028,7 @@ fn pattern_matches(pattern: &str, text: &str) -> Option<bool> {
 
 /// Normalizes one raw value: `Ok(None)` when empty, the canonical value, or
 /// why it is refused.
-fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>, Fault> {
+pub(crate) fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>, Fault> {
     use FieldKind as K;
     match field.kind {
         K::Text | K::LongText => {

@@ -38,6 +38,7 @@
 mod bench_support;
 mod catalog;
 mod check;
+mod copy;
 mod date;
 mod edit;
 mod error;
@@ -59,6 +60,7 @@ pub use catalog::{
     AttachmentRule, CATALOG_FORMAT, CatalogIndex, Component, CopyKind, Level, MAX_SCHEMA_BYTES,
     Procedure, ProcedureCode, ProcedureSummary,
 };
+pub use copy::CopyFrom;
 pub use date::Date;
 pub use edit::{PathError, add_row, remove_row, row_count, set_value, value_at};
 pub use error::{Error, PersonalIdFault, SchemaIssue, SchemaIssues, SchemaProblem, TaxCodeFault};

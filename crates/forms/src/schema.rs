@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::copy::CopyFrom;
 use crate::i18n::LocalizedText;
 use crate::logic::Logic;
 
@@ -23,6 +24,9 @@ pub struct Section {
     pub visible: Option<Logic>,
     /// The fields, in order.
     pub fields: Vec<Field>,
+    /// "Same as …" offers filling this section's fields from earlier answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copy_from: Vec<CopyFrom>,
 }
 
 /// The type of a field; wire spelling in `snake_case`.
@@ -212,6 +216,10 @@ pub struct Field {
     /// `group` with `repeatable`: rules checked on each row.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
+    /// A plain `group`: "same as …" offers filling its fields from earlier
+    /// answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copy_from: Vec<CopyFrom>,
 }
 
 /// Forms of tax code a `tax_code` field accepts.
@@ -297,6 +305,7 @@ impl Field {
             max_rows: None,
             row_label: None,
             rules: Vec::new(),
+            copy_from: Vec::new(),
         }
     }
 }

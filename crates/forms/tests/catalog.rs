@@ -231,6 +231,75 @@ fn birth_registration_checks_the_sex_digit_of_each_parent() {
 }
 
 #[test]
+fn birth_registration_copies_the_requester_into_the_father() {
+    let (_, procedures) = catalog();
+    let birth = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.001193")
+        .unwrap();
+    let env = Env::new(today());
+    let example = birth.example.clone().unwrap();
+    // The requester (the father) and the mother as typed; nothing of the father yet.
+    let mut values = json!({});
+    for key in [
+        "requester_name",
+        "requester_document_type",
+        "requester_personal_id",
+        "requester_residence",
+        "requester_relationship",
+        "mother_lives_abroad",
+        "mother_residence",
+    ] {
+        values[key] = example[key].clone();
+    }
+    values["mother_residence"]["street"] = json!("Số 5 ngõ Văn Chương");
+    let ev = birth.evaluate(&values, &env);
+    // The father's group is hidden until he is declared: no offer yet.
+    assert!(!ev.copy_available("father_from_requester"));
+    assert!(ev.copy_available("mother_residence_from_requester"));
+    assert!(
+        !ev.copy_available("mother_from_requester"),
+        "he is the father"
+    );
+    values["father_declared"] = json!(true);
+    let ev = birth.evaluate(&values, &env);
+    assert!(ev.copy_available("father_from_requester"));
+    let answers = birth.copy_answers("father_from_requester", &values, &ev);
+    for (path, value) in answers {
+        motcua_forms::set_value(&mut values, &path, value).unwrap();
+    }
+    assert_eq!(values["father_name"], example["requester_name"]);
+    assert_eq!(values["father_personal_id"], "001093012345");
+    assert_eq!(values["father_lives_abroad"], false);
+    assert_eq!(values["father_residence"], example["requester_residence"]);
+    // Then "lives where the mother lives" replaces the address.
+    let ev = birth.evaluate(&values, &env);
+    for (path, value) in birth.copy_answers("father_residence_from_mother", &values, &ev) {
+        motcua_forms::set_value(&mut values, &path, value).unwrap();
+    }
+    assert_eq!(values["father_residence"]["street"], "Số 5 ngõ Văn Chương");
+    let ev = birth.evaluate(&values, &env);
+    assert_eq!(
+        ev.section_errors("father")
+            .map(|e| e.path.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "father_birth_year",
+            "father_ethnicity",
+            "father_nationality"
+        ],
+        "only what the requester could not say is left"
+    );
+    // An offer that does not apply gives nothing.
+    assert!(
+        birth
+            .copy_answers("mother_from_requester", &values, &ev)
+            .is_empty()
+    );
+    assert!(birth.copy_answers("nonsense", &values, &ev).is_empty());
+}
+
+#[test]
 fn json_schema_export_accepts_examples_and_refuses_broken_data() {
     let (_, procedures) = catalog();
     let env = Env::new(today());
