@@ -912,6 +912,21 @@ fn number_value(field: &Field, raw: &Value) -> Result<Option<Value>, Fault> {
     if field.integer && n.fract() != 0.0 {
         return Err(Fault::of(ErrorCode::NotAnInteger));
     }
+    // A field for a year (whole numbers of four digits between min and
+    // max): "95" is a year typed short, not a small number.
+    if let (Some(min), Some(max)) = (field.min, field.max)
+        && field.integer
+        && (1000.0..=9999.0).contains(&min)
+        && (min..=9999.0).contains(&max)
+        && (0.0..1000.0).contains(&n)
+    {
+        let example = 1995f64.clamp(min, max);
+        return Err(Fault::new(
+            ErrorCode::ShortYear,
+            format!("nhập năm đủ bốn chữ số, ví dụ {example}"),
+            format!("enter the year in four digits, for example {example}"),
+        ));
+    }
     if let Some(min) = field.min
         && n < min
     {

@@ -26,6 +26,9 @@ pub enum ErrorCode {
     NotAnInteger,
     /// Below `min`.
     TooSmall,
+    /// A year (an integer `number` whose `min` has four digits) written with
+    /// fewer than four digits, like `95`.
+    ShortYear,
     /// Above `max`.
     TooLarge,
     /// Not a real day written dd/mm/yyyy.
@@ -90,6 +93,7 @@ impl ErrorCode {
             Self::NotANumber => "not_a_number",
             Self::NotAnInteger => "not_an_integer",
             Self::TooSmall => "too_small",
+            Self::ShortYear => "short_year",
             Self::TooLarge => "too_large",
             Self::InvalidDate => "invalid_date",
             Self::DateTooEarly => "date_too_early",

@@ -495,6 +495,57 @@ fn personal_id_checks_against_holder_and_today() {
 }
 
 #[test]
+fn a_year_typed_short_is_told_to_use_four_digits() {
+    let p = procedure(
+        json!([section(
+            "s",
+            vec![
+                f(
+                    "year",
+                    "number",
+                    json!({"integer": true, "min": 1900, "max": 2100})
+                ),
+                f("count", "number", json!({"integer": true, "min": 1000})),
+                f("small", "number", json!({"integer": true, "min": 5})),
+            ]
+        )]),
+        json!([]),
+    );
+    for typed in [json!("95"), json!(5), json!("0")] {
+        let ev = p.evaluate(&json!({ "year": typed }), &env());
+        assert_eq!(ev.errors().len(), 1, "{typed}");
+        let e = &ev.errors()[0];
+        assert_eq!(e.code, ErrorCode::ShortYear, "{typed}");
+        assert_eq!(
+            e.message.vi,
+            "“Nhãn year”: nhập năm đủ bốn chữ số, ví dụ 1995"
+        );
+        assert_eq!(
+            e.message.en,
+            "“Label year”: enter the year in four digits, for example 1995"
+        );
+    }
+    // Four digits out of range are still too small or too large.
+    assert_eq!(
+        codes(&p, json!({"year": 1899})),
+        [("year".into(), "too_small")]
+    );
+    assert_eq!(
+        codes(&p, json!({"year": 2101})),
+        [("year".into(), "too_large")]
+    );
+    // A field without four-digit bounds is no year: a small number is small.
+    assert_eq!(
+        codes(&p, json!({"count": 95})),
+        [("count".into(), "too_small")]
+    );
+    assert_eq!(
+        codes(&p, json!({"small": 2})),
+        [("small".into(), "too_small")]
+    );
+}
+
+#[test]
 fn personal_id_sex_from_the_holder_role() {
     let relationship = json!([
         {"value": "father", "label": {"vi": "Cha", "en": "Father"}},
