@@ -122,6 +122,43 @@ fn every_example_is_valid_and_normalizes_idempotently() {
 }
 
 #[test]
+fn no_hint_repeats_what_the_app_says_itself() {
+    // The app marks optional fields in their label ("(không bắt buộc)") and
+    // gives date fields an example unless their hint has one: a hint that
+    // only says "optional" would say it twice.
+    let (_, procedures) = catalog();
+    for p in &procedures {
+        for s in &p.sections {
+            let mut hints = Vec::new();
+            collect_hints(&s.fields, &mut hints);
+            for (id, hint) in hints {
+                for text in [&hint.vi, &hint.en] {
+                    let folded = motcua_forms::fold(text);
+                    assert!(
+                        !["khong bat buoc", "optional", "neu co"]
+                            .contains(&folded.trim_end_matches('.')),
+                        "{} {id}: hint {text:?}",
+                        p.code
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn collect_hints<'f>(
+    fields: &'f [motcua_forms::Field],
+    out: &mut Vec<(&'f str, &'f motcua_forms::LocalizedText)>,
+) {
+    for f in fields {
+        if let Some(h) = &f.hint {
+            out.push((&f.id, h));
+        }
+        collect_hints(&f.fields, out);
+    }
+}
+
+#[test]
 fn birth_example_computes_the_date_in_words() {
     let (_, procedures) = catalog();
     let birth = procedures
