@@ -231,4 +231,18 @@ fn a_catalog_directory_is_used_and_checked() {
         stderr.contains("$.sections[3].fields[1].visible[\"==\"][0].var"),
         "{stderr}"
     );
+    // An index whose search keywords drift from the schema's is refused too.
+    std::fs::copy(web.join("2.000720.json"), &path).unwrap();
+    let index = dir.path().join("index.json");
+    let text = std::fs::read_to_string(&index)
+        .unwrap()
+        .replace("\"giấy khai sinh\",", "");
+    std::fs::write(&index, text).unwrap();
+    let out = motcua(&["procedures", "--catalog", d]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("1.001193.json") && stderr.contains("keywords"),
+        "{stderr}"
+    );
 }

@@ -3,9 +3,10 @@
 //! "check your answers" page.
 
 use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
 
-use crate::harness::{count, eventually, text, with_app};
-use crate::steps::{click_id as click, fill};
+use crate::harness::{count, eventually, seed_draft, text, with_app};
+use crate::steps::{click_id as click, example, fill};
 
 async fn title_is(client: &Client, expected: &str) {
     eventually(&format!("title {expected:?}"), || async {
@@ -259,6 +260,222 @@ async fn birth_registration_with_mistakes_draft_and_review() {
                 .await
                 .unwrap();
             assert_eq!(focused, "f-office_unit");
+        },
+    )
+    .await;
+}
+
+/// The birth registration's example without the keys `drop` keeps: a draft
+/// seeded with it, then the app opened at `section`.
+async fn open_birth_section(client: &Client, url: &str, values: &Value, section: &str) {
+    client.goto(url).await.unwrap();
+    seed_draft(client, "1.001193", values).await;
+    client
+        .goto(&format!("{url}procedure/1.001193/form/{section}"))
+        .await
+        .unwrap();
+}
+
+fn birth_example_without(prefix: &str) -> Value {
+    let mut values = example("1.001193");
+    values
+        .as_object_mut()
+        .unwrap()
+        .retain(|k, _| !k.starts_with(prefix));
+    values
+}
+
+async fn value_of(client: &Client, id: &str) -> String {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// Fault 5 of issue #11: a mother's number with the male century digit
+/// (2 for the 2000s) was accepted.
+#[tokio::test]
+async fn a_mothers_id_with_the_male_digit_is_refused() {
+    with_app(
+        "a_mothers_id_with_the_male_digit_is_refused",
+        360,
+        780,
+        |client, url| async move {
+            let mut values = example("1.001193");
+            values["mother_birth_year"] = json!(2001);
+            values["mother_personal_id"] = json!("001201012345");
+            open_birth_section(&client, &url, &values, "mother").await;
+            title_is(&client, "Người mẹ").await;
+            continue_(&client).await;
+            let problems = summary(&client).await;
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(problems[0].contains("chữ số giới tính"), "{problems:?}");
+            assert!(problems[0].contains("người mẹ là nữ"), "{problems:?}");
+            assert!(problems[0].contains("là 3, không phải 2"), "{problems:?}");
+            let inline = text(&client, "#f-mother_personal_id-error").await.unwrap();
+            assert!(inline.contains("người mẹ là nữ"), "{inline}");
+            // The female digit goes through.
+            fill(&client, "f-mother_personal_id", "001301012345").await;
+            continue_(&client).await;
+            title_is(&client, "Người cha").await;
+        },
+    )
+    .await;
+}
+
+/// Item 12 of issue #11: the requester is the father; his name, number and
+/// address are not typed twice.
+#[tokio::test]
+async fn same_as_the_requester_fills_the_father() {
+    with_app(
+        "same_as_the_requester_fills_the_father",
+        360,
+        780,
+        |client, url| async move {
+            let values = birth_example_without("father_");
+            open_birth_section(&client, &url, &values, "father").await;
+            title_is(&client, "Người cha").await;
+            // No offer until the father's details are asked for.
+            assert_eq!(count(&client, "#mc-copy-father_from_requester").await, 0);
+            click(&client, "f-father_declared").await; // yes
+            let button = eventually("the 'same as the requester' button", || async {
+                client
+                    .find(Locator::Id("mc-copy-father_from_requester"))
+                    .await
+                    .ok()
+            })
+            .await;
+            assert_eq!(
+                button.text().await.unwrap(),
+                "Giống thông tin người yêu cầu"
+            );
+            button.click().await.unwrap();
+            eventually("the father's name, copied", || async {
+                (value_of(&client, "f-father_name").await == "Nguyễn Văn An").then_some(())
+            })
+            .await;
+            assert_eq!(
+                value_of(&client, "f-father_personal_id").await,
+                "001093012345"
+            );
+            assert_eq!(
+                value_of(&client, "f-father_residence-street").await,
+                "Số 12 phố Đội Cấn"
+            );
+            let note = text(&client, ".mc-copy-offers [role=status]")
+                .await
+                .unwrap();
+            assert!(note.starts_with("Đã điền"), "{note}");
+            // What the requester could not say is still asked.
+            continue_(&client).await;
+            let problems = summary(&client).await;
+            assert_eq!(problems.len(), 3, "{problems:?}");
+            fill(&client, "f-father_birth_year", "1993").await;
+            fill(&client, "f-father_ethnicity", "Kinh").await;
+            fill(&client, "f-father_nationality", "Việt Nam").await;
+            continue_(&client).await;
+            title_is(&client, "Bản sao trích lục").await;
+        },
+    )
+    .await;
+}
+
+/// Item 14 of issue #11: common spellings find the birth registration.
+#[tokio::test]
+async fn search_finds_common_spellings() {
+    with_app(
+        "search_finds_common_spellings",
+        360,
+        780,
+        |client, url| async move {
+            client.goto(&url).await.unwrap();
+            let search = eventually("the search box", || async {
+                client.find(Locator::Css("#mc-search")).await.ok()
+            })
+            .await;
+            for query in [
+                "dang ki khai sinh",
+                "giay khai sinh",
+                "khai sinh con",
+                "khaisinh",
+            ] {
+                search.clear().await.unwrap();
+                search.send_keys(query).await.unwrap();
+                eventually(&format!("one result for {query:?}"), || async {
+                    let one = count(&client, ".mc-card").await == 1;
+                    let title = text(&client, ".mc-card-title").await?;
+                    (one && title == "Đăng ký khai sinh").then_some(())
+                })
+                .await;
+            }
+            let overflow = client
+                .execute(
+                    "return document.documentElement.scrollWidth > window.innerWidth",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(overflow, Value::Bool(false), "no sideways scrolling");
+        },
+    )
+    .await;
+}
+
+/// Item 15 of issue #11, the form's part: each hint once, a year in four
+/// digits, the files a paper takes in plain words.
+#[tokio::test]
+async fn small_texts_say_things_once_and_plainly() {
+    with_app(
+        "small_texts_say_things_once_and_plainly",
+        360,
+        780,
+        |client, url| async move {
+            client
+                .goto(&format!("{url}procedure/1.001193"))
+                .await
+                .unwrap();
+            let page = eventually("the dossier components", || async {
+                let page = text(&client, "main").await?;
+                page.contains("Giấy chứng sinh").then_some(page)
+            })
+            .await;
+            assert!(
+                page.contains(
+                    "Tệp nhận: PDF hoặc ảnh chụp (JPEG, PNG, WebP) · ≤ 10 trang · ≤ 10 MB"
+                ),
+                "{page}"
+            );
+
+            let values = json!({"requester_document_type": "id_card"});
+            open_birth_section(&client, &url, &values, "requester").await;
+            title_is(&client, "Người yêu cầu").await;
+            let hint = text(&client, "#f-requester_document_issued_on-hint")
+                .await
+                .unwrap();
+            assert_eq!(hint, "Ví dụ 15/03/2021");
+            let email = text(&client, "label[for=f-requester_email]").await.unwrap();
+            assert_eq!(email, "Thư điện tử (không bắt buộc)");
+            assert_eq!(count(&client, "#f-requester_email-hint").await, 0);
+
+            open_birth_section(&client, &url, &birth_example_without("mother_"), "mother").await;
+            title_is(&client, "Người mẹ").await;
+            fill(&client, "f-mother_birth_year", "95").await;
+            continue_(&client).await;
+            let problems = summary(&client).await;
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.contains("nhập năm đủ bốn chữ số")),
+                "{problems:?}"
+            );
+            assert!(
+                !problems.iter().any(|p| p.contains("nhỏ nhất là 1900")),
+                "{problems:?}"
+            );
         },
     )
     .await;

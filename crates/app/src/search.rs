@@ -1,14 +1,10 @@
-//! Searching the procedure list, with or without Vietnamese diacritics.
+//! Searching the procedure list, with or without Vietnamese diacritics, with
+//! `i` for `y` and missing spaces ([`ProcedureSummary::matches`]).
 
-use motcua_forms::{ProcedureSummary, fold};
+use motcua_forms::ProcedureSummary;
 
-/// Whether `procedure` matches every word of `query` in its code or either name.
+/// Whether `procedure` matches every word of `query` in its code, either
+/// name or a keyword.
 pub(crate) fn matches(procedure: &ProcedureSummary, query: &str) -> bool {
-    let haystack = fold(&format!(
-        "{} {} {}",
-        procedure.code, procedure.name.vi, procedure.name.en
-    ));
-    fold(query)
-        .split_whitespace()
-        .all(|word| haystack.contains(word))
+    procedure.matches(query)
 }

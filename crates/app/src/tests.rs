@@ -349,3 +349,41 @@ fn the_simd_worker_is_chosen_where_wasm_simd_runs() {
         "/motcua-worker-simd.js"
     );
 }
+
+/// Sizes in the citizen's language: Vietnamese writes a decimal comma.
+#[wasm_bindgen_test]
+fn sizes_use_the_languages_decimal_mark() {
+    use motcua_forms::Lang;
+    let n = 1_363_149; // 1.3 MiB
+    assert_eq!(crate::text::bytes(Lang::Vi, n), "1,3 MB");
+    assert_eq!(crate::text::bytes(Lang::En, n), "1.3 MB");
+    assert_eq!(crate::text::bytes(Lang::Vi, 10 * 1024 * 1024), "10 MB");
+    assert_eq!(crate::text::bytes(Lang::Vi, 1000), "1 KB");
+}
+
+/// A date hint says its example once; papers name the files they take.
+#[wasm_bindgen_test]
+fn date_hints_and_accepted_files_say_things_once() {
+    use crate::format::{accepted_files, date_hint};
+    use motcua_forms::Lang;
+    assert_eq!(
+        date_hint(Some("Ví dụ 15/03/2021"), Lang::Vi),
+        "Ví dụ 15/03/2021"
+    );
+    assert_eq!(
+        date_hint(Some("Ngày ghi trên thẻ"), Lang::Vi),
+        "Ngày ghi trên thẻ Ví dụ: 25/11/2026"
+    );
+    assert_eq!(date_hint(None, Lang::En), "For example: 25/11/2026");
+    let pdf = ["application/pdf".to_owned()];
+    assert_eq!(
+        accepted_files(&pdf, Lang::Vi),
+        "PDF hoặc ảnh chụp (JPEG, PNG, WebP)"
+    );
+    assert_eq!(
+        accepted_files(&pdf, Lang::En),
+        "PDF or photos (JPEG, PNG, WebP)"
+    );
+    let photos = ["image/jpeg".to_owned(), "image/png".to_owned()];
+    assert_eq!(accepted_files(&photos, Lang::Vi), "JPEG hoặc PNG");
+}

@@ -214,13 +214,19 @@ pub(crate) fn procedure_count(lang: Lang, n: usize) -> String {
     }
 }
 
-/// A byte count for people: "10 MB", "512 KB".
-pub(crate) fn bytes(n: u64) -> String {
+/// A byte count for people: "10 MB", "512 KB", "1,3 MB" in Vietnamese
+/// (which writes a decimal comma) and "1.3 MB" in English.
+pub(crate) fn bytes(lang: Lang, n: u64) -> String {
     const MB: u64 = 1024 * 1024;
     if n >= MB && n.is_multiple_of(MB) {
         format!("{} MB", n / MB)
     } else if n >= MB {
-        format!("{:.1} MB", n as f64 / MB as f64)
+        let tenths = (n as f64 / MB as f64 * 10.0).round() as u64;
+        let mark = match lang {
+            Lang::Vi => ',',
+            Lang::En => '.',
+        };
+        format!("{}{mark}{} MB", tenths / 10, tenths % 10)
     } else {
         format!("{} KB", n.div_ceil(1024))
     }

@@ -114,6 +114,24 @@ pub struct ProcedureSummary {
     pub level: Level,
     /// Name of the procedure.
     pub name: LocalizedText,
+    /// Other words people search it by, from the procedure's schema.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+}
+
+impl ProcedureSummary {
+    /// Whether a search for `query` finds this procedure: every word in its
+    /// code, either name or a keyword, as [`crate::matches_query`] reads them.
+    pub fn matches(&self, query: &str) -> bool {
+        let text = format!(
+            "{} {} {} {}",
+            self.code,
+            self.name.vi,
+            self.name.en,
+            self.keywords.join(" ")
+        );
+        crate::text::matches_query(&text, query)
+    }
 }
 
 /// How a paper must be presented (bản chính, bản sao, bản sao chứng thực).
@@ -187,6 +205,10 @@ pub struct Procedure {
     pub version: String,
     /// Name of the procedure.
     pub name: LocalizedText,
+    /// Other words people search it by ("giấy khai sinh", "làm khai sinh
+    /// cho con"): copied into the catalog index, in either language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
     /// Who handles it.
     pub level: Level,
     /// Fee (lệ phí), as stated by the office.
@@ -222,6 +244,17 @@ impl Procedure {
             Ok(procedure)
         } else {
             Err(Error::Schema(SchemaIssues(issues)))
+        }
+    }
+
+    /// Its entry in the catalog index, which must agree with the file.
+    pub fn summary(&self) -> ProcedureSummary {
+        ProcedureSummary {
+            code: self.code.clone(),
+            version: self.version.clone(),
+            level: self.level,
+            name: self.name.clone(),
+            keywords: self.keywords.clone(),
         }
     }
 

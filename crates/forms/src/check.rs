@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use regex_lite::Regex;
 
 use crate::catalog::Procedure;
+use crate::copy::CopyFrom;
 use crate::error::{SchemaIssue, SchemaProblem};
 use crate::i18n::LocalizedText;
 use crate::logic::{self, Ref};
@@ -22,6 +23,8 @@ pub(crate) const MAX_COMPONENTS: usize = 100;
 pub(crate) const MAX_TEXT_CHARS: usize = 4000;
 pub(crate) const MAX_PATTERN_CHARS: usize = 512;
 pub(crate) const MAX_ID_BYTES: usize = 64;
+pub(crate) const MAX_KEYWORDS: usize = 50;
+pub(crate) const MAX_KEYWORD_CHARS: usize = 100;
 /// Most rows of any repeatable group, whatever its `max_rows`.
 pub(crate) const MAX_ROWS: usize = 1000;
 
@@ -406,6 +409,28 @@ impl<'p> Checker<'p> {
             "sex_field",
             self,
         );
+        only(k == K::PersonalId || f.sex.is_none(), "sex", self);
+        only(k == K::PersonalId || f.holder.is_none(), "holder", self);
+        if let Some(h) = &f.holder {
+            self.text(h, &format!("{path}.holder"));
+        }
+        if let Some(sex) = &f.sex {
+            if f.sex_field.is_some() {
+                self.bad(
+                    format!("{path}.sex"),
+                    "sex and sex_field cannot both be set",
+                );
+            }
+            // A constant must be one of the two sexes; an expression is
+            // checked like any other (its result is judged when evaluated).
+            if !sex.0.is_object() && !matches!(sex.0.as_str(), Some("male" | "female")) {
+                self.bad(
+                    format!("{path}.sex"),
+                    "sex is \"male\", \"female\" or an expression giving one of them",
+                );
+            }
+            self.expr(sex, &format!("{path}.sex"), tables, None);
+        }
         only(
             k == K::TaxCode || f.tax_code_kinds.is_none(),
             "tax_code_kinds",
@@ -581,6 +606,115 @@ impl<'p> Checker<'p> {
         }
     }
 
+    /// "Same as …" offers of one owner (a section, or a plain group at
+    /// `owner_order` with `ancestors`): targets among `members`, sources
+    /// before the owner, of the same type, outside tables.
+    fn copies(
+        &mut self,
+        copies: &[CopyFrom],
+        path: &str,
+        members: &[&str],
+        owner: (usize, &[String]),
+        ids: &mut HashMap<String, String>,
+    ) {
+        use FieldKind as K;
+        for (i, copy) in copies.iter().enumerate() {
+            let cpath = format!("{path}.copy_from[{i}]");
+            self.id(&copy.id, &cpath);
+            if let Some(first) = ids.insert(copy.id.clone(), cpath.clone()) {
+                self.fail(
+                    format!("{cpath}.id"),
+                    SchemaProblem::DuplicateId {
+                        id: copy.id.clone(),
+                        first,
+                    },
+                );
+            }
+            self.text(&copy.label, &format!("{cpath}.label"));
+            if let Some(w) = &copy.when {
+                self.expr(w, &format!("{cpath}.when"), &[], Some(owner));
+            }
+            if copy.fields.is_empty() {
+                self.bad(
+                    format!("{cpath}.fields"),
+                    "an offer copies at least one field",
+                );
+            }
+            let targets = copy
+                .fields
+                .keys()
+                .map(|t| (t, "fields"))
+                .chain(copy.set.keys().map(|t| (t, "set")));
+            let mut target_kinds = HashMap::new();
+            for (target, key) in targets {
+                let tpath = format!("{cpath}.{key}{}", crate::logic::json_key(target));
+                let Some(place) = self.places.get(target.as_str()) else {
+                    self.fail(tpath, SchemaProblem::UnknownField(target.clone()));
+                    continue;
+                };
+                let f = place.field;
+                if !members.contains(&target.as_str()) {
+                    self.bad(
+                        tpath,
+                        format!("{target:?} is not a field of this section or group"),
+                    );
+                } else if f.kind == K::Group || f.is_computed() || !place.tables.is_empty() {
+                    self.bad(tpath, format!("{target:?} cannot be answered by a copy"));
+                } else if target_kinds.insert(target.as_str(), f).is_some() {
+                    self.bad(tpath, format!("{target:?} is both copied and set"));
+                }
+            }
+            for (target, value) in &copy.set {
+                let Some(&f) = target_kinds.get(target.as_str()) else {
+                    continue;
+                };
+                // Constants are yes/no, choices, text: no date bound or unit
+                // table matters, so any day will do.
+                let fits = crate::date::Date::new(2000, 1, 1)
+                    .map(crate::form::Env::new)
+                    .is_some_and(|env| {
+                        matches!(crate::form::normalize(f, value, &env), Ok(Some(_)))
+                    });
+                if !fits {
+                    self.bad(
+                        format!("{cpath}.set{}", crate::logic::json_key(target)),
+                        format!("{value} is not an answer of {target:?}"),
+                    );
+                }
+            }
+            for (target, source) in &copy.fields {
+                let spath = format!("{cpath}.fields{}", crate::logic::json_key(target));
+                let Some(&t) = target_kinds.get(target.as_str()) else {
+                    continue;
+                };
+                let Some(place) = self.places.get(source.as_str()) else {
+                    self.fail(spath, SchemaProblem::UnknownField(source.clone()));
+                    continue;
+                };
+                let f = place.field;
+                if members.contains(&source.as_str()) || place.order >= owner.0 {
+                    self.fail(spath, SchemaProblem::ForwardReference(source.clone()));
+                } else if f.kind == K::Group || f.is_computed() || !place.tables.is_empty() {
+                    self.bad(spath, format!("{source:?} cannot be copied"));
+                } else if f.kind != t.kind
+                    || !f
+                        .options
+                        .iter()
+                        .all(|o| t.options.iter().any(|to| to.value == o.value))
+                {
+                    self.bad(
+                        spath,
+                        format!(
+                            "{source:?} ({}) does not fit {target:?} ({})",
+                            f.kind.as_str(),
+                            t.kind.as_str()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     /// Computed fields must not depend on each other in a circle.
     fn cycles(&mut self) {
         let mut deps: BTreeMap<&str, (String, Vec<String>)> = BTreeMap::new();
@@ -675,6 +809,25 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
         return c.issues;
     }
     c.text(&p.name, "$.name");
+    if p.keywords.len() > MAX_KEYWORDS {
+        c.fail(
+            "$.keywords",
+            SchemaProblem::TooMany {
+                what: "keywords",
+                found: p.keywords.len(),
+                limit: MAX_KEYWORDS,
+            },
+        );
+    }
+    for (i, k) in p.keywords.iter().enumerate().take(MAX_KEYWORDS) {
+        let n = k.chars().count();
+        if k.trim().is_empty() || n > MAX_KEYWORD_CHARS {
+            c.bad(
+                format!("$.keywords[{i}]"),
+                format!("a keyword has 1 to {MAX_KEYWORD_CHARS} characters"),
+            );
+        }
+    }
     let mut component_ids: HashMap<&str, usize> = HashMap::new();
     for (i, comp) in p.components.iter().enumerate() {
         let path = format!("$.components[{i}]");
@@ -735,6 +888,52 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
     } else {
         for (r, rule) in p.rules.iter().enumerate() {
             c.rule(rule, &format!("$.rules[{r}]"), &[], &mut rule_ids);
+        }
+    }
+    let mut copy_ids = HashMap::new();
+    let mut section_start = 0;
+    for (s, section) in p.sections.iter().enumerate() {
+        let path = format!("$.sections[{s}]");
+        let mut members = Vec::new();
+        let mut groups = Vec::new();
+        crate::schema::walk_fields(&section.fields, &mut Vec::new(), &mut |f, _| {
+            members.push(f.id.as_str());
+            if !f.copy_from.is_empty() {
+                groups.push(f);
+            }
+        });
+        c.copies(
+            &section.copy_from,
+            &path,
+            &members,
+            (section_start, &[]),
+            &mut copy_ids,
+        );
+        section_start += members.len();
+        for group in groups {
+            let Some(place) = c.places.get(group.id.as_str()) else {
+                continue;
+            };
+            let (gpath, order, ancestors) =
+                (place.path.clone(), place.order, place.ancestors.clone());
+            if group.kind != FieldKind::Group || group.repeatable || !place.tables.is_empty() {
+                c.bad(
+                    format!("{gpath}.copy_from"),
+                    "copy_from applies to sections and to plain groups outside tables",
+                );
+                continue;
+            }
+            let mut inner = Vec::new();
+            crate::schema::walk_fields(&group.fields, &mut Vec::new(), &mut |f, _| {
+                inner.push(f.id.as_str());
+            });
+            c.copies(
+                &group.copy_from,
+                &gpath,
+                &inner,
+                (order, &ancestors),
+                &mut copy_ids,
+            );
         }
     }
     c.cycles();

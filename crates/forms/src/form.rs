@@ -106,9 +106,16 @@ pub struct Evaluation {
     errors: Vec<FieldError>,
     data: Value,
     computed: Map<String, Value>,
+    copies: HashSet<String>,
 }
 
 impl Evaluation {
+    /// Whether "same as …" offer `id` applies now: its section or group is
+    /// shown, its condition holds and one of its sources has an answer.
+    pub fn copy_available(&self, id: &str) -> bool {
+        self.copies.contains(id)
+    }
+
     /// Every error, in form order, rules last.
     pub fn errors(&self) -> &[FieldError] {
         &self.errors
@@ -389,6 +396,7 @@ impl<'p, 'e> Run<'p, 'e> {
 
         // Step 4: rules.
         self.rules(&data);
+        let copies = self.copies(&data);
 
         if self.ev.exhausted() || self.too_many_instances {
             let f = Fault::of(ErrorCode::TooComplex);
@@ -409,7 +417,31 @@ impl<'p, 'e> Run<'p, 'e> {
             errors: self.errors,
             data,
             computed,
+            copies,
         }
+    }
+
+    /// The "same as …" offers that apply to `data`, by id.
+    fn copies(&mut self, data: &Value) -> HashSet<String> {
+        let mut owners: Vec<(bool, &'p [crate::copy::CopyFrom])> = Vec::new();
+        for (s, section) in self.proc.sections.iter().enumerate() {
+            owners.push((self.sections_visible[s], &section.copy_from));
+        }
+        for (i, field) in self.fields.iter().enumerate() {
+            if field.kind == FieldKind::Group && !field.copy_from.is_empty() {
+                owners.push((self.states[i].visible, &field.copy_from));
+            }
+        }
+        let mut out = HashSet::new();
+        for (visible, copies) in owners {
+            for copy in copies.iter().filter(|_| visible) {
+                let ev = &mut self.ev;
+                if crate::copy::applies(copy, data, |when| ev.truthy(&when.0, &[data])) {
+                    out.insert(copy.id.clone());
+                }
+            }
+        }
+        out
     }
 
     #[expect(clippy::too_many_arguments, reason = "recursion state, kept explicit")]
@@ -671,7 +703,7 @@ impl<'p, 'e> Run<'p, 'e> {
     }
 
     /// A personal id against its holder's date of birth and sex, and today.
-    fn holder_check(&self, field: &Field, value: &Value, frames: &[&Value]) -> Option<Fault> {
+    fn holder_check(&mut self, field: &Field, value: &Value, frames: &[&Value]) -> Option<Fault> {
         if field.kind != FieldKind::PersonalId {
             return None;
         }
@@ -685,13 +717,23 @@ impl<'p, 'e> Run<'p, 'e> {
             Some(Value::Number(n)) => n.as_i64().and_then(|y| i32::try_from(y).ok()),
             _ => None,
         };
-        let sex = lookup(&field.sex_field).and_then(|v| v.as_str().and_then(Sex::from_wire));
+        let sex = match &field.sex {
+            Some(expr) => self.ev.eval(&expr.0, frames),
+            None => lookup(&field.sex_field).unwrap_or(Value::Null),
+        };
+        let sex = sex.as_str().and_then(Sex::from_wire);
         if id.birth_year() > self.env.today.year() {
             return Some(personal_id_fault(PersonalIdFault::FutureBirthYear(
                 id.birth_year(),
             )));
         }
-        id.check_holder(year, sex).err().map(personal_id_fault)
+        match id.check_holder(year, sex) {
+            Ok(()) => None,
+            Err(PersonalIdFault::SexMismatch) => {
+                Some(messages::sex_mismatch(&id, sex?, field.holder.as_ref()))
+            }
+            Err(fault) => Some(personal_id_fault(fault)),
+        }
     }
 
     fn rules(&mut self, data: &Value) {
@@ -870,6 +912,21 @@ fn number_value(field: &Field, raw: &Value) -> Result<Option<Value>, Fault> {
     if field.integer && n.fract() != 0.0 {
         return Err(Fault::of(ErrorCode::NotAnInteger));
     }
+    // A field for a year (whole numbers of four digits between min and
+    // max): "95" is a year typed short, not a small number.
+    if let (Some(min), Some(max)) = (field.min, field.max)
+        && field.integer
+        && (1000.0..=9999.0).contains(&min)
+        && (min..=9999.0).contains(&max)
+        && (0.0..1000.0).contains(&n)
+    {
+        let example = 1995f64.clamp(min, max);
+        return Err(Fault::new(
+            ErrorCode::ShortYear,
+            format!("nhập năm đủ bốn chữ số, ví dụ {example}"),
+            format!("enter the year in four digits, for example {example}"),
+        ));
+    }
     if let Some(min) = field.min
         && n < min
     {
@@ -986,7 +1043,7 @@ fn pattern_matches(pattern: &str, text: &str) -> Option<bool> {
 
 /// Normalizes one raw value: `Ok(None)` when empty, the canonical value, or
 /// why it is refused.
-fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>, Fault> {
+pub(crate) fn normalize(field: &Field, raw: &Value, env: &Env<'_>) -> Result<Option<Value>, Fault> {
     use FieldKind as K;
     match field.kind {
         K::Text | K::LongText => {

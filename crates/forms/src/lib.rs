@@ -38,6 +38,7 @@
 mod bench_support;
 mod catalog;
 mod check;
+mod copy;
 mod date;
 mod edit;
 mod error;
@@ -59,6 +60,7 @@ pub use catalog::{
     AttachmentRule, CATALOG_FORMAT, CatalogIndex, Component, CopyKind, Level, MAX_SCHEMA_BYTES,
     Procedure, ProcedureCode, ProcedureSummary,
 };
+pub use copy::CopyFrom;
 pub use date::Date;
 pub use edit::{PathError, add_row, remove_row, row_count, set_value, value_at};
 pub use error::{Error, PersonalIdFault, SchemaIssue, SchemaIssues, SchemaProblem, TaxCodeFault};
@@ -69,7 +71,7 @@ pub use json_schema::JSON_SCHEMA_DIALECT;
 pub use logic::Logic;
 pub use messages::ErrorCode;
 pub use schema::{ChoiceOption, Field, FieldKind, Rule, Section, TaxCodeKind};
-pub use text::fold;
+pub use text::{fold, matches_query};
 pub use units::{
     AdminUnits, Commune, CommuneCode, CommuneKind, Province, ProvinceCode, ProvinceKind,
     UnitsSource,

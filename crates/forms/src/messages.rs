@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::LocalizedText;
+use crate::ids::{PersonalId, Sex};
 
 /// Why a field's value was refused; wire spelling `snake_case`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,6 +26,9 @@ pub enum ErrorCode {
     NotAnInteger,
     /// Below `min`.
     TooSmall,
+    /// A year (an integer `number` whose `min` has four digits) written with
+    /// fewer than four digits, like `95`.
+    ShortYear,
     /// Above `max`.
     TooLarge,
     /// Not a real day written dd/mm/yyyy.
@@ -89,6 +93,7 @@ impl ErrorCode {
             Self::NotANumber => "not_a_number",
             Self::NotAnInteger => "not_an_integer",
             Self::TooSmall => "too_small",
+            Self::ShortYear => "short_year",
             Self::TooLarge => "too_large",
             Self::InvalidDate => "invalid_date",
             Self::DateTooEarly => "date_too_early",
@@ -209,6 +214,38 @@ impl Fault {
         };
         Self::new(code, vi, en)
     }
+}
+
+/// Digit 4 of `id` says the other sex than `expected`, the holder's sex as
+/// the form knows it: says who the holder is and which digit fits the
+/// century the number gives (1900s 0/1, 2000s 2/3, ...).
+pub(crate) fn sex_mismatch(
+    id: &PersonalId,
+    expected: Sex,
+    holder: Option<&LocalizedText>,
+) -> Fault {
+    let digit = id.as_str().as_bytes()[3] - b'0';
+    let wanted = digit / 2 * 2 + u8::from(expected == Sex::Female);
+    let from = 1900 + u32::from(digit / 2) * 100;
+    let (who_vi, who_en) = holder.map_or(("người này", "this person"), |h| {
+        (h.vi.as_str(), h.en.as_str())
+    });
+    let (sex_vi, sex_en) = match expected {
+        Sex::Male => ("nam", "male"),
+        Sex::Female => ("nữ", "female"),
+    };
+    let to = from + 99;
+    Fault::new(
+        ErrorCode::PersonalIdSex,
+        format!(
+            "chữ số giới tính (chữ số thứ 4) không khớp: {who_vi} là {sex_vi}, \
+             sinh năm {from}–{to} thì chữ số này là {wanted}, không phải {digit}"
+        ),
+        format!(
+            "the sex digit (the 4th) does not match: {who_en} is {sex_en}, \
+             and for a birth in {from}–{to} this digit is {wanted}, not {digit}"
+        ),
+    )
 }
 
 /// The message shown for a fault on a field labelled `label`.

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::copy::CopyFrom;
 use crate::i18n::LocalizedText;
 use crate::logic::Logic;
 
@@ -23,6 +24,9 @@ pub struct Section {
     pub visible: Option<Logic>,
     /// The fields, in order.
     pub fields: Vec<Field>,
+    /// "Same as …" offers filling this section's fields from earlier answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copy_from: Vec<CopyFrom>,
 }
 
 /// The type of a field; wire spelling in `snake_case`.
@@ -180,6 +184,17 @@ pub struct Field {
     /// options `male` and `female`), checked against digit 4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex_field: Option<String>,
+    /// `personal_id`: the holder's sex where the form knows it without
+    /// asking: an expression giving `"male"` or `"female"` (a literal for a
+    /// role, `"female"` for a mother; a condition on a relationship for a
+    /// requester), checked against digit 4. Any other value means unknown.
+    /// Not together with `sex_field`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Logic>,
+    /// `personal_id`: who holds the number ("người mẹ" / "the mother"),
+    /// named in the messages about its digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<LocalizedText>,
     /// `tax_code`: which forms are accepted; all by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_code_kinds: Option<Vec<TaxCodeKind>>,
@@ -201,6 +216,10 @@ pub struct Field {
     /// `group` with `repeatable`: rules checked on each row.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
+    /// A plain `group`: "same as …" offers filling its fields from earlier
+    /// answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copy_from: Vec<CopyFrom>,
 }
 
 /// Forms of tax code a `tax_code` field accepts.
@@ -277,6 +296,8 @@ impl Field {
             max_selected: None,
             birth_date_field: None,
             sex_field: None,
+            sex: None,
+            holder: None,
             tax_code_kinds: None,
             fields: Vec::new(),
             repeatable: false,
@@ -284,6 +305,7 @@ impl Field {
             max_rows: None,
             row_label: None,
             rules: Vec::new(),
+            copy_from: Vec::new(),
         }
     }
 }

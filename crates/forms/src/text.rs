@@ -36,6 +36,36 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Query words at least this long may also match across the spaces of the
+/// text ("khaisinh" finds "khai sinh"); shorter ones would match too much.
+const MIN_JOINED_WORD: usize = 5;
+
+/// Folds `text` for spelling-tolerant search: [`fold`], then `y` read as
+/// `i`, since Vietnamese writes both in many words ("ký"/"kí", "lý"/"lí")
+/// and people type either.
+fn fold_for_search(text: &str) -> String {
+    fold(text).replace('y', "i")
+}
+
+/// Whether every word of `query` is in `text`, as people search: case,
+/// diacritics and `y`/`i` do not matter, and a long enough word may span
+/// a missing space. An empty query matches everything.
+///
+/// ```
+/// use motcua_forms::matches_query;
+/// assert!(matches_query("Đăng ký khai sinh", "dang ki khai sinh"));
+/// assert!(matches_query("Đăng ký khai sinh", "khaisinh"));
+/// assert!(matches_query("Đăng ký khai sinh", "DANG KY"));
+/// assert!(!matches_query("Đăng ký khai sinh", "kết hôn"));
+/// ```
+pub fn matches_query(text: &str, query: &str) -> bool {
+    let text = fold_for_search(text);
+    let joined: String = text.chars().filter(|c| *c != ' ').collect();
+    fold_for_search(query).split_whitespace().all(|word| {
+        text.contains(word) || (word.chars().count() >= MIN_JOINED_WORD && joined.contains(word))
+    })
+}
+
 /// The lower-case base letter of a precomposed Latin letter with
 /// diacritics, or `None` if `c` has none.
 fn base_letter(c: char) -> Option<char> {
@@ -95,6 +125,26 @@ mod tests {
         assert_eq!(fold("Ÿ"), "y");
         assert_eq!(fold("İ"), "i");
         assert_eq!(fold(&fold("ŸİÀ")), fold("ŸİÀ"));
+    }
+
+    #[test]
+    fn search_tolerates_i_for_y_and_missing_spaces() {
+        let name = "Đăng ký khai sinh";
+        for query in [
+            "",
+            "dang ki khai sinh",
+            "ĐĂNG KÍ",
+            "khaisinh",
+            "dangki",
+            "sinh khai",
+        ] {
+            assert!(matches_query(name, query), "{query:?}");
+        }
+        // Short words do not glue across spaces; every word must be there.
+        for query in ["gk", "khai tu", "dang ky ket hon", "khaisinhcon"] {
+            assert!(!matches_query(name, query), "{query:?}");
+        }
+        assert!(matches_query("Lý lịch tư pháp", "li lich"));
     }
 
     #[test]

@@ -57,15 +57,42 @@ fn index_lists_every_procedure_file_and_agrees_with_it() {
     assert_eq!(on_disk, listed);
     assert!(procedures.len() >= 4);
     for (entry, p) in index.procedures.iter().zip(&procedures) {
-        assert_eq!(
-            (&entry.code, &entry.version, entry.level, &entry.name),
-            (&p.code, &p.version, p.level, &p.name)
-        );
+        // Code, version, level, name and search keywords alike.
+        assert_eq!(entry, &p.summary());
     }
     let codes: Vec<&str> = procedures.iter().map(|p| p.code.as_str()).collect();
     for code in ["1.001193", "1.004194", "2.000488", "2.000720"] {
         assert!(codes.contains(&code), "{code} missing");
     }
+}
+
+#[test]
+fn search_finds_procedures_as_people_spell_them() {
+    let (index, _) = catalog();
+    let found = |query: &str| -> Vec<&str> {
+        index
+            .procedures
+            .iter()
+            .filter(|p| p.matches(query))
+            .map(|p| p.code.as_str())
+            .collect()
+    };
+    for query in [
+        "dang ky khai sinh",
+        "dang ki khai sinh",
+        "Đăng kí khai sinh",
+        "giay khai sinh",
+        "khai sinh con",
+        "khaisinh",
+        "birth certificate",
+    ] {
+        assert_eq!(found(query), ["1.001193"], "{query:?}");
+    }
+    assert_eq!(found("li lich tu phap"), ["2.000488"]);
+    assert_eq!(found("ho khau"), ["1.004194"]);
+    assert_eq!(found("giay phep kinh doanh"), ["2.000720"]);
+    assert_eq!(found("2.000488"), ["2.000488"]);
+    assert!(found("không có thủ tục này").is_empty());
 }
 
 #[test]
@@ -91,6 +118,43 @@ fn every_example_is_valid_and_normalizes_idempotently() {
         for s in &p.sections {
             assert!(!s.fields.is_empty(), "{} {}", p.code, s.id);
         }
+    }
+}
+
+#[test]
+fn no_hint_repeats_what_the_app_says_itself() {
+    // The app marks optional fields in their label ("(không bắt buộc)") and
+    // gives date fields an example unless their hint has one: a hint that
+    // only says "optional" would say it twice.
+    let (_, procedures) = catalog();
+    for p in &procedures {
+        for s in &p.sections {
+            let mut hints = Vec::new();
+            collect_hints(&s.fields, &mut hints);
+            for (id, hint) in hints {
+                for text in [&hint.vi, &hint.en] {
+                    let folded = motcua_forms::fold(text);
+                    assert!(
+                        !["khong bat buoc", "optional", "neu co"]
+                            .contains(&folded.trim_end_matches('.')),
+                        "{} {id}: hint {text:?}",
+                        p.code
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn collect_hints<'f>(
+    fields: &'f [motcua_forms::Field],
+    out: &mut Vec<(&'f str, &'f motcua_forms::LocalizedText)>,
+) {
+    for f in fields {
+        if let Some(h) = &f.hint {
+            out.push((&f.id, h));
+        }
+        collect_hints(&f.fields, out);
     }
 }
 
@@ -154,6 +218,122 @@ fn birth_registration_with_mistakes() {
         "Vui lòng nhập “Họ, chữ đệm, tên”"
     );
     assert_eq!(ev.errors()[2].message.en, "Enter “Full name”");
+}
+
+#[test]
+fn birth_registration_checks_the_sex_digit_of_each_parent() {
+    let (_, procedures) = catalog();
+    let birth = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.001193")
+        .unwrap();
+    let env = Env::new(today());
+    let refused = |values: &Value| -> Vec<(String, ErrorCode)> {
+        birth
+            .evaluate(values, &env)
+            .errors()
+            .iter()
+            .map(|e| (e.path.clone(), e.code))
+            .collect()
+    };
+    let mut values = birth.example.clone().unwrap();
+    // A mother born in 2001 whose number has the male digit 2.
+    values["mother_birth_year"] = json!(2001);
+    values["mother_personal_id"] = json!("001201012345");
+    assert_eq!(
+        refused(&values),
+        [("mother_personal_id".into(), ErrorCode::PersonalIdSex)]
+    );
+    let message = birth.evaluate(&values, &env).errors()[0].message.clone();
+    assert!(message.vi.contains("người mẹ là nữ"), "{}", message.vi);
+    values["mother_personal_id"] = json!("001301012345");
+    assert_eq!(refused(&values), []);
+    // The father's number with a female digit.
+    values["father_personal_id"] = json!("001193012345");
+    assert_eq!(
+        refused(&values),
+        [("father_personal_id".into(), ErrorCode::PersonalIdSex)]
+    );
+    values["father_personal_id"] = json!("001093012345");
+    // The requester's sex follows from the relationship: the father's
+    // number is a man's, so "mother" does not fit; "other" says nothing.
+    values["requester_relationship"] = json!("mother");
+    assert_eq!(
+        refused(&values),
+        [("requester_personal_id".into(), ErrorCode::PersonalIdSex)]
+    );
+    values["requester_relationship"] = json!("other");
+    values["requester_relationship_other"] = json!("Ông nội");
+    assert_eq!(refused(&values), []);
+}
+
+#[test]
+fn birth_registration_copies_the_requester_into_the_father() {
+    let (_, procedures) = catalog();
+    let birth = procedures
+        .iter()
+        .find(|p| p.code.as_str() == "1.001193")
+        .unwrap();
+    let env = Env::new(today());
+    let example = birth.example.clone().unwrap();
+    // The requester (the father) and the mother as typed; nothing of the father yet.
+    let mut values = json!({});
+    for key in [
+        "requester_name",
+        "requester_document_type",
+        "requester_personal_id",
+        "requester_residence",
+        "requester_relationship",
+        "mother_lives_abroad",
+        "mother_residence",
+    ] {
+        values[key] = example[key].clone();
+    }
+    values["mother_residence"]["street"] = json!("Số 5 ngõ Văn Chương");
+    let ev = birth.evaluate(&values, &env);
+    // The father's group is hidden until he is declared: no offer yet.
+    assert!(!ev.copy_available("father_from_requester"));
+    assert!(ev.copy_available("mother_residence_from_requester"));
+    assert!(
+        !ev.copy_available("mother_from_requester"),
+        "he is the father"
+    );
+    values["father_declared"] = json!(true);
+    let ev = birth.evaluate(&values, &env);
+    assert!(ev.copy_available("father_from_requester"));
+    let answers = birth.copy_answers("father_from_requester", &values, &ev);
+    for (path, value) in answers {
+        motcua_forms::set_value(&mut values, &path, value).unwrap();
+    }
+    assert_eq!(values["father_name"], example["requester_name"]);
+    assert_eq!(values["father_personal_id"], "001093012345");
+    assert_eq!(values["father_lives_abroad"], false);
+    assert_eq!(values["father_residence"], example["requester_residence"]);
+    // Then "lives where the mother lives" replaces the address.
+    let ev = birth.evaluate(&values, &env);
+    for (path, value) in birth.copy_answers("father_residence_from_mother", &values, &ev) {
+        motcua_forms::set_value(&mut values, &path, value).unwrap();
+    }
+    assert_eq!(values["father_residence"]["street"], "Số 5 ngõ Văn Chương");
+    let ev = birth.evaluate(&values, &env);
+    assert_eq!(
+        ev.section_errors("father")
+            .map(|e| e.path.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "father_birth_year",
+            "father_ethnicity",
+            "father_nationality"
+        ],
+        "only what the requester could not say is left"
+    );
+    // An offer that does not apply gives nothing.
+    assert!(
+        birth
+            .copy_answers("mother_from_requester", &values, &ev)
+            .is_empty()
+    );
+    assert!(birth.copy_answers("nonsense", &values, &ev).is_empty());
 }
 
 #[test]

@@ -495,6 +495,157 @@ fn personal_id_checks_against_holder_and_today() {
 }
 
 #[test]
+fn a_year_typed_short_is_told_to_use_four_digits() {
+    let p = procedure(
+        json!([section(
+            "s",
+            vec![
+                f(
+                    "year",
+                    "number",
+                    json!({"integer": true, "min": 1900, "max": 2100})
+                ),
+                f("count", "number", json!({"integer": true, "min": 1000})),
+                f("small", "number", json!({"integer": true, "min": 5})),
+            ]
+        )]),
+        json!([]),
+    );
+    for typed in [json!("95"), json!(5), json!("0")] {
+        let ev = p.evaluate(&json!({ "year": typed }), &env());
+        assert_eq!(ev.errors().len(), 1, "{typed}");
+        let e = &ev.errors()[0];
+        assert_eq!(e.code, ErrorCode::ShortYear, "{typed}");
+        assert_eq!(
+            e.message.vi,
+            "“Nhãn year”: nhập năm đủ bốn chữ số, ví dụ 1995"
+        );
+        assert_eq!(
+            e.message.en,
+            "“Label year”: enter the year in four digits, for example 1995"
+        );
+    }
+    // Four digits out of range are still too small or too large.
+    assert_eq!(
+        codes(&p, json!({"year": 1899})),
+        [("year".into(), "too_small")]
+    );
+    assert_eq!(
+        codes(&p, json!({"year": 2101})),
+        [("year".into(), "too_large")]
+    );
+    // A field without four-digit bounds is no year: a small number is small.
+    assert_eq!(
+        codes(&p, json!({"count": 95})),
+        [("count".into(), "too_small")]
+    );
+    assert_eq!(
+        codes(&p, json!({"small": 2})),
+        [("small".into(), "too_small")]
+    );
+}
+
+#[test]
+fn personal_id_sex_from_the_holder_role() {
+    let relationship = json!([
+        {"value": "father", "label": {"vi": "Cha", "en": "Father"}},
+        {"value": "mother", "label": {"vi": "Mẹ", "en": "Mother"}},
+        {"value": "other", "label": {"vi": "Khác", "en": "Other"}},
+    ]);
+    let rel = json!({"var": "rel"});
+    let p = procedure(
+        json!([section(
+            "s",
+            vec![
+                // The requester's sex follows from a later answer.
+                f(
+                    "requester_id",
+                    "personal_id",
+                    json!({"sex": {"if": [
+                        {"==": [rel, "father"]}, "male",
+                        {"==": [rel, "mother"]}, "female",
+                        null
+                    ]}, "holder": {"vi": "người yêu cầu", "en": "the requester"}})
+                ),
+                f("rel", "choice", json!({"options": relationship})),
+                f("mother_year", "number", json!({"integer": true})),
+                f(
+                    "mother_id",
+                    "personal_id",
+                    json!({"birth_date_field": "mother_year", "sex": "female",
+                           "holder": {"vi": "người mẹ", "en": "the mother"}})
+                ),
+                f("father_id", "personal_id", json!({"sex": "male"})),
+            ]
+        )]),
+        json!([]),
+    );
+    // A 2000s-born mother: 3 is female, 2 male.
+    assert_eq!(
+        codes(
+            &p,
+            json!({"mother_year": 2001, "mother_id": "001301012345"})
+        ),
+        []
+    );
+    let ev = p.evaluate(
+        &json!({"mother_year": 2001, "mother_id": "001201012345"}),
+        &env(),
+    );
+    assert_eq!(ev.errors().len(), 1);
+    let e = &ev.errors()[0];
+    assert_eq!(
+        (e.path.as_str(), e.code),
+        ("mother_id", ErrorCode::PersonalIdSex)
+    );
+    assert_eq!(
+        e.message.vi,
+        "“Nhãn mother_id”: chữ số giới tính (chữ số thứ 4) không khớp: người mẹ là nữ, \
+         sinh năm 2000–2099 thì chữ số này là 3, không phải 2"
+    );
+    assert_eq!(
+        e.message.en,
+        "“Label mother_id”: the sex digit (the 4th) does not match: the mother is female, \
+         and for a birth in 2000–2099 this digit is 3, not 2"
+    );
+    // Without a holder, the message speaks of "this person"; 1900s digits 0/1.
+    let ev = p.evaluate(&json!({"father_id": "001190012345"}), &env());
+    assert_eq!(ev.errors()[0].code, ErrorCode::PersonalIdSex);
+    assert!(
+        ev.errors()[0]
+            .message
+            .vi
+            .ends_with("người này là nam, sinh năm 1900–1999 thì chữ số này là 0, không phải 1"),
+        "{}",
+        ev.errors()[0].message.vi
+    );
+    assert_eq!(codes(&p, json!({"father_id": "001090012345"})), []);
+    // The requester: checked when the relationship tells the sex, not otherwise.
+    let woman = "001190012345";
+    assert_eq!(
+        codes(&p, json!({"requester_id": woman, "rel": "mother"})),
+        []
+    );
+    assert_eq!(
+        codes(&p, json!({"requester_id": woman, "rel": "father"})),
+        [("requester_id".into(), "personal_id_sex")]
+    );
+    assert_eq!(
+        codes(&p, json!({"requester_id": woman, "rel": "other"})),
+        []
+    );
+    assert_eq!(codes(&p, json!({"requester_id": woman})), []);
+    // A wrong birth year is reported as such, before the sex.
+    assert_eq!(
+        codes(
+            &p,
+            json!({"mother_year": 2001, "mother_id": "001101012345"})
+        ),
+        [("mother_id".into(), "personal_id_birth_year")]
+    );
+}
+
+#[test]
 fn generated_benchmark_procedures_are_valid() {
     for n in [10, 50, 300, 1000] {
         let (p, values) = motcua_forms::bench_procedure(n);

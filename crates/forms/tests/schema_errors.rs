@@ -393,6 +393,50 @@ fn properties_must_fit_the_type() {
             "{problem}"
         );
     }
+    // A personal id's declared sex: a sex or an expression, only on a
+    // personal id, not beside a sex field, using known fields.
+    for (f, at) in [
+        (with(field("a", "text"), "sex", json!("female")), "sex"),
+        (
+            with(field("a", "personal_id"), "sex", json!("woman")),
+            "sex",
+        ),
+        (with(field("a", "personal_id"), "sex", json!(1)), "sex"),
+        (
+            with(
+                field("a", "text"),
+                "holder",
+                json!({"vi": "mẹ", "en": "mother"}),
+            ),
+            "holder",
+        ),
+    ] {
+        let (path, _) = issue(procedure(json!([section(vec![f])]), json!([])));
+        assert_eq!(path, format!("$.sections[0].fields[0].{at}"));
+    }
+    let (path, problem) = issue(procedure(
+        json!([section(vec![with(
+            field("a", "personal_id"),
+            "sex",
+            json!({"var": "nobody"})
+        )])]),
+        json!([]),
+    ));
+    assert_eq!(path, "$.sections[0].fields[0].sex.var");
+    assert_eq!(problem, SchemaProblem::UnknownField("nobody".into()));
+    let sex = with(
+        field("sx", "choice"),
+        "options",
+        json!([{"value": "male", "label": {"vi": "Nam", "en": "Male"}},
+               {"value": "female", "label": {"vi": "Nữ", "en": "Female"}}]),
+    );
+    let both = with(
+        with(field("id", "personal_id"), "sex_field", json!("sx")),
+        "sex",
+        json!("male"),
+    );
+    let (path, _) = issue(procedure(json!([section(vec![sex, both])]), json!([])));
+    assert_eq!(path, "$.sections[0].fields[1].sex");
     // The sex field of a personal id must offer male and female.
     let sex = with(
         field("sx", "choice"),
@@ -508,4 +552,79 @@ fn several_problems_are_all_reported() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn copy_offers_are_checked() {
+    let offer = |fields: Value, set: Value| {
+        json!([{"id": "same", "label": {"vi": "Giống", "en": "Same"},
+                "fields": fields, "set": set}])
+    };
+    let first = section(vec![field("a", "text"), field("n", "number")]);
+    let second = |copy: Value| {
+        json!({"id": "t", "title": {"vi": "T", "en": "T"}, "copy_from": copy, "fields": [
+            field("b", "text"), field("y", "yes_no"),
+            with(field("g", "group"), "fields", json!([field("c", "text")])),
+        ]})
+    };
+    // A good offer loads.
+    let good = procedure(
+        json!([first, second(offer(json!({"b": "a"}), json!({"y": true})))]),
+        json!([]),
+    );
+    let p = load(&good).unwrap();
+    assert_eq!(p.copy_offers().len(), 1);
+    for (copy, want) in [
+        // Target outside the section.
+        (
+            offer(json!({"a": "a"}), json!({})),
+            "$.sections[1].copy_from[0].fields.a",
+        ),
+        // Source not before the section.
+        (
+            offer(json!({"b": "c"}), json!({})),
+            "$.sections[1].copy_from[0].fields.b",
+        ),
+        // Types differ.
+        (
+            offer(json!({"b": "n"}), json!({})),
+            "$.sections[1].copy_from[0].fields.b",
+        ),
+        // A constant that is no answer of its field.
+        (
+            offer(json!({"b": "a"}), json!({"y": "ja"})),
+            "$.sections[1].copy_from[0].set.y",
+        ),
+        // Unknown source.
+        (
+            offer(json!({"b": "zz"}), json!({})),
+            "$.sections[1].copy_from[0].fields.b",
+        ),
+        // Nothing to copy.
+        (
+            offer(json!({}), json!({})),
+            "$.sections[1].copy_from[0].fields",
+        ),
+    ] {
+        let (path, _) = issue(procedure(
+            json!([
+                section(vec![field("a", "text"), field("n", "number")]),
+                second(copy)
+            ]),
+            json!([]),
+        ));
+        assert_eq!(path, want);
+    }
+    // Conditions may only look back.
+    let mut copy = offer(json!({"b": "a"}), json!({}));
+    copy[0]["when"] = json!({"var": "b"});
+    let (path, problem) = issue(procedure(
+        json!([
+            section(vec![field("a", "text"), field("n", "number")]),
+            second(copy)
+        ]),
+        json!([]),
+    ));
+    assert_eq!(path, "$.sections[1].copy_from[0].when.var");
+    assert_eq!(problem, SchemaProblem::ForwardReference("b".into()));
 }

@@ -102,11 +102,20 @@ impl Catalog {
                 file: file.clone(),
                 source,
             })?;
-            if procedure.code != entry.code || procedure.version != entry.version {
+            // The index is what the app lists and searches: all of an
+            // entry (name, level, keywords too) must be the file's.
+            let summary = procedure.summary();
+            if summary != *entry {
+                let same = summary.code == entry.code && summary.version == entry.version;
+                let detail = if same {
+                    " (name, level or keywords)"
+                } else {
+                    ""
+                };
                 return Err(Error::CatalogMismatch {
                     file,
-                    indexed: format!("{} {}", entry.code, entry.version),
-                    found: format!("{} {}", procedure.code, procedure.version),
+                    indexed: format!("{} {}{detail}", entry.code, entry.version),
+                    found: format!("{} {}{detail}", procedure.code, procedure.version),
                 });
             }
             procedures.insert(entry.code.clone(), (procedure, bytes));

@@ -516,7 +516,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
             }
             <p class="mc-hint">{ format!("{} {} · ≤ {}", tr(lang, "Tối đa", "At most"),
                 match lang { motcua_forms::Lang::Vi => format!("{} trang", rule.max_pages), motcua_forms::Lang::En => format!("{} pages", rule.max_pages) },
-                text::bytes(rule.max_bytes)) }</p>
+                text::bytes(lang, rule.max_bytes)) }</p>
             if missing {
                 <p class="mc-error-message"><span class="mc-visually-hidden">{ tr(lang, "Lỗi:", "Error:") }</span>
                     { tr(lang, " Cần đính kèm giấy tờ này.", " This paper is required.") }</p>
@@ -541,7 +541,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                     { format!("✓ {} · {} · {} · SHA-256 {}…",
                         file.name,
                         file.pages.map(|n| match lang { motcua_forms::Lang::Vi => format!("{n} trang"), motcua_forms::Lang::En => format!("{n} pages") }).unwrap_or_default(),
-                        text::bytes(file.size),
+                        text::bytes(lang, file.size),
                         &file.sha256[..12]) }
                     { " " }
                     <button type="button" class="mc-link-button" onclick={remove_pdf}>{ tr(lang, "Xoá tệp", "Remove the file") }</button>

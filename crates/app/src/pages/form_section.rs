@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::copy_offers::CopyOffers;
 use crate::components::error_summary::{ErrorSummary, SUMMARY_ID};
 use crate::components::fields::FieldView;
 use crate::dom::{field_dom_id, focus};
@@ -152,6 +153,7 @@ pub(crate) fn FormSection(props: &FormSectionProps) -> Html {
                 <p class="mc-lead">{ hint.get(lang) }</p>
             }
             <form class="mc-form" novalidate=true {onsubmit}>
+                <CopyOffers offers={Rc::<[_]>::from(section.copy_from.as_slice())} />
                 { for section.fields.iter().map(|field| html! {
                     <FieldView key={field.id.clone()} field={Rc::new(field.clone())}
                         path={field.id.clone()} section={Rc::clone(&section_id)} />

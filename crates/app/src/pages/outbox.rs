@@ -97,7 +97,7 @@ fn view_entry(
                 <p class="mc-delivery-detail">
                     <progress max={total.to_string()} value={sent.to_string()}
                         aria-label={tr(lang, "Tiến độ gửi", "Sending progress")} />
-                    { format!(" {} / {}", text::bytes(sent), text::bytes(total)) }
+                    { format!(" {} / {}", text::bytes(lang, sent), text::bytes(lang, total)) }
                 </p>
             },
         ),

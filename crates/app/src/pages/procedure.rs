@@ -92,13 +92,9 @@ fn view_component(component: &DossierComponent, lang: Lang) -> Html {
     let accepted = format!(
         "{}: {} · ≤ {} · ≤ {}",
         Ui::AcceptedFiles.get(lang),
-        rule.accept
-            .iter()
-            .map(|t| t.rsplit('/').next().unwrap_or(t).to_uppercase())
-            .collect::<Vec<_>>()
-            .join(", "),
+        crate::format::accepted_files(&rule.accept, lang),
         page_count(lang, rule.max_pages),
-        text::bytes(rule.max_bytes),
+        text::bytes(lang, rule.max_bytes),
     );
     html! {
         <li class="mc-component" key={component.id.as_str()}>

@@ -410,7 +410,7 @@ pub(crate) fn Sign() -> Html {
                     } else {
                         <ul class="mc-plain-list">
                             { for filing.attachments.iter().map(|a| html! {
-                                <li>{ format!("{} · {} · SHA-256 {}…", a.name, text::bytes(a.size), &a.sha256[..12]) }</li>
+                                <li>{ format!("{} · {} · SHA-256 {}…", a.name, text::bytes(lang, a.size), &a.sha256[..12]) }</li>
                             }) }
                         </ul>
                     }

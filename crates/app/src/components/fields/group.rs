@@ -7,6 +7,7 @@ use motcua_forms::{Field, Lang};
 use yew::prelude::*;
 
 use super::{FieldFrame, FieldView, error_message};
+use crate::components::copy_offers::CopyOffers;
 use crate::dom::{field_dom_id, focus};
 use crate::filing::{FilingAction, FilingContext};
 use crate::state::use_lang;
@@ -60,6 +61,7 @@ pub(crate) fn GroupView(props: &GroupViewProps) -> Html {
                 if let Some(hint) = &field.hint {
                     <p class="mc-hint">{ hint.get(lang) }</p>
                 }
+                <CopyOffers offers={Rc::<[_]>::from(field.copy_from.as_slice())} />
                 { children(sibling_prefix(&props.path)) }
             </fieldset>
         };

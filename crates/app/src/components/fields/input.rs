@@ -11,7 +11,6 @@ use yew::prelude::*;
 use super::{FieldFrame, error_message, label_text, leave_group};
 use crate::filing::{FilingAction, FilingContext};
 use crate::state::use_lang;
-use crate::text::Ui;
 
 #[derive(Debug, PartialEq, Properties)]
 pub(crate) struct InputViewProps {
@@ -156,10 +155,7 @@ fn DateView(props: &InputViewProps) -> Html {
         Lang::Vi => ["Ngày", "Tháng", "Năm"],
         Lang::En => ["Day", "Month", "Year"],
     };
-    let hint = match &field.hint {
-        Some(h) => format!("{} {}", h.get(lang), Ui::DateHint.get(lang)),
-        None => Ui::DateHint.get(lang).to_owned(),
-    };
+    let hint = crate::format::date_hint(field.hint.as_ref().map(|h| h.get(lang)), lang);
     let described = frame.described_by(true);
     let invalid = frame.error.is_some().then_some("true");
     let boxes = (0..3).map(|i| {
