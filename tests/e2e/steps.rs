@@ -133,6 +133,23 @@ pub(crate) async fn ready_to_sign(client: &Client, url: &str) -> String {
 /// Presses "sign" once the dossier is ready to seal (its manifest prepared
 /// for the office chosen, a key chosen); ends on the outbox.
 pub(crate) async fn sign(client: &Client) {
+    press_sign(client).await;
+    on_the_outbox(client).await;
+}
+
+/// Like [`sign`], for a dossier with the same answers as one already sent
+/// to the same office: the app warns, and the citizen signs anyway.
+pub(crate) async fn sign_a_repeat(client: &Client) {
+    press_sign(client).await;
+    eventually("the same-dossier warning", || async {
+        text(client, "#mc-duplicate").await
+    })
+    .await;
+    click(client, "#mc-seal-anyway").await;
+    on_the_outbox(client).await;
+}
+
+async fn press_sign(client: &Client) {
     let button = "form.mc-form button[type=submit]";
     eventually("the sign button, enabled", || async {
         let enabled = client
@@ -147,6 +164,9 @@ pub(crate) async fn sign(client: &Client) {
     })
     .await;
     click(client, button).await;
+}
+
+async fn on_the_outbox(client: &Client) {
     eventually("the outbox", || async {
         (text(client, "h1").await.as_deref() == Some("Hộp thư đi")).then_some(())
     })
