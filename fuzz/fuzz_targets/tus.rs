@@ -54,7 +54,11 @@ fn server() -> &'static Server {
         config.rate_limit = RateLimit::OFF;
         config.lookup_rate_limit = RateLimit::OFF;
         let state = runtime
-            .block_on(AppState::open(std::sync::Arc::new(storage), catalog, &config))
+            .block_on(AppState::open(
+                std::sync::Arc::new(storage),
+                catalog,
+                &config,
+            ))
             .expect("the state");
         Server {
             runtime,
@@ -123,7 +127,12 @@ fuzz_target!(|data: &[u8]| {
         let Ok(request) = request.body(Body::from(body.to_vec())) else {
             return;
         };
-        let response = server.app.clone().oneshot(request).await.expect("infallible");
+        let response = server
+            .app
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
         let status = response.status();
         assert!(!status.is_server_error(), "{method} {path}: {status}");
         let problem = response

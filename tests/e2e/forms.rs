@@ -285,6 +285,36 @@ fn birth_example_without(prefix: &str) -> Value {
     values
 }
 
+/// Replaces an input's text even while the app re-renders (a plain clear
+/// can be undone by a render before the keys arrive).
+async fn retype(client: &Client, id: &str, value: &str) {
+    client
+        .execute(
+            "const e = document.getElementById(arguments[0]); e.value = '';\
+             e.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![json!(id)],
+        )
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap()
+        .send_keys(value)
+        .await
+        .unwrap();
+}
+
+async fn click_css(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn value_of(client: &Client, id: &str) -> String {
     client
         .find(Locator::Id(id))
@@ -318,8 +348,14 @@ async fn a_mothers_id_with_the_male_digit_is_refused() {
             assert!(problems[0].contains("là 3, không phải 2"), "{problems:?}");
             let inline = text(&client, "#f-mother_personal_id-error").await.unwrap();
             assert!(inline.contains("người mẹ là nữ"), "{inline}");
-            // The female digit goes through.
-            fill(&client, "f-mother_personal_id", "001301012345").await;
+            // The female digit goes through (once the summary has gone, so
+            // that no layout shift moves the button under the tap).
+            retype(&client, "f-mother_personal_id", "001301012345").await;
+            click_css(&client, "h1").await;
+            eventually("the summary gone", || async {
+                (count(&client, ".mc-error-summary").await == 0).then_some(())
+            })
+            .await;
             continue_(&client).await;
             title_is(&client, "Người cha").await;
         },
@@ -464,6 +500,17 @@ async fn small_texts_say_things_once_and_plainly() {
             open_birth_section(&client, &url, &birth_example_without("mother_"), "mother").await;
             title_is(&client, "Người mẹ").await;
             fill(&client, "f-mother_birth_year", "95").await;
+            // Leaving the box shows the error inline; wait for it so that
+            // the shift it makes is over before "continue" is tapped.
+            click_css(&client, "h1").await;
+            let inline = eventually("the year's inline error", || async {
+                text(&client, "#f-mother_birth_year-error").await
+            })
+            .await;
+            assert!(
+                inline.contains("nhập năm đủ bốn chữ số, ví dụ 1995"),
+                "{inline}"
+            );
             continue_(&client).await;
             let problems = summary(&client).await;
             assert!(
