@@ -9,6 +9,7 @@
 mod filing;
 mod forms;
 mod harness;
+mod receipt;
 mod route;
 mod shell;
 mod steps;
