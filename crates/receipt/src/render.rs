@@ -285,7 +285,7 @@ fn header(page: &mut Page<'_>, slip: &Slip) -> f32 {
     let office = slip
         .office_name
         .as_ref()
-        .map_or_else(|| slip.office.to_string(), |n| n.vi.to_uppercase());
+        .map_or_else(|| slip.office.to_string(), |n| upper_vi(&n.vi));
     let mut y = top;
     for line in page.wrap(&office, 10.5, column).into_iter().take(3) {
         page.centred(left_cx, y, 10.5, Style::Bold, &line);
@@ -303,6 +303,29 @@ fn header(page: &mut Page<'_>, slip: &Slip) -> f32 {
     page.rule(right_cx - w / 2.0, right_cx + w / 2.0, top - 18.0);
 
     left_bottom.min(top - 18.0)
+}
+
+/// `s` in capitals, as the form heads the office's name: ASCII, Latin-1
+/// and the Vietnamese letters; other characters stay as they are. Not
+/// `str::to_uppercase`, whose Unicode tables would weigh on the worker's
+/// wasm for letters the font does not have anyway.
+fn upper_vi(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            let upper = match u {
+                0x61..=0x7A => u - 0x20,
+                0xE0..=0xFE if u != 0xF7 => u - 0x20,
+                // ă đ ĩ ũ ơ ư
+                0x103 | 0x111 | 0x129 | 0x169 | 0x1A1 => u - 1,
+                0x1B0 => 0x1AF,
+                // Ạ ạ … Ỹ ỹ: capitals at even code points.
+                0x1EA0..=0x1EF9 => u & !1,
+                _ => u,
+            };
+            char::from_u32(upper).unwrap_or(c)
+        })
+        .collect()
 }
 
 /// The title and the dossier code; returns the last baseline.
@@ -468,4 +491,26 @@ fn footer(page: &mut Page<'_>, lang: Lang, json_name: &str, above: f32) -> Rect 
         page.text(x, first - i as f32 * 11.0, 8.5, Style::Muted, line);
     }
     Rect::new(LEFT, first - 4.0, LEFT + 14.0, first + 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitals_of_vietnamese_names_as_unicode_gives_them() {
+        let name = "UBND phường Ba Đình, thành phố Hà Nội; xã Ư Minh, đảo Cồn Cỏ, tỉnh Thừa Thiên Huế; ăn ỹ ữ ợ ẫ ằ ý ñ ÷ ß";
+        let ours = upper_vi(name);
+        assert_eq!(
+            ours,
+            "UBND PHƯỜNG BA ĐÌNH, THÀNH PHỐ HÀ NỘI; XÃ Ư MINH, ĐẢO CỒN CỎ, TỈNH THỪA THIÊN HUẾ; ĂN Ỹ Ữ Ợ Ẫ Ằ Ý Ñ ÷ ß"
+        );
+        // Agrees with Unicode wherever it changes a letter (ß has no
+        // one-letter capital and stays).
+        for (a, b) in ours.chars().zip(name.chars()) {
+            if a != b {
+                assert_eq!(b.to_uppercase().collect::<String>(), a.to_string());
+            }
+        }
+    }
 }
