@@ -213,7 +213,16 @@ fn collect_files(
     Ok(())
 }
 
-const COMPRESSIBLE: &[&str] = &["wasm", "js", "css", "html", "json", "svg", "webmanifest"];
+const COMPRESSIBLE: &[&str] = &[
+    "wasm",
+    "js",
+    "css",
+    "html",
+    "json",
+    "svg",
+    "webmanifest",
+    "ttf",
+];
 
 fn precompress(dir: &Path) -> anyhow::Result<()> {
     for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {

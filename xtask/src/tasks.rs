@@ -77,6 +77,8 @@ pub(crate) fn test(_extra: &[String]) -> anyhow::Result<()> {
         "motcua-submit",
         "-p",
         "motcua-preview",
+        "-p",
+        "motcua-receipt",
         "--",
         "-D",
         "warnings",

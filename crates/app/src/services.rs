@@ -6,6 +6,7 @@ pub(crate) mod directory;
 pub(crate) mod drafts;
 pub(crate) mod keys;
 pub(crate) mod outbox;
+pub(crate) mod receipt;
 pub(crate) mod sender;
 pub(crate) mod store;
 pub(crate) mod units;

@@ -11,7 +11,7 @@ use gloo::worker::{HandlerId, Worker, WorkerScope};
 use motcua_dossier::{
     Certificate, DossierId, KeyFile, Manifest, SealedDossier, SigningKey, Timestamp,
 };
-use motcua_forms::{AttachmentRule, LocalizedText};
+use motcua_forms::{AttachmentRule, Lang, LocalizedText};
 use motcua_scan::{Limits, OfficeLimits, PageImage, PdfMeta, Settings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -78,6 +78,12 @@ pub(crate) enum Task {
         manifest: Vec<u8>,
         now: i64,
     },
+    /// Lay out the printable receipt (motcua-receipt) with `font`.
+    ReceiptPdf {
+        slip: Box<motcua_receipt::Slip>,
+        font: Vec<u8>,
+        lang: Lang,
+    },
 }
 
 /// The office's limits on attachments (from its capabilities).
@@ -127,6 +133,8 @@ pub(crate) enum Outcome {
     /// A sending ended (acknowledged, or stopped for now); the outbox entry
     /// in device storage says how.
     Delivered,
+    /// The printable receipt.
+    ReceiptPdf { bytes: Vec<u8> },
     /// The job failed; `code` is stable, `message` is for people.
     Failed {
         code: String,
@@ -182,7 +190,6 @@ fn key_outcome(key: &SigningKey, passphrase: &str, label: Option<String>) -> Out
 }
 
 fn scan_failed(err: &motcua_scan::Error) -> Outcome {
-    use motcua_forms::Lang;
     Outcome::Failed {
         code: err.code().to_owned(),
         message: LocalizedText::new(err.message(Lang::Vi), err.message(Lang::En)),
@@ -214,6 +221,13 @@ fn verify_directory(signed: &[u8], pins: &[u8], now: i64) -> Outcome {
 pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
     match task {
         Task::VerifyDirectory { signed, pins, now } => verify_directory(&signed, &pins, now),
+        Task::ReceiptPdf { slip, font, lang } => match motcua_receipt::render(&slip, &font, lang) {
+            Ok(bytes) => Outcome::ReceiptPdf { bytes },
+            Err(err) => Outcome::Failed {
+                code: "receipt_pdf".into(),
+                message: err.localized(),
+            },
+        },
         Task::Send { .. } | Task::Seal { .. } => Outcome::Failed {
             code: "async_task".into(),
             message: LocalizedText::new(

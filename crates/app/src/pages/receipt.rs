@@ -2,12 +2,14 @@
 //! office, the time, a QR code (Circular 01/2023/TT-VPCP: dossier code,
 //! procedure code, applicant's identifier), and the signed receipt to keep.
 
+use motcua_forms::LocalizedText;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::status::Loading;
 use crate::dom_files::download;
 use crate::route::Route;
+use crate::services;
 use crate::services::outbox::{self, Delivery, OutboxEntry};
 use crate::state::use_lang;
 use crate::text::tr;
@@ -23,6 +25,8 @@ pub(crate) struct ReceiptPageProps {
 pub(crate) fn ReceiptPage(props: &ReceiptPageProps) -> Html {
     let lang = use_lang();
     let entry = use_state(|| None::<Option<OutboxEntry>>);
+    let making = use_state(|| false);
+    let pdf_error = use_state(|| None::<LocalizedText>);
     {
         let entry = entry.clone();
         use_effect_with(props.id.clone(), move |id| {
@@ -45,20 +49,35 @@ pub(crate) fn ReceiptPage(props: &ReceiptPageProps) -> Html {
                 "Chưa có giấy tiếp nhận cho hồ sơ này.", "There is no receipt for this dossier yet.") }</p></div></>
         };
     };
-    let save = {
-        let record = serde_json::json!({
-            "dossier_code": sent.code,
-            "dossier_id": entry.id,
-            "procedure": entry.procedure,
-            "office": entry.office,
-            "received": sent.received,
-            "manifest_sha256": entry.digest,
-            "qr": sent.qr_text,
-            "receipt": sent.receipt,
-        });
+    let save_json = {
+        let record = services::receipt::record(entry, sent);
         let name = format!("giay-tiep-nhan-{}.json", sent.code);
+        Callback::from(move |_: MouseEvent| download(&name, "application/json", &record))
+    };
+    let save_pdf = {
+        let slip = services::receipt::slip(entry, sent);
+        let (making, pdf_error) = (making.clone(), pdf_error.clone());
         Callback::from(move |_: MouseEvent| {
-            download(&name, "application/json", record.to_string().as_bytes());
+            let Some(slip) = slip.clone() else {
+                pdf_error.set(Some(LocalizedText::new(
+                    "Giấy tiếp nhận lưu trên máy bị hỏng.",
+                    "The receipt stored on this device is damaged.",
+                )));
+                return;
+            };
+            let (making, pdf_error) = (making.clone(), pdf_error.clone());
+            making.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = slip.pdf_file_name();
+                match services::receipt::pdf(slip, lang).await {
+                    Ok(bytes) => {
+                        pdf_error.set(None);
+                        download(&name, "application/pdf", &bytes);
+                    }
+                    Err(message) => pdf_error.set(Some(message)),
+                }
+                making.set(false);
+            });
         })
     };
     let qr = format!(
@@ -103,9 +122,18 @@ pub(crate) fn ReceiptPage(props: &ReceiptPageProps) -> Html {
                     "Xuất trình mã này khi tra cứu hoặc nhận kết quả.",
                     "Show this code to look the dossier up or to collect the result.") }</figcaption>
             </figure>
-            <button type="button" class="mc-button" onclick={save}>
-                { tr(lang, "Tải giấy tiếp nhận", "Download the receipt") }
-            </button>
+            if let Some(message) = &*pdf_error {
+                <p class="mc-error-message" role="alert" id="mc-receipt-pdf-error">{ message.get(lang) }</p>
+            }
+            <div class="mc-button-group">
+                <button type="button" class="mc-button" id="mc-receipt-pdf" onclick={save_pdf} disabled={*making}>
+                    { if *making { tr(lang, "Đang tạo giấy tiếp nhận…", "Making the receipt…") }
+                      else { tr(lang, "Tải giấy tiếp nhận (PDF)", "Download the receipt (PDF)") } }
+                </button>
+                <button type="button" class="mc-button mc-button-secondary" id="mc-receipt-json" onclick={save_json}>
+                    { tr(lang, "Bản có chữ ký số (JSON)", "Signed copy (JSON)") }
+                </button>
+            </div>
         </>
     }
 }
