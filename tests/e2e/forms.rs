@@ -6,43 +6,13 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::harness::{count, eventually, seed_draft, text, with_app};
-use crate::steps::{click_id as click, example, fill};
+use crate::steps::{click_id as click, date, example, fill, unit};
 
 async fn title_is(client: &Client, expected: &str) {
     eventually(&format!("title {expected:?}"), || async {
         (text(client, "h1").await.as_deref() == Some(expected)).then_some(())
     })
     .await;
-}
-
-async fn select(client: &Client, id: &str, value: &str) {
-    let select = client
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"));
-    select.select_by_value(value).await.unwrap();
-}
-
-async fn date(client: &Client, id: &str, d: &str, m: &str, y: &str) {
-    fill(client, id, d).await;
-    fill(client, &format!("{id}-m"), m).await;
-    fill(client, &format!("{id}-y"), y).await;
-}
-
-/// Picks province `province` and the first commune matching `search`.
-async fn unit(client: &Client, id: &str, province: &str, search: &str) {
-    select(client, id, province).await;
-    let search_id = format!("{id}-commune");
-    eventually("the commune search box", || async {
-        client.find(Locator::Id(&search_id)).await.ok()
-    })
-    .await;
-    fill(client, &search_id, search).await;
-    let option = eventually("a commune to choose", || async {
-        client.find(Locator::Css(".mc-unit-option")).await.ok()
-    })
-    .await;
-    option.click().await.unwrap();
 }
 
 async fn continue_(client: &Client) {

@@ -9,7 +9,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::harness::{Browser, Intake, count, eventually, seed_draft, set_offline, text, with_app};
-use crate::steps::{add_page, click, example, fill, seal_birth_registration};
+use crate::steps::{add_page, click, click_id, date, example, fill, seal_birth_registration, unit};
 
 /// A phone: 360 × 780 CSS pixels.
 const WIDTH: u32 = 360;
@@ -430,6 +430,266 @@ async fn a_procedure_never_opened_works_offline_and_says_so() {
         "a_procedure_never_opened_works_offline_and_says_so",
         browser,
         test,
+    )
+    .await;
+}
+
+/// One family's answers for the whole journey.
+struct Family {
+    father: &'static str,
+    father_id: &'static str,
+    phone: &'static str,
+    email: &'static str,
+    child: &'static str,
+    mother: &'static str,
+    /// A mother's number with the male century digit, then the right one.
+    mother_id_wrong: &'static str,
+    mother_id: &'static str,
+    street: &'static str,
+}
+
+const FIRST: Family = Family {
+    father: "Nguyễn Văn An",
+    father_id: "001093012345",
+    phone: "0912345678",
+    email: "an.nguyen@example.vn",
+    child: "Nguyễn Minh Khang",
+    mother: "Trần Thị Bình",
+    mother_id_wrong: "001095012345",
+    mother_id: "001195012345",
+    street: "Số 12 phố Đội Cấn",
+};
+
+const SECOND: Family = Family {
+    father: "Lê Văn Cường",
+    father_id: "001090054321",
+    phone: "0987654321",
+    email: "cuong.le@example.vn",
+    child: "Lê Thu Hà",
+    mother: "Phạm Thị Dung",
+    mother_id_wrong: "001092054321",
+    mother_id: "001192054321",
+    street: "Số 3 ngõ Núi Trúc",
+};
+
+/// Searches, opens the birth registration and types every step as a
+/// citizen would, with a mistake fixed on the way; ends on the review.
+async fn type_a_birth(client: &Client, url: &str, family: &Family) {
+    client.goto(url).await.unwrap();
+    let search = eventually("the search box", || async {
+        client.find(Locator::Css("#mc-search")).await.ok()
+    })
+    .await;
+    search.send_keys("dang ki khai sinh").await.unwrap();
+    eventually("one result", || async {
+        (count(client, ".mc-card").await == 1).then_some(())
+    })
+    .await;
+    click(client, ".mc-card-link").await;
+    let start = eventually("the start button", || async {
+        client.find(Locator::Css(".mc-button-start")).await.ok()
+    })
+    .await;
+    start.click().await.unwrap();
+    title_is(client, "Nơi đăng ký").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        count(client, ".mc-draft").await,
+        0,
+        "an earlier family's draft"
+    );
+    assert_eq!(value_of(client, "f-office_unit").await, "");
+    unit(client, "f-office_unit", "01", "ba dinh").await;
+    continue_(client).await;
+
+    title_is(client, "Người yêu cầu").await;
+    assert_eq!(script(client, "return window.scrollY").await, json!(0));
+    for id in ["f-requester_name", "f-requester_phone", "f-requester_email"] {
+        assert_eq!(value_of(client, id).await, "", "#{id} came back");
+    }
+    fill(client, "f-requester_name", family.father).await;
+    click_id(client, "f-requester_document_type").await; // id_card
+    fill(client, "f-requester_personal_id", family.father_id).await;
+    date(client, "f-requester_document_issued_on", "15", "03", "2021").await;
+    unit(client, "f-requester_residence", "01", "ba dinh").await;
+    fill(client, "f-requester_residence-street", family.street).await;
+    click_id(client, "f-requester_relationship-1").await; // father
+    fill(client, "f-requester_phone", family.phone).await;
+    // An e-mail address with a typo, and "continue" tapped straight away:
+    // the tap is not lost to the field's inline error.
+    fill(client, "f-requester_email", "an.nguyen@").await;
+    continue_(client).await;
+    eventually("the e-mail in the error summary", || async {
+        let s = text(client, ".mc-error-summary").await?;
+        s.contains("thư điện tử").then_some(())
+    })
+    .await;
+    fill(client, "f-requester_email", family.email).await;
+    continue_(client).await;
+
+    title_is(client, "Người được khai sinh").await;
+    fill(client, "f-child_name", family.child).await;
+    date(client, "f-child_birth_date", "20", "11", "2025").await;
+    click_id(client, "f-child_sex").await;
+    fill(client, "f-child_ethnicity", "Kinh").await;
+    fill(client, "f-child_nationality", "Việt Nam").await;
+    fill(client, "f-child_birth_place", "Bệnh viện Phụ sản Hà Nội").await;
+    fill(
+        client,
+        "f-child_home_town",
+        "Xã Bát Tràng, thành phố Hà Nội",
+    )
+    .await;
+    continue_(client).await;
+
+    title_is(client, "Người mẹ").await;
+    fill(client, "f-mother_name", family.mother).await;
+    fill(client, "f-mother_birth_year", "1995").await;
+    fill(client, "f-mother_personal_id", family.mother_id_wrong).await;
+    fill(client, "f-mother_ethnicity", "Kinh").await;
+    fill(client, "f-mother_nationality", "Việt Nam").await;
+    click_id(client, "f-mother_lives_abroad-1").await; // lives in Việt Nam
+    click_id(client, "mc-copy-mother_residence_from_requester").await;
+    eventually("the mother's street, same as the requester's", || async {
+        (value_of(client, "f-mother_residence-street").await == family.street).then_some(())
+    })
+    .await;
+    continue_(client).await;
+    eventually("the mother's number refused", || async {
+        let s = text(client, ".mc-error-summary").await?;
+        (!s.is_empty()).then_some(())
+    })
+    .await;
+    assert_eq!(text(client, "h1").await.as_deref(), Some("Người mẹ"));
+    fill(client, "f-mother_personal_id", family.mother_id).await;
+    continue_(client).await;
+
+    title_is(client, "Người cha").await;
+    click_id(client, "f-father_declared").await; // yes
+    click_id(client, "mc-copy-father_from_requester").await;
+    eventually("the father, same as the requester", || async {
+        (value_of(client, "f-father_name").await == family.father).then_some(())
+    })
+    .await;
+    fill(client, "f-father_birth_year", "1993").await;
+    fill(client, "f-father_ethnicity", "Kinh").await;
+    fill(client, "f-father_nationality", "Việt Nam").await;
+    continue_(client).await;
+
+    title_is(client, "Bản sao trích lục").await;
+    click_id(client, "f-copies_wanted").await;
+    fill(client, "f-copies_count", "2").await;
+    continue_(client).await;
+    title_is(client, "Kiểm tra lại thông tin").await;
+    let page = text(client, "main").await.unwrap();
+    for expected in [family.child, family.mother, family.father, family.email] {
+        assert!(page.contains(expected), "the review lacks {expected:?}");
+    }
+}
+
+/// From the review: a photo of the birth certificate, the key (made on the
+/// first filing), sealed; ends with the office's dossier code.
+async fn attach_and_seal(client: &Client, make_key: bool) -> String {
+    click(client, ".mc-button-primary.mc-button-link").await;
+    eventually("the attach areas", || async {
+        (count(client, ".mc-attach").await >= 2).then_some(())
+    })
+    .await;
+    assert_eq!(count(client, "#att-birth_certificate .mc-page").await, 0);
+    add_page(
+        client,
+        "birth_certificate",
+        "camera-photos/iphone6_3264x2448_8mp.jpg",
+    )
+    .await;
+    eventually("a one-page PDF", || async {
+        let line = text(client, "#att-birth_certificate-file").await?;
+        line.contains("1 trang").then_some(())
+    })
+    .await;
+    click(client, "button.mc-button-primary").await;
+    eventually("the sign step", || async {
+        (text(client, "#mc-digest").await?.len() == 64).then_some(())
+    })
+    .await;
+    if make_key {
+        click(client, ".mc-keys .mc-button-group button").await;
+        fill(client, "mc-new-key-label", "Điện thoại").await;
+        fill(client, "mc-new-key-pass", "mat khau rat dai").await;
+        fill(client, "mc-new-key-again", "mat khau rat dai").await;
+        click(client, ".mc-subform button[type=submit]").await;
+    }
+    eventually("the key, chosen", || async {
+        let checked = script(
+            client,
+            "return document.querySelector('input[name=mc-key]:checked') !== null",
+        )
+        .await;
+        (checked == json!(true)).then_some(())
+    })
+    .await;
+    fill(client, "mc-sign-pass", "mat khau rat dai").await;
+    crate::steps::sign(client).await;
+    dossier_code(client).await
+}
+
+/// Issue #11: the whole birth registration as a citizen does it on a phone
+/// — search, seven steps typed with mistakes fixed, "same as" answers, a
+/// photo, a key, sealed and sent — then Back after sending, the receipt,
+/// and a second family's birth filed right after the first.
+#[tokio::test]
+async fn two_births_filed_one_after_the_other_on_a_phone() {
+    with_app(
+        "two_births_filed_one_after_the_other_on_a_phone",
+        WIDTH,
+        HEIGHT,
+        |client, url| async move {
+            type_a_birth(&client, &url, &FIRST).await;
+            let first = attach_and_seal(&client, true).await;
+
+            // Back after sending: no sign step with the same data.
+            client.back().await.unwrap();
+            eventually("the already-sealed notice", || async {
+                text(&client, "#mc-sealed").await
+            })
+            .await;
+            assert_eq!(count(&client, "#mc-sign-pass").await, 0, "a sign form");
+            client.forward().await.unwrap();
+
+            // The receipt, in Vietnam time, with its PDF.
+            client.goto(&format!("{url}outbox")).await.unwrap();
+            dossier_code(&client).await;
+            click(&client, ".mc-outbox .mc-delivery-detail a").await;
+            let code = eventually("the receipt", || async {
+                text(&client, "#mc-receipt-code").await
+            })
+            .await;
+            assert_eq!(code, first);
+            assert!(
+                count(&client, "#mc-receipt-pdf").await == 1,
+                "no PDF receipt"
+            );
+            let receipt = text(&client, "main").await.unwrap();
+            assert!(!receipt.contains("(UTC)"), "{receipt}");
+
+            // The next family, right after: nothing of the first one.
+            type_a_birth(&client, &url, &SECOND).await;
+            let page = text(&client, "main").await.unwrap();
+            for theirs in [FIRST.child, FIRST.mother, FIRST.email] {
+                assert!(!page.contains(theirs), "the first family's {theirs:?}");
+            }
+            let second = attach_and_seal(&client, false).await;
+            assert_ne!(second, first);
+            client.goto(&format!("{url}outbox")).await.unwrap();
+            eventually("two dossiers, each told by its child", || async {
+                let outbox = text(&client, ".mc-outbox").await?;
+                (count(&client, ".mc-outbox .mc-dossier-code").await == 2
+                    && outbox.contains(FIRST.child)
+                    && outbox.contains(SECOND.child))
+                .then_some(())
+            })
+            .await;
+        },
     )
     .await;
 }

@@ -172,3 +172,35 @@ async fn on_the_outbox(client: &Client) {
     })
     .await;
 }
+
+/// Chooses `value` in the select with this id.
+pub(crate) async fn select(client: &Client, id: &str, value: &str) {
+    let select = client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    select.select_by_value(value).await.unwrap();
+}
+
+/// Types a day, month and year into the date field with this id.
+pub(crate) async fn date(client: &Client, id: &str, d: &str, m: &str, y: &str) {
+    fill(client, id, d).await;
+    fill(client, &format!("{id}-m"), m).await;
+    fill(client, &format!("{id}-y"), y).await;
+}
+
+/// Picks province `province` and the first commune matching `search`.
+pub(crate) async fn unit(client: &Client, id: &str, province: &str, search: &str) {
+    select(client, id, province).await;
+    let search_id = format!("{id}-commune");
+    eventually("the commune search box", || async {
+        client.find(Locator::Id(&search_id)).await.ok()
+    })
+    .await;
+    fill(client, &search_id, search).await;
+    let option = eventually("a commune to choose", || async {
+        client.find(Locator::Css(".mc-unit-option")).await.ok()
+    })
+    .await;
+    option.click().await.unwrap();
+}
