@@ -1,5 +1,7 @@
 //! A procedure's `subject`: the field naming whom a dossier is for.
 
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 use motcua_forms::Procedure;
 use serde_json::{Value, json};
 
