@@ -9,6 +9,7 @@
 mod filing;
 mod forms;
 mod harness;
+mod offices;
 mod route;
 mod shell;
 mod steps;
