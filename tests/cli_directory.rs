@@ -458,3 +458,107 @@ fn a_stock_jose_library_verifies_signed_directories() {
     let (ok, report) = jose_verify(&other.path("s.json"), &p.path("pub.jwk"));
     assert!(!ok, "{report}");
 }
+
+/// Out of the box (issue #11): a fresh `motcua serve` publishes a directory
+/// of every commune's and province's office, all of them this server, signed
+/// with a key it made in its data directory and pinned in the app it serves;
+/// `--no-default-directory` and `--office` narrow it.
+#[test]
+fn a_fresh_server_publishes_every_office_at_itself_signed_with_a_key_its_app_pins() {
+    let work = tempfile::tempdir().unwrap();
+    // The app as the repository ships it: no publisher pinned.
+    let dist = support::dist(work.path());
+    std::fs::write(dist.join("directory-publishers.json"), r#"{"keys": []}"#).unwrap();
+    let server = Server::start(work.path(), "127.0.0.1:0");
+    let (status, headers, signed) =
+        get(&format!("{}/.well-known/motcua-directory", server.url), &[]);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&signed));
+    assert_eq!(headers["content-type"], "application/jose+json");
+    let (status, _, pins) = get(&format!("{}/directory-publishers.json", server.url), &[]);
+    assert_eq!(status, 200);
+    let pins_json: Value = serde_json::from_slice(&pins).unwrap();
+    assert_eq!(
+        pins_json["keys"].as_array().unwrap().len(),
+        1,
+        "{pins_json}"
+    );
+
+    // It verifies against what the app pins, as the app checks it.
+    let check = tempfile::tempdir().unwrap();
+    let path = |name: &str| check.path().join(name).display().to_string();
+    std::fs::write(path("signed.json"), &signed).unwrap();
+    std::fs::write(path("pins.json"), &pins).unwrap();
+    let out = motcua(&[
+        "directory",
+        "verify",
+        "--publisher",
+        &path("pins.json"),
+        &path("signed.json"),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report = json_of(&out);
+    let offices = report["offices"].as_array().unwrap();
+    assert_eq!(offices.len(), 3321 + 34);
+    let office = |code: &str| offices.iter().find(|o| o["code"] == code).cloned();
+    let ba_dinh = office("00004").expect("a commune's office");
+    assert_eq!(ba_dinh["name"]["vi"], "Bộ phận một cửa Phường Ba Đình");
+    assert_eq!(ba_dinh["level"], "commune");
+    assert_eq!(ba_dinh["url"], server.url.as_str(), "filed to this server");
+    let hanoi = office("P01").expect("a province's office");
+    assert_eq!(hanoi["level"], "province");
+    assert_eq!(hanoi["url"], server.url.as_str());
+    let receipt_kid = support::receipt_kid(&server.url);
+    let payload: Value = serde_json::from_slice(
+        &B64URL
+            .decode(json_from(&signed)["payload"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        payload["offices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["backend"]["receipt_kid"] == receipt_kid.as_str()),
+        "every office names this server's receipt key"
+    );
+
+    // The publisher key stays in the data directory, owner-only, and signs
+    // again after a restart: the app's pin still holds.
+    let key_file = work.path().join("data/directory-publisher-key.p8");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    server.kill();
+    let server = Server::start(work.path(), "127.0.0.1:0");
+    let (_, _, again) = get(&format!("{}/directory-publishers.json", server.url), &[]);
+    assert_eq!(again, pins, "the same publisher key after a restart");
+    server.kill();
+
+    // A server for some offices lists only those; one told not to, none.
+    let only = tempfile::tempdir().unwrap();
+    let server = Server::start_with(only.path(), "127.0.0.1:0", &["--office", "00004"]);
+    let (_, _, signed) = get(&format!("{}/.well-known/motcua-directory", server.url), &[]);
+    let payload: Value = serde_json::from_slice(
+        &B64URL
+            .decode(json_from(&signed)["payload"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(payload["offices"].as_array().unwrap().len(), 1);
+    assert_eq!(payload["offices"][0]["code"], "00004");
+    server.kill();
+    let none = tempfile::tempdir().unwrap();
+    let server = Server::start_with(none.path(), "127.0.0.1:0", &["--no-default-directory"]);
+    let (status, _, _) = get(&format!("{}/.well-known/motcua-directory", server.url), &[]);
+    assert_eq!(status, 404);
+    assert!(!none.path().join("data/directory-publisher-key.p8").exists());
+}
+
+fn json_from(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).unwrap()
+}

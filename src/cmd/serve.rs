@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use motcua_dossier::Timestamp;
+use motcua_dossier::{Signer, Timestamp};
 use motcua_intake::{Config, PublishedDirectory, Server};
-use motcua_submit::Endpoint;
+use motcua_submit::{Backend, Directory, Endpoint, Publisher};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, clap::Args)]
@@ -82,6 +82,17 @@ pub(crate) struct Args {
     /// proxy's address, so turn it off there and let the proxy limit).
     #[arg(long, value_name = "N", default_value_t = motcua_intake::ConnectionLimits::DEFAULT.per_address)]
     max_connections_per_address: usize,
+    /// Publish no office directory. Without --directory, the server
+    /// otherwise publishes its default one: an office for every commune and
+    /// province of the unit table (or each --office), all of them this
+    /// server, signed with a key made in the data directory.
+    #[arg(long, conflicts_with = "directory")]
+    no_default_directory: bool,
+    /// The origin people reach this server at, e.g.
+    /// `https://motcua.example.vn`: where the default directory's offices
+    /// are. Default: `http://` and the address it listens on.
+    #[arg(long, value_name = "URL", env = "MOTCUA_PUBLIC_URL")]
+    public_url: Option<Endpoint>,
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
@@ -134,6 +145,100 @@ fn published_directory(
     Ok(Ok(Some(published)))
 }
 
+/// How long the default directory is valid. It is signed anew at each
+/// start, and every office in it is this server, so nothing in it goes
+/// stale while the server's keys stay.
+const DEFAULT_DIRECTORY_DAYS: i64 = 365;
+
+/// The default directory (docs/directory.md §6): every commune and
+/// province of the unit table (or only `--office`), each reached at this
+/// server, signed with the publisher key in the data directory, and that
+/// key added to the pins of the app this server serves.
+fn default_directory(
+    args: &Args,
+    units: &motcua_forms::AdminUnits,
+    local: SocketAddr,
+) -> anyhow::Result<Option<PublishedDirectory>> {
+    let url = match &args.public_url {
+        Some(url) => url.clone(),
+        None => listening_url(local).parse()?,
+    };
+    let receipt = motcua_intake::receipt_key(&args.data_dir)?;
+    let key = motcua_intake::directory_publisher_key(&args.data_dir)?;
+    let backend = Backend::MotcuaV1 {
+        url: url.clone(),
+        receipt_kid: receipt.kid(),
+    };
+    let publisher = Publisher {
+        name: motcua_forms::LocalizedText::new(
+            "Máy chủ motcua này (danh bạ mặc định)",
+            "This motcua server (default directory)",
+        ),
+        url: Some(url.as_str().to_owned()),
+    };
+    let issued = Timestamp::now();
+    let expires = Timestamp::from_unix(issued.unix() + DEFAULT_DIRECTORY_DAYS * 86_400)?;
+    let directory =
+        Directory::for_units(units, &backend, publisher, (issued, expires), &args.offices);
+    if directory.offices.is_empty() {
+        tracing::warn!("no --office is in the unit table: publishing no office directory");
+        return Ok(None);
+    }
+    let signed = Directory::sign(&serde_json::to_vec(&directory)?, &key)
+        .map_err(|e| anyhow::anyhow!("signing the default office directory: {e}"))?;
+    let pins = app_pins_with(
+        &args.dist.join("directory-publishers.json"),
+        key.public_key().to_jwk(),
+    );
+    tracing::info!(
+        offices = directory.offices.len(),
+        publisher = key.kid(),
+        url = url.as_str(),
+        "publishing the default office directory"
+    );
+    let published = PublishedDirectory::new(signed, expires.unix())
+        .with_backend_origins([url.as_str()])?
+        .with_app_pins(pins);
+    Ok(Some(published))
+}
+
+/// `http://` and the listening address; an unspecified one (`0.0.0.0`)
+/// reads as `localhost`, which only this machine reaches (hence
+/// --public-url).
+fn listening_url(local: SocketAddr) -> String {
+    if local.ip().is_unspecified() {
+        tracing::warn!(
+            "listening on every interface: the default directory names http://localhost:{}; pass --public-url for other machines",
+            local.port()
+        );
+        format!("http://localhost:{}", local.port())
+    } else {
+        format!("http://{local}")
+    }
+}
+
+/// The built app's JWK Set of pinned publishers with `jwk` added: the app
+/// keeps trusting whom its deployer pinned, and trusts this server's
+/// default directory too. A missing or unreadable file counts as empty.
+fn app_pins_with(
+    file: &std::path::Path,
+    jwk: serde_json::Map<String, serde_json::Value>,
+) -> Vec<u8> {
+    let mut keys = std::fs::read(file)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|set| set.get("keys").and_then(|k| k.as_array()).cloned())
+        .unwrap_or_default();
+    let jwk = serde_json::Value::Object(jwk);
+    if !keys.contains(&jwk) {
+        keys.push(jwk);
+    }
+    let mut out =
+        serde_json::to_vec_pretty(&serde_json::json!({ "keys": keys })).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     init_logs(&args.log_format);
     let directory = match published_directory(&args)? {
@@ -153,7 +258,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         per_second: args.lookup_rate_limit,
         burst: args.lookup_burst,
     };
-    config.units = Some(std::sync::Arc::new(crate::catalog::units(None)?));
+    let units = std::sync::Arc::new(crate::catalog::units(None)?);
+    config.units = Some(std::sync::Arc::clone(&units));
     config.cors_origins = args.cors_origins.clone();
     config.directory = directory;
     config.connections = motcua_intake::ConnectionLimits {
@@ -165,7 +271,21 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
-        let server = Server::bind(config, catalog)
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .map_err(|source| motcua_intake::Error::Listen {
+                addr: args.addr,
+                source,
+            })
+            .context("starting the intake server")?;
+        // The default directory names this server, so it is made once the
+        // address is known (port 0); not for a server that cannot start
+        // anyway (no app), which must leave no keys behind.
+        let has_app = args.dist.join("index.html").is_file();
+        if config.directory.is_none() && !args.no_default_directory && has_app {
+            config.directory = default_directory(&args, &units, listener.local_addr()?)?;
+        }
+        let server = Server::with_listener(listener, config, catalog)
             .await
             .context("starting the intake server")?;
         // Scripts and tests read this line to learn the port.

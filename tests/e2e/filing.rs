@@ -169,7 +169,13 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
                 (d.len() == 64).then_some(d)
             })
             .await;
-            assert_eq!(text(&client, "#mc-sign-office").await.unwrap(), "00004");
+            // The office by name and place (issue #11), from the server's
+            // default directory, its code after.
+            eventually("the office by name", || async {
+                let office = text(&client, "#mc-sign-office").await?;
+                (office == "Bộ phận một cửa Phường Ba Đình, Thành phố Hà Nội (00004)").then_some(())
+            })
+            .await;
             client
                 .find(Locator::Css(".mc-keys .mc-button-group button"))
                 .await

@@ -10,6 +10,7 @@ mod filing;
 mod forms;
 mod harness;
 mod journey;
+mod offices;
 mod receipt;
 mod route;
 mod shell;

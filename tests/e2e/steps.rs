@@ -83,8 +83,13 @@ pub(crate) async fn seal_birth_registration(client: &Client, url: &str) -> Strin
 /// Everything up to the sign button: the form, the photos, a new key and
 /// its passphrase typed. Returns the dossier's manifest hash.
 pub(crate) async fn ready_to_sign(client: &Client, url: &str) -> String {
+    ready_to_sign_with(client, url, &example("1.001193")).await
+}
+
+/// As [`ready_to_sign`], with this form data for the birth registration.
+pub(crate) async fn ready_to_sign_with(client: &Client, url: &str, form: &Value) -> String {
     client.goto(url).await.unwrap();
-    seed_draft(client, "1.001193", &example("1.001193")).await;
+    seed_draft(client, "1.001193", form).await;
     client
         .goto(&format!("{url}procedure/1.001193/attachments"))
         .await

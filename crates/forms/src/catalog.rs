@@ -229,6 +229,12 @@ pub struct Procedure {
     /// `motcua example`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
+    /// The field naming whom a dossier is for (the child of a birth
+    /// registration, the business of a registration), so that a citizen
+    /// tells their dossiers apart: a `text` or `person_name` field outside
+    /// tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 impl Procedure {
@@ -256,6 +262,11 @@ impl Procedure {
             name: self.name.clone(),
             keywords: self.keywords.clone(),
         }
+    }
+
+    /// The field [`subject`](Self::subject) names, if any.
+    pub fn subject_field(&self) -> Option<&crate::Field> {
+        self.field(self.subject.as_deref()?)
     }
 
     /// Every field id in form order (groups included, then their fields).

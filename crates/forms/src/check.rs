@@ -937,5 +937,22 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
         }
     }
     c.cycles();
+    if let Some(subject) = &p.subject {
+        match c.places.get(subject.as_str()) {
+            None => c.fail("$.subject", SchemaProblem::UnknownField(subject.clone())),
+            Some(place)
+                if !place.tables.is_empty()
+                    || !matches!(place.field.kind, FieldKind::Text | FieldKind::PersonName) =>
+            {
+                c.fail(
+                    "$.subject",
+                    SchemaProblem::BadProperty(format!(
+                        "the subject {subject:?} must be a text or person_name field outside tables"
+                    )),
+                );
+            }
+            Some(_) => {}
+        }
+    }
     c.issues
 }

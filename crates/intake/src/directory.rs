@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -12,6 +12,10 @@ use crate::state::AppState;
 
 /// Where the directory is served (RFC 8615 well-known URI).
 pub const DIRECTORY_PATH: &str = "/.well-known/motcua-directory";
+/// Where the app this server serves reads the publisher keys it pins
+/// (docs/directory.md §5): a file of the built app, unless the directory
+/// brings its own ([`PublishedDirectory::with_app_pins`]).
+pub const PUBLISHERS_PATH: &str = "/directory-publishers.json";
 /// Its media type: a JWS in the flattened JSON serialization (RFC 7515
 /// §9.2.2).
 const MEDIA_TYPE: &str = "application/jose+json";
@@ -28,6 +32,7 @@ pub struct PublishedDirectory {
     expires_unix: i64,
     etag: String,
     backend_origins: Vec<String>,
+    app_pins: Option<Arc<[u8]>>,
 }
 
 impl PublishedDirectory {
@@ -41,7 +46,22 @@ impl PublishedDirectory {
             expires_unix,
             etag,
             backend_origins: Vec::new(),
+            app_pins: None,
         }
+    }
+
+    /// The JWK Set the app this server serves pins (`keys` of publisher
+    /// keys), served at [`PUBLISHERS_PATH`] instead of the built app's file:
+    /// for a directory this server signs itself, whose key the build cannot
+    /// know.
+    pub fn with_app_pins(mut self, jwk_set: Vec<u8>) -> Self {
+        self.app_pins = Some(jwk_set.into());
+        self
+    }
+
+    /// The JWK Set served at [`PUBLISHERS_PATH`], if not the app's file.
+    pub fn app_pins(&self) -> Option<&[u8]> {
+        self.app_pins.as_deref()
     }
 
     /// The origins of the offices' backends (`https://host[:port]`), which
@@ -129,6 +149,24 @@ pub(crate) async fn get(State(state): State<AppState>, headers: HeaderMap) -> Re
         HeaderValue::from_static("*"),
     );
     response
+}
+
+/// `GET /directory-publishers.json`: the pins the directory brings, else
+/// the built app's file.
+pub(crate) async fn publishers(State(state): State<AppState>, request: Request) -> Response {
+    let Some(pins) = state.directory().and_then(PublishedDirectory::app_pins) else {
+        return crate::assets::static_files(State(state), request).await;
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            // The app asks again each time it loads the directory; the
+            // service worker keeps its own copy for offline use.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        pins.to_vec(),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

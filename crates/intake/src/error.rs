@@ -105,6 +105,15 @@ pub enum Error {
         #[source]
         source: motcua_dossier::Error,
     },
+    /// The key signing the default office directory cannot be read or made.
+    #[error("directory publisher key {path}: {source}")]
+    PublisherKey {
+        /// The key file.
+        path: PathBuf,
+        /// Why it cannot be used.
+        #[source]
+        source: motcua_dossier::Error,
+    },
     /// A receipt could not be made or signed.
     #[error("cannot issue a receipt: {0}")]
     Receipt(#[source] motcua_dossier::Error),

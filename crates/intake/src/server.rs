@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/.well-known/motcua", get(capabilities::get))
         .route(directory::DIRECTORY_PATH, get(directory::get))
+        .route(directory::PUBLISHERS_PATH, get(directory::publishers))
         .route("/healthz", get(health::get))
         .merge(assets::catalog_routes())
         .merge(protocol)
@@ -123,6 +124,23 @@ impl Server {
     /// Opens the data directory and database, checks the built app is there,
     /// and binds the socket (port 0 picks a free one).
     pub async fn bind(config: Config, catalog: Catalog) -> Result<Self, Error> {
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| Error::Listen {
+                addr: config.addr,
+                source,
+            })?;
+        Self::with_listener(listener, config, catalog).await
+    }
+
+    /// As [`bind`](Self::bind), on a socket already bound: for a caller
+    /// that must know the address (port 0) before the service is built,
+    /// e.g. to name it in the directory it publishes.
+    pub async fn with_listener(
+        listener: TcpListener,
+        config: Config,
+        catalog: Catalog,
+    ) -> Result<Self, Error> {
         if !config.dist_dir.join("index.html").is_file() {
             return Err(Error::NoApp(config.dist_dir));
         }
@@ -142,12 +160,6 @@ impl Server {
         };
         let state = AppState::open(storage, catalog, &config).await?;
         spawn_housekeeping(state.clone());
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .map_err(|source| Error::Listen {
-                addr: config.addr,
-                source,
-            })?;
         let local_addr = listener.local_addr().map_err(|source| Error::Listen {
             addr: config.addr,
             source,

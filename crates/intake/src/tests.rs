@@ -570,3 +570,39 @@ async fn a_published_directory_is_served_as_signed_with_caching() {
     let (_, _, caps) = get(&none.app, "/.well-known/motcua", "*/*").await;
     assert!(!String::from_utf8(caps).unwrap().contains("directory"));
 }
+
+#[tokio::test]
+async fn a_directory_with_its_own_pins_replaces_the_apps_publishers_file() {
+    let apps_file = br#"{"keys":[]}"#;
+    let pins = br#"{"keys":[{"kty":"EC","crv":"P-256","x":"x","y":"y"}]}"#.to_vec();
+    let signed = br#"{"payload":"e30","protected":"e30","signature":"AA"}"#.to_vec();
+    let f = fixture_with(|c| {
+        std::fs::write(c.dist_dir.join("directory-publishers.json"), apps_file).unwrap();
+        c.directory = Some(
+            crate::PublishedDirectory::new(signed.clone(), i64::MAX).with_app_pins(pins.clone()),
+        );
+    })
+    .await;
+    let (status, headers, body) = get(&f.app, crate::PUBLISHERS_PATH, "*/*").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, pins);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+
+    // A directory without pins, or none: the app's own file.
+    for f in [
+        fixture_with(|c| {
+            std::fs::write(c.dist_dir.join("directory-publishers.json"), apps_file).unwrap();
+            c.directory = Some(crate::PublishedDirectory::new(signed.clone(), i64::MAX));
+        })
+        .await,
+        fixture_with(|c| {
+            std::fs::write(c.dist_dir.join("directory-publishers.json"), apps_file).unwrap();
+        })
+        .await,
+    ] {
+        let (status, _, body) = get(&f.app, crate::PUBLISHERS_PATH, "*/*").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, apps_file);
+    }
+}

@@ -24,6 +24,7 @@ use crate::outbox::OutboxEntry;
 
 mod search;
 mod signed;
+mod units;
 
 pub use search::OfficeQuery;
 pub use signed::{PublisherPins, VerifiedDirectory};

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::status::Loading;
+use crate::format;
 use crate::route::Route;
 use crate::services::outbox::{self, Delivery, OutboxEntry};
 use crate::services::sender::{SendingContext, send_due};
@@ -151,8 +152,14 @@ fn view_entry(
     html! {
         <li class="mc-card" key={entry.id.clone()} id={format!("dossier-{}", entry.id)}>
             <span class="mc-card-title">{ entry.procedure_name.get(lang) }</span>
+            if let Some(subject) = &entry.subject {
+                <span class="mc-dossier-subject">{ subject.clone() }</span>
+            }
             <span class="mc-hint mc-office-name">
-                { entry.office_name.as_ref().map_or_else(|| entry.office.clone(), |n| n.get(lang).to_owned()) }
+                { entry.office_name.as_ref().map_or_else(
+                    || entry.office.clone(),
+                    |n| format::office_line(n.get(lang), entry.office_place.as_deref()),
+                ) }
             </span>
             <span class="mc-card-meta">
                 { tag }

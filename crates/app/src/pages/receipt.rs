@@ -8,6 +8,7 @@ use yew_router::prelude::*;
 
 use crate::components::status::Loading;
 use crate::dom_files::download;
+use crate::format;
 use crate::route::Route;
 use crate::services;
 use crate::services::outbox::{self, Delivery, OutboxEntry};
@@ -99,16 +100,23 @@ pub(crate) fn ReceiptPage(props: &ReceiptPageProps) -> Html {
                 </div>
                 <div class="mc-summary-row">
                     <dt class="mc-summary-key">{ tr(lang, "Nơi tiếp nhận", "Receiving office") }</dt>
-                    <dd class="mc-summary-value">
+                    <dd class="mc-summary-value" id="mc-receipt-office">
                         { entry.office_name.as_ref().map_or_else(
                             || entry.office.clone(),
-                            |n| format!("{} ({})", n.get(lang), entry.office),
+                            |n| format!("{} ({})",
+                                format::office_line(n.get(lang), entry.office_place.as_deref()),
+                                entry.office),
                         ) }
                     </dd>
                 </div>
                 <div class="mc-summary-row">
-                    <dt class="mc-summary-key">{ tr(lang, "Thời điểm tiếp nhận (UTC)", "Received (UTC)") }</dt>
-                    <dd class="mc-summary-value">{ sent.received.clone() }</dd>
+                    <dt class="mc-summary-key">{ tr(lang, "Thời điểm tiếp nhận", "Received") }</dt>
+                    <dd class="mc-summary-value" id="mc-receipt-time" title={sent.received.clone()}>
+                        { format::time_vn_of(&sent.received).map_or_else(
+                            || sent.received.clone(),
+                            |t| format!("{t} {}", tr(lang, "(giờ Việt Nam)", "(Vietnam time)")),
+                        ) }
+                    </dd>
                 </div>
                 <div class="mc-summary-row">
                     <dt class="mc-summary-key">{ tr(lang, "Mã băm hồ sơ (SHA-256)", "Dossier hash (SHA-256)") }</dt>

@@ -14,6 +14,7 @@ use yew_router::prelude::*;
 use crate::components::keys::KeyChooser;
 use crate::components::office_chooser::OfficeChooser;
 use crate::filing::{Draft, FilingAction, FilingContext};
+use crate::format;
 use crate::route::Route;
 use crate::services::directory::{self, Offices};
 use crate::services::keys::StoredKey;
@@ -280,12 +281,23 @@ pub(crate) fn Sign() -> Html {
                                 .and_then(|code| directory.office(&code).cloned()),
                             _ => None,
                         };
+                        let office = filing.office.clone().unwrap_or_default();
+                        let label = format::office_label(
+                            &office,
+                            office_entry.as_ref(),
+                            filing.units.as_deref(),
+                        );
                         let entry = OutboxEntry {
                             id: prepared.id.clone(),
                             procedure: filing.procedure.code.to_string(),
                             procedure_name: filing.procedure.name.clone(),
-                            office: filing.office.clone().unwrap_or_default(),
-                            office_name: office_entry.as_ref().map(|o| o.name.clone()),
+                            office,
+                            office_name: Some(label.name),
+                            office_place: label.place,
+                            subject: filing
+                                .evaluation
+                                .data()
+                                .and_then(|data| format::dossier_subject(&filing.procedure, data)),
                             office_entry: office_entry
                                 .as_ref()
                                 .and_then(|o| serde_json::to_string(o).ok()),
@@ -375,14 +387,17 @@ pub(crate) fn Sign() -> Html {
         },
         Some(Offices::ServingServer) => Html::default(),
     };
-    let office_label = match (&*offices, filing.office.as_deref()) {
-        (Some(Offices::Directory(directory)), Some(code)) => code
-            .parse()
-            .ok()
-            .and_then(|code| directory.office(&code))
-            .map(|o| format!("{} ({})", o.name.get(lang), o.code)),
-        (_, office) => office.map(str::to_owned),
-    };
+    // The office by name and place; its code after, as the office knows it.
+    let office_label = filing.office.as_deref().map(|code| {
+        let entry = match &*offices {
+            Some(Offices::Directory(directory)) => {
+                code.parse().ok().and_then(|code| directory.office(&code))
+            }
+            _ => None,
+        };
+        let label = format::office_label(code, entry, filing.units.as_deref());
+        format!("{} ({code})", label.line(lang))
+    });
     let (prepared, failure) = match &*stage {
         Stage::Ready(p) | Stage::Sealing(p) | Stage::Duplicate(p) => (Some(p.clone()), None),
         Stage::Failed(p, message) => (p.clone(), Some(message.clone())),

@@ -67,6 +67,13 @@ pub(crate) struct OutboxEntry {
     /// The office's name, to show.
     #[serde(default)]
     pub(crate) office_name: Option<LocalizedText>,
+    /// The commune and province of the office, to show with its name.
+    #[serde(default)]
+    pub(crate) office_place: Option<String>,
+    /// Whom the dossier is for (the procedure's subject field), so that
+    /// two dossiers of one procedure read apart.
+    #[serde(default)]
+    pub(crate) subject: Option<String>,
     /// The applicant's personal ID number, for the receipt's QR code.
     #[serde(default)]
     pub(crate) applicant_id: Option<String>,

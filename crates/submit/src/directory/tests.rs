@@ -659,3 +659,86 @@ fn entries_stored_before_adapters_existed_still_read() {
     assert_eq!(read, entry);
     assert_eq!(read.job().adapter().name(), "motcua-v1");
 }
+
+mod for_units {
+    use motcua_forms::AdminUnits;
+
+    use super::*;
+
+    fn units() -> AdminUnits {
+        AdminUnits::from_json(include_bytes!("../../../../web/units/units-2025.json")).unwrap()
+    }
+
+    fn backend() -> Backend {
+        Backend::MotcuaV1 {
+            url: "http://127.0.0.1:8080".parse().unwrap(),
+            receipt_kid: ed25519_key().kid(),
+        }
+    }
+
+    fn publisher() -> Publisher {
+        Publisher {
+            name: motcua_forms::LocalizedText::new("Máy chủ này", "This server"),
+            url: None,
+        }
+    }
+
+    #[test]
+    fn every_commune_and_province_of_the_table_has_an_office_that_signs_and_verifies() {
+        let units = units();
+        let d = Directory::for_units(
+            &units,
+            &backend(),
+            publisher(),
+            (at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z")),
+            &[],
+        );
+        assert_eq!(
+            d.offices.len(),
+            units.communes().len() + units.provinces().len()
+        );
+        assert_eq!(d.offices.len(), 3321 + 34);
+        let ba_dinh = d.office(&"00004".parse().unwrap()).unwrap();
+        assert_eq!(ba_dinh.name.vi, "Bộ phận một cửa Phường Ba Đình");
+        assert_eq!(ba_dinh.level, OfficeLevel::Commune);
+        assert_eq!(ba_dinh.province.as_str(), "01");
+        assert_eq!(ba_dinh.address, "Phường Ba Đình, Thành phố Hà Nội");
+        let hcm = d.office(&"P79".parse().unwrap()).unwrap();
+        assert_eq!(
+            hcm.name.vi,
+            "Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh"
+        );
+        assert_eq!(hcm.commune, None);
+        assert!(d.offices.iter().all(|o| o.backend == backend()));
+
+        // The document keeps the format's rules, so it signs and verifies.
+        let json = serde_json::to_vec(&d).unwrap();
+        let key = ed25519_key();
+        let signed = Directory::sign(&json, &key).unwrap();
+        let pins = PublisherPins::new().with_key(key.public_key().clone());
+        let verified = Directory::verify(&signed, &pins, now()).unwrap();
+        assert_eq!(verified.directory(), &d);
+        assert!(signed.len() < 2 * 1024 * 1024, "{} bytes", signed.len());
+        let suggested = d.suggest(
+            Some(&"01".parse().unwrap()),
+            Some(&"00004".parse().unwrap()),
+            Some(&"1.001193".parse().unwrap()),
+        );
+        let codes: Vec<&str> = suggested.iter().map(|o| o.code.as_str()).collect();
+        assert_eq!(codes, ["00004", "P01"]);
+    }
+
+    #[test]
+    fn a_server_for_some_offices_lists_only_those() {
+        let only = ["00004".parse().unwrap(), "P79".parse().unwrap()];
+        let d = Directory::for_units(
+            &units(),
+            &backend(),
+            publisher(),
+            (at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z")),
+            &only,
+        );
+        let codes: Vec<&str> = d.offices.iter().map(|o| o.code.as_str()).collect();
+        assert_eq!(codes, ["P79", "00004"]);
+    }
+}
