@@ -444,6 +444,29 @@ async fn without_cors_origins_preflights_get_403_and_take_no_token() {
     assert_eq!(header_text(&tus, "tus-version"), "1.0.0");
 }
 
+/// Found by the tus fuzz target: an upload path that is not text once
+/// percent-decoded got axum's plain-text 400.
+#[tokio::test]
+async fn an_upload_path_that_is_not_text_is_an_unknown_upload() {
+    let f = fixture().await;
+    for method in [axum::http::Method::PATCH, axum::http::Method::DELETE] {
+        let reply = request(
+            &f.app,
+            method.clone(),
+            "/api/v1/uploads/..%2f%fc",
+            &[
+                ("tus-resumable", "1.0.0"),
+                ("upload-offset", "0"),
+                ("content-type", "application/offset+octet-stream"),
+            ],
+            Body::empty(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method}");
+        assert_eq!(reply.problem_type(), "/problems/not-found", "{method}");
+    }
+}
+
 /// Issue 12: a 405 carries a problem body (and its Allow), like every
 /// other refusal.
 #[tokio::test]
