@@ -176,7 +176,7 @@ async fn back_after_sending_cannot_file_the_same_dossier_again() {
             .await;
             click(&client, "button.mc-button-primary").await;
             eventually("the dossier hash", || async {
-                let d = text(&client, "#mc-digest").await?;
+                let d = crate::steps::digest(&client).await?;
                 (d.len() == 64).then_some(())
             })
             .await;
@@ -462,13 +462,13 @@ const FIRST: Family = Family {
 
 const SECOND: Family = Family {
     father: "Lê Văn Cường",
-    father_id: "001090054321",
+    father_id: "001093054321",
     phone: "0987654321",
     email: "cuong.le@example.vn",
     child: "Lê Thu Hà",
     mother: "Phạm Thị Dung",
-    mother_id_wrong: "001092054321",
-    mother_id: "001192054321",
+    mother_id_wrong: "001095054321",
+    mother_id: "001195054321",
     street: "Số 3 ngõ Núi Trúc",
 };
 
@@ -609,10 +609,20 @@ async fn attach_and_seal(client: &Client, make_key: bool) -> String {
     .await;
     click(client, "button.mc-button-primary").await;
     eventually("the sign step", || async {
-        (text(client, "#mc-digest").await?.len() == 64).then_some(())
+        (crate::steps::digest(client).await?.len() == 64).then_some(())
     })
     .await;
+    // Plain words first: no hash or algorithm in sight until asked for.
+    let page = text(client, "main").await.unwrap();
+    for word in ["SHA-256", "ES256"] {
+        assert!(
+            !page.contains(word),
+            "{word} in plain sight on the sign step"
+        );
+    }
     if make_key {
+        // No passphrase is asked for before there is a key.
+        assert_eq!(count(client, "#mc-sign-pass").await, 0);
         click(client, ".mc-keys .mc-button-group button").await;
         fill(client, "mc-new-key-label", "Điện thoại").await;
         fill(client, "mc-new-key-pass", "mat khau rat dai").await;
@@ -628,7 +638,15 @@ async fn attach_and_seal(client: &Client, make_key: bool) -> String {
         (checked == json!(true)).then_some(())
     })
     .await;
-    fill(client, "mc-sign-pass", "mat khau rat dai").await;
+    if make_key {
+        // The passphrase just set twice is not asked for a third time.
+        eventually("the passphrase, filled in", || async {
+            (value_of(client, "mc-sign-pass").await == "mat khau rat dai").then_some(())
+        })
+        .await;
+    } else {
+        fill(client, "mc-sign-pass", "mat khau rat dai").await;
+    }
     crate::steps::sign(client).await;
     dossier_code(client).await
 }

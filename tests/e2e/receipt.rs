@@ -93,6 +93,8 @@ async fn the_receipt_downloads_as_a_one_page_pdf_with_the_signed_receipt_inside(
             "{code} not in the PDF's text:\n{words}"
         );
         assert!(words.contains("GIẤY TIẾP NHẬN HỒ SƠ"), "{words}");
+        // The applicant, by name (the worked example's requester).
+        assert!(words.contains("Nguyễn Văn An"), "{words}");
 
         // The signed JSON, still offered beside it, is inside the PDF byte
         // for byte (an embedded file, stored uncompressed).

@@ -111,7 +111,7 @@ pub(crate) async fn ready_to_sign_with(client: &Client, url: &str, form: &Value)
     .await;
     click(client, "button.mc-button-primary").await;
     let digest = eventually("the dossier hash", || async {
-        let d = text(client, "#mc-digest").await?;
+        let d = crate::steps::digest(client).await?;
         (d.len() == 64).then_some(d)
     })
     .await;
@@ -208,4 +208,18 @@ pub(crate) async fn unit(client: &Client, id: &str, province: &str, search: &str
     })
     .await;
     option.click().await.unwrap();
+}
+
+/// The dossier hash on the sign step. It sits under "Chi tiết kỹ thuật",
+/// closed, so it is read from the page rather than as shown.
+pub(crate) async fn digest(client: &Client) -> Option<String> {
+    let value = client
+        .execute(
+            "const d = document.getElementById('mc-digest');\
+             return d === null ? null : d.textContent.trim();",
+            vec![],
+        )
+        .await
+        .ok()?;
+    value.as_str().map(str::to_owned)
 }

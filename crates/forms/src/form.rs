@@ -227,6 +227,22 @@ impl Procedure {
             .collect()
     }
 
+    /// The applicant's name field: the first `person_name` field in form
+    /// order outside tables (declaration forms name the requester first),
+    /// for the receipt slip.
+    pub fn applicant_name_field(&self) -> Option<&Field> {
+        fn first(fields: &[Field]) -> Option<&Field> {
+            fields.iter().find_map(|field| match field.kind {
+                FieldKind::PersonName => Some(field),
+                FieldKind::Group if !field.repeatable => first(&field.fields),
+                _ => None,
+            })
+        }
+        self.sections
+            .iter()
+            .find_map(|section| first(&section.fields))
+    }
+
     /// The applicant's personal ID field: the first `personal_id` field in
     /// form order outside tables (declaration forms name the requester
     /// first). Offices look dossiers up by it, and receipts' QR codes carry

@@ -537,15 +537,18 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                 { preview_view(preview, &id, lang) }
             }
             if let Some(file) = &attached {
-                <p class="mc-attached" id={format!("{id}-file")}>
-                    { format!("✓ {} · {} · {} · SHA-256 {}…",
+                <div class="mc-attached" id={format!("{id}-file")}>
+                    { format!("✓ {} · {} · {}",
                         file.name,
                         file.pages.map(|n| match lang { motcua_forms::Lang::Vi => format!("{n} trang"), motcua_forms::Lang::En => format!("{n} pages") }).unwrap_or_default(),
-                        text::bytes(lang, file.size),
-                        &file.sha256[..12]) }
+                        text::bytes(lang, file.size)) }
                     { " " }
                     <button type="button" class="mc-link-button" onclick={remove_pdf}>{ tr(lang, "Xoá tệp", "Remove the file") }</button>
-                </p>
+                    <details class="mc-tech">
+                        <summary>{ tr(lang, "Chi tiết kỹ thuật", "Technical details") }</summary>
+                        <p class="mc-hint mc-code">{ format!("SHA-256 {}", file.sha256) }</p>
+                    </details>
+                </div>
             }
             <div class="mc-choice">
                 <input class="mc-choice-input" type="checkbox" id={format!("{id}-document")}

@@ -22,6 +22,10 @@ pub(crate) struct KeyChooserProps {
     pub(crate) chosen: Option<String>,
     /// Called with a key when the citizen picks, makes or imports one.
     pub(crate) on_choose: Callback<StoredKey>,
+    /// Called with the passphrase a key was just made under, so the sign
+    /// step does not ask for it a third time.
+    #[prop_or_default]
+    pub(crate) on_made_with: Callback<String>,
 }
 
 /// Which form is open.
@@ -89,15 +93,26 @@ pub(crate) fn KeyChooser(props: &KeyChooserProps) -> Html {
         let busy = busy.clone();
         let error = error.clone();
         let keep = keep.clone();
+        let on_made_with = props.on_made_with.clone();
         Callback::from(move |task: Task| {
             let busy = busy.clone();
             let error = error.clone();
             let keep = keep.clone();
+            let on_made_with = on_made_with.clone();
+            let made_with = match &task {
+                Task::CreateKey { passphrase, .. } => Some(passphrase.clone()),
+                _ => None,
+            };
             busy.set(true);
             error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 match worker::run(task, None).await {
-                    Outcome::Key { key_file, kid } => keep.emit((kid, key_file)),
+                    Outcome::Key { key_file, kid } => {
+                        keep.emit((kid, key_file));
+                        if let Some(passphrase) = made_with {
+                            on_made_with.emit(passphrase);
+                        }
+                    }
                     Outcome::Failed { message, .. } => error.set(Some(message)),
                     other => error.set(Some(LocalizedText::new(
                         format!("Kết quả không mong đợi: {other:?}"),
@@ -137,9 +152,13 @@ pub(crate) fn KeyChooser(props: &KeyChooserProps) -> Html {
                     <input class="mc-choice-input" type="radio" name="mc-key" id={id.clone()} {checked} {onchange} />
                     <label class="mc-choice-label" for={id}>
                         <strong>{ label }</strong>
-                        <span class="mc-hint">{ format!(" · {} · {certified} · {}…", key.summary.alg, &kid[..kid.len().min(8)]) }</span>
+                        <span class="mc-hint">{ format!(" · {certified}") }</span>
                     </label>
                 </div>
+                <details class="mc-tech">
+                    <summary>{ tr(lang, "Chi tiết kỹ thuật", "Technical details") }</summary>
+                    <p class="mc-hint mc-code">{ format!("{} · {}", key.summary.alg, kid) }</p>
+                </details>
                 <button type="button" class="mc-link-button" onclick={export}>
                     { tr(lang, "Tải tệp sao lưu (đã mã hóa)", "Download an encrypted backup") }
                 </button>

@@ -113,6 +113,9 @@ pub(crate) fn Sign() -> Html {
     let stage = use_state(|| Stage::Blocked);
     let key = use_state(|| None::<StoredKey>);
     let passphrase = use_node_ref();
+    // The passphrase of a key made on this page: asked twice there, not
+    // a third time here.
+    let made_with = use_state(|| None::<String>);
     // The citizen said "seal anyway" to the same-dossier warning.
     let confirmed = use_mut_ref(|| false);
     let sending = use_context::<crate::services::sender::SendingContext>();
@@ -265,14 +268,16 @@ pub(crate) fn Sign() -> Html {
                 };
                 match worker::run(task, None).await {
                     Outcome::Sealed { dossier } => {
-                        let applicant_id = filing.procedure.applicant_id_field().and_then(|f| {
+                        let answer = |field: Option<&motcua_forms::Field>| {
                             filing
                                 .evaluation
                                 .data()?
-                                .get(&f.id)?
+                                .get(&field?.id)?
                                 .as_str()
                                 .map(str::to_owned)
-                        });
+                        };
+                        let applicant_id = answer(filing.procedure.applicant_id_field());
+                        let applicant_name = answer(filing.procedure.applicant_name_field());
                         let office_entry = match &offices {
                             Some(Offices::Directory(directory)) => filing
                                 .office
@@ -308,6 +313,7 @@ pub(crate) fn Sign() -> Html {
                                 .origin()
                                 .unwrap_or_default(),
                             applicant_id,
+                            applicant_name,
                             protocol: None,
                             digest: prepared.digest.clone(),
                             dossier: String::from_utf8_lossy(&dossier).into_owned(),
@@ -425,19 +431,33 @@ pub(crate) fn Sign() -> Html {
                     } else {
                         <ul class="mc-plain-list">
                             { for filing.attachments.iter().map(|a| html! {
-                                <li>{ format!("{} · {} · SHA-256 {}…", a.name, text::bytes(lang, a.size), &a.sha256[..12]) }</li>
+                                <li>{ format!("{} · {}", a.name, text::bytes(lang, a.size)) }</li>
                             }) }
                         </ul>
                     }
                 </dd>
             </div>
-            <div class="mc-summary-row">
-                <dt class="mc-summary-key">{ tr(lang, "Mã băm hồ sơ (SHA-256)", "Dossier hash (SHA-256)") }</dt>
-                <dd class="mc-summary-value mc-code mc-digest" id="mc-digest">
-                    { prepared.as_ref().map(|p| p.digest.clone()).unwrap_or_else(|| Ui::Loading.get(lang).to_owned()) }
-                </dd>
-            </div>
         </dl>
+    };
+    // Hashes are for the office's checks and for experts: one tap away.
+    let technical = html! {
+        <details class="mc-tech" id="mc-tech">
+            <summary>{ tr(lang, "Chi tiết kỹ thuật", "Technical details") }</summary>
+            <dl class="mc-summary">
+                <div class="mc-summary-row">
+                    <dt class="mc-summary-key">{ tr(lang, "Mã băm hồ sơ (SHA-256)", "Dossier hash (SHA-256)") }</dt>
+                    <dd class="mc-summary-value mc-code mc-digest" id="mc-digest">
+                        { prepared.as_ref().map(|p| p.digest.clone()).unwrap_or_else(|| Ui::Loading.get(lang).to_owned()) }
+                    </dd>
+                </div>
+                { for filing.attachments.iter().map(|a| html! {
+                    <div class="mc-summary-row">
+                        <dt class="mc-summary-key">{ format!("SHA-256 · {}", a.name) }</dt>
+                        <dd class="mc-summary-value mc-code">{ a.sha256.clone() }</dd>
+                    </div>
+                }) }
+            </dl>
+        </details>
     };
     html! {
         <>
@@ -445,21 +465,32 @@ pub(crate) fn Sign() -> Html {
             <span class="mc-caption">{ procedure.name.get(lang) }</span>
             <h1 class="mc-title">{ tr(lang, "Ký hồ sơ", "Sign the dossier") }</h1>
             <p class="mc-lead">{ tr(lang,
-                "Chữ ký số gắn với toàn bộ tờ khai và mã băm của từng tệp đính kèm: bộ phận một cửa kiểm tra được rằng không có gì bị thay đổi trên đường gửi.",
-                "The seal covers the whole form and the hash of every attached file: the office can check that nothing changed on the way.") }</p>
+                "Chữ ký số của bạn xác nhận toàn bộ tờ khai và giấy tờ đính kèm: bộ phận một cửa kiểm tra được rằng không có gì bị thay đổi trên đường gửi.",
+                "Your digital signature covers the whole form and every attached paper: the office can check that nothing changed on the way.") }</p>
             { summary }
+            { technical }
             if office.is_none() {
                 <div class="mc-notice mc-notice-error" role="alert"><p>{ tr(lang,
                     "Chưa chọn nơi nhận hồ sơ: quay lại tờ khai và chọn nơi đăng ký.",
                     "No receiving office: go back to the form and choose where to file.") }</p></div>
             }
             { office_section }
-            <KeyChooser chosen={key.as_ref().map(|k| k.summary.kid.clone())} on_choose={on_choose_key} />
+            <KeyChooser chosen={key.as_ref().map(|k| k.summary.kid.clone())} on_choose={on_choose_key}
+                on_made_with={{ let made_with = made_with.clone(); Callback::from(move |p: String| made_with.set(Some(p))) }} />
             <form class="mc-form" novalidate=true {onsubmit}>
-                <div class="mc-field">
-                    <label class="mc-label" for="mc-sign-pass">{ tr(lang, "Mật khẩu của khóa", "The key's passphrase") }</label>
-                    <input class="mc-input" id="mc-sign-pass" type="password" ref={passphrase} autocomplete="current-password" />
-                </div>
+                // No passphrase to ask for before there is a key.
+                if key.is_some() {
+                    <div class="mc-field">
+                        <label class="mc-label" for="mc-sign-pass">{ tr(lang, "Mật khẩu của khóa", "The key's passphrase") }</label>
+                        if made_with.is_some() {
+                            <p class="mc-hint" id="mc-sign-pass-hint">{ tr(lang,
+                                "Đã điền mật khẩu bạn vừa đặt cho khóa mới.",
+                                "Filled in with the passphrase you just set for the new key.") }</p>
+                        }
+                        <input class="mc-input" id="mc-sign-pass" type="password" ref={passphrase} autocomplete="current-password"
+                            value={(*made_with).clone().unwrap_or_default()} />
+                    </div>
+                }
                 if let Some(message) = failure {
                     <p class="mc-error-message" role="alert" id="mc-sign-error">{ message.get(lang) }</p>
                 }

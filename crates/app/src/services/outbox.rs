@@ -77,6 +77,9 @@ pub(crate) struct OutboxEntry {
     /// The applicant's personal ID number, for the receipt's QR code.
     #[serde(default)]
     pub(crate) applicant_id: Option<String>,
+    /// The applicant's name, for the receipt slip.
+    #[serde(default)]
+    pub(crate) applicant_name: Option<String>,
     /// SHA-256 of the canonical manifest, as shown when signing.
     pub(crate) digest: String,
     /// The sealed dossier (JSON text).

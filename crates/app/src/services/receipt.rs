@@ -40,8 +40,7 @@ pub(crate) fn slip(entry: &OutboxEntry, sent: &Sent) -> Option<Slip> {
         procedure_name: entry.procedure_name.clone(),
         office: entry.office.parse().ok()?,
         office_name: entry.office_name.clone(),
-        // The outbox keeps no name for the applicant yet.
-        applicant_name: None,
+        applicant_name: entry.applicant_name.clone(),
         applicant_id: entry.applicant_id.clone(),
         received: sent.received.parse().ok()?,
         // Receipts (format 1) promise no result date.
