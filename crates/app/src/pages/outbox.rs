@@ -166,7 +166,10 @@ fn view_entry(
                 <span class="mc-hint">{ text::time_vn(entry.sealed_at) }</span>
             </span>
             { detail }
-            <span class="mc-hint mc-code">{ format!("SHA-256 {}", entry.digest) }</span>
+            <details class="mc-tech">
+                <summary>{ tr(lang, "Chi tiết kỹ thuật", "Technical details") }</summary>
+                <p class="mc-hint mc-code">{ format!("SHA-256 {}", entry.digest) }</p>
+            </details>
         </li>
     }
 }

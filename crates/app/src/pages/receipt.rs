@@ -118,11 +118,16 @@ pub(crate) fn ReceiptPage(props: &ReceiptPageProps) -> Html {
                         ) }
                     </dd>
                 </div>
-                <div class="mc-summary-row">
-                    <dt class="mc-summary-key">{ tr(lang, "Mã băm hồ sơ (SHA-256)", "Dossier hash (SHA-256)") }</dt>
-                    <dd class="mc-summary-value mc-code mc-digest">{ entry.digest.clone() }</dd>
-                </div>
             </dl>
+            <details class="mc-tech">
+                <summary>{ tr(lang, "Chi tiết kỹ thuật", "Technical details") }</summary>
+                <dl class="mc-summary">
+                    <div class="mc-summary-row">
+                        <dt class="mc-summary-key">{ tr(lang, "Mã băm hồ sơ (SHA-256)", "Dossier hash (SHA-256)") }</dt>
+                        <dd class="mc-summary-value mc-code mc-digest">{ entry.digest.clone() }</dd>
+                    </div>
+                </dl>
+            </details>
             <figure class="mc-qr">
                 <img src={qr} width="200" height="200" id="mc-receipt-qr"
                     alt={tr(lang, "Mã QR của hồ sơ: mã hồ sơ, mã thủ tục, số định danh", "QR code: dossier code, procedure code, ID number")} />
