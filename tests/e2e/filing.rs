@@ -138,16 +138,25 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
             upload(&client, "att-authorization-files", &signed).await;
             let line = attached(&client, "authorization").await;
             assert!(!line.contains("SHA-256"), "a hash in plain sight: {line}");
-            // The hash is one tap away, under "Chi tiết kỹ thuật".
-            click(&client, "#att-authorization-file summary").await;
-            let details = eventually("the file's technical details", || async {
-                text(&client, "#att-authorization-file details p").await
+            // The hash is one tap away, under "Chi tiết kỹ thuật" (tapped
+            // again if the first tap met a page still settling).
+            let hash = sha256_hex(&bytes);
+            eventually("the file's hash, shown on a tap", || async {
+                let open = client
+                    .execute(
+                        "return document.querySelector('#att-authorization-file details')?.open ?? false",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                if open != Value::Bool(true) {
+                    click(&client, "#att-authorization-file summary").await;
+                    return None;
+                }
+                let shown = text(&client, "#att-authorization-file details p").await?;
+                shown.contains(&hash).then_some(())
             })
             .await;
-            assert!(
-                details.contains(&sha256_hex(&bytes)),
-                "{details} lacks the file's own hash"
-            );
             // Its first page is shown, drawn by the preview worker: the
             // 300 × 144 pt page (pdfinfo) as a 320 × 153 JPEG the browser
             // decoded.
@@ -275,10 +284,20 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
             })
             .await;
             assert!(entry.contains("Đăng ký khai sinh"), "{entry}");
+            // The hash shown when signing, under its technical details.
+            let technical = client
+                .execute(
+                    "return document.querySelector('.mc-outbox .mc-card details')?.textContent ?? ''",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let technical = technical.as_str().unwrap_or_default();
             assert!(
-                entry.contains(&digest),
-                "{entry} lacks the hash shown when signing"
+                technical.contains(&digest),
+                "{technical} lacks the hash shown when signing"
             );
+            assert!(!entry.contains(&digest), "a hash in plain sight: {entry}");
 
             // The worker sends it to the office (the server that serves the
             // app), which acknowledges it with a dossier code.
