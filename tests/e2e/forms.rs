@@ -6,14 +6,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::harness::{count, eventually, seed_draft, text, with_app};
-use crate::steps::{click_id as click, date, example, fill, unit};
-
-async fn title_is(client: &Client, expected: &str) {
-    eventually(&format!("title {expected:?}"), || async {
-        (text(client, "h1").await.as_deref() == Some(expected)).then_some(())
-    })
-    .await;
-}
+use crate::steps::{click_id as click, date, example, fill, title_is, unit, value_of};
 
 async fn continue_(client: &Client) {
     client
@@ -283,17 +276,6 @@ async fn click_css(client: &Client, css: &str) {
         .click()
         .await
         .unwrap();
-}
-
-async fn value_of(client: &Client, id: &str) -> String {
-    client
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"))
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
 }
 
 /// Fault 5 of issue #11: a mother's number with the male century digit

@@ -9,34 +9,19 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::harness::{Browser, Intake, count, eventually, seed_draft, set_offline, text, with_app};
-use crate::steps::{add_page, click, click_id, date, example, fill, seal_birth_registration, unit};
+use crate::steps::{
+    add_page, click, click_id, date, example, fill, seal_birth_registration, title_is, unit,
+    value_of,
+};
 
 /// A phone: 360 × 780 CSS pixels.
 const WIDTH: u32 = 360;
 const HEIGHT: u32 = 780;
 
-async fn title_is(client: &Client, expected: &str) {
-    eventually(&format!("title {expected:?}"), || async {
-        (text(client, "h1").await.as_deref() == Some(expected)).then_some(())
-    })
-    .await;
-}
-
 /// A WebDriver element click on "continue": the pointer goes down and up
 /// where the button was when it was pressed, as a finger would.
 async fn continue_(client: &Client) {
     click(client, "form.mc-form button[type=submit]").await;
-}
-
-async fn value_of(client: &Client, id: &str) -> String {
-    client
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"))
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
 }
 
 async fn script(client: &Client, js: &str) -> Value {

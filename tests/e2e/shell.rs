@@ -1,16 +1,10 @@
 //! The app shell (issue #2): served correctly, the catalog listed and
 //! searchable, the language switch remembered, comfortable on a phone.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 
 use crate::harness::{Intake, count, eventually, http_get, text, with_app};
-
-async fn title_is(client: &Client, expected: &str) {
-    eventually(&format!("title {expected:?}"), || async {
-        (text(client, "h1").await.as_deref() == Some(expected)).then_some(())
-    })
-    .await;
-}
+use crate::steps::title_is;
 
 #[tokio::test]
 async fn procedure_list_search_and_language_switch() {

@@ -223,3 +223,23 @@ pub(crate) async fn digest(client: &Client) -> Option<String> {
         .ok()?;
     value.as_str().map(str::to_owned)
 }
+
+/// Waits for the page's heading to read `expected`.
+pub(crate) async fn title_is(client: &Client, expected: &str) {
+    eventually(&format!("title {expected:?}"), || async {
+        (text(client, "h1").await.as_deref() == Some(expected)).then_some(())
+    })
+    .await;
+}
+
+/// The current value of the input with this id.
+pub(crate) async fn value_of(client: &Client, id: &str) -> String {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
