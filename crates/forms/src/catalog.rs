@@ -1,13 +1,12 @@
 //! The procedure catalog: its index and the metadata and dossier components
 //! (thành phần hồ sơ) of each procedure.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, SchemaIssues};
+pub use motcua_protocol::{AttachmentRule, Component, CopyKind, ProcedureCode};
+
 use crate::i18n::LocalizedText;
 use crate::schema::{Rule, Section};
 
@@ -16,53 +15,6 @@ pub const MAX_SCHEMA_BYTES: usize = 2 << 20;
 
 /// The catalog and schema format version this code reads and writes.
 pub const CATALOG_FORMAT: u32 = 1;
-
-/// A national procedure code (mã thủ tục), `d.dddddd`, e.g. `1.001193`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ProcedureCode(String);
-
-impl ProcedureCode {
-    /// The code as written in the national procedure database.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for ProcedureCode {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Error> {
-        let b = s.as_bytes();
-        let ok = b.len() == 8
-            && b[0].is_ascii_digit()
-            && b[1] == b'.'
-            && b[2..].iter().all(u8::is_ascii_digit);
-        if ok {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(Error::ProcedureCode(s.to_owned()))
-        }
-    }
-}
-
-impl fmt::Display for ProcedureCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for ProcedureCode {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for ProcedureCode {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
 
 /// The level of government that handles a procedure, after the 2025 reform
 /// removed districts (Decision 19/2025/QĐ-TTg).
@@ -132,63 +84,6 @@ impl ProcedureSummary {
         );
         crate::text::matches_query(&text, query)
     }
-}
-
-/// How a paper must be presented (bản chính, bản sao, bản sao chứng thực).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CopyKind {
-    /// The original (bản chính).
-    Original,
-    /// A plain copy (bản sao).
-    Copy,
-    /// A certified copy (bản sao chứng thực) or an electronic certified copy.
-    CertifiedCopy,
-    /// The original, or a copy shown with the original.
-    OriginalOrCopy,
-}
-
-impl CopyKind {
-    /// The note shown next to a component.
-    pub fn label(self) -> LocalizedText {
-        match self {
-            Self::Original => LocalizedText::new("Bản chính", "Original"),
-            Self::Copy => LocalizedText::new("Bản sao", "Copy"),
-            Self::CertifiedCopy => LocalizedText::new("Bản sao có chứng thực", "Certified copy"),
-            Self::OriginalOrCopy => {
-                LocalizedText::new("Bản chính hoặc bản sao", "Original or copy")
-            }
-        }
-    }
-}
-
-/// What files a dossier component accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentRule {
-    /// Accepted media types, e.g. `application/pdf`, `image/jpeg`.
-    pub accept: Vec<String>,
-    /// Most pages in the produced attachment.
-    pub max_pages: u32,
-    /// Most bytes of the produced attachment.
-    pub max_bytes: u64,
-}
-
-/// A dossier component (thành phần hồ sơ): one paper the office expects.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Component {
-    /// Identifier, unique within the procedure; used in the manifest.
-    pub id: String,
-    /// What the paper is.
-    pub name: LocalizedText,
-    /// Whether the dossier is incomplete without it.
-    pub required: bool,
-    /// Original or copy.
-    pub copy: CopyKind,
-    /// When it applies, or other advice for the applicant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<LocalizedText>,
-    /// Files accepted for it.
-    pub attachment: AttachmentRule,
 }
 
 /// A procedure's schema file: metadata, the form (sections of fields,

@@ -45,6 +45,9 @@ pub enum Error {
     /// A procedure code is not of the form `d.dddddd`.
     #[error("invalid procedure code {0:?}: expected a digit, a dot and six digits, like 1.001193")]
     ProcedureCode(String),
+    /// Another value of the protocol is malformed.
+    #[error(transparent)]
+    Value(motcua_protocol::ValueError),
     /// A procedure schema parsed, but does not hold together: unknown field
     /// references, duplicate ids, cycles, bad patterns, limits exceeded.
     #[error("invalid procedure schema: {0}")]
@@ -92,6 +95,17 @@ pub struct SchemaIssue {
     pub path: String,
     /// What is wrong there.
     pub problem: SchemaProblem,
+}
+
+/// The protocol's values that forms parse: a date or a procedure code.
+impl From<motcua_protocol::ValueError> for Error {
+    fn from(e: motcua_protocol::ValueError) -> Self {
+        match e {
+            motcua_protocol::ValueError::Date(v) => Self::Date(v),
+            motcua_protocol::ValueError::ProcedureCode(v) => Self::ProcedureCode(v),
+            other => Self::Value(other),
+        }
+    }
 }
 
 impl fmt::Display for SchemaIssue {
