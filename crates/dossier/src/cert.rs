@@ -8,8 +8,8 @@ use std::fmt;
 use crate::der::{self, Der, oid};
 use crate::error::Error;
 use crate::key::PublicKey;
-use crate::types::Sha256;
 use crate::{b64, der::pem_blocks};
+use motcua_protocol::Sha256;
 
 /// One DER-encoded X.509 certificate and its subject public key.
 #[derive(Clone, PartialEq, Eq)]

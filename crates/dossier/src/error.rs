@@ -1,8 +1,8 @@
 //! The one error type of this crate, and its localized messages.
 
-use motcua_forms::LocalizedText;
+use motcua_protocol::{LocalizedText, RandomnessUnavailable, ValueError};
 
-use crate::types::Sha256;
+use motcua_protocol::Sha256;
 
 /// What went wrong reading, sealing or verifying a dossier, or handling a key.
 ///
@@ -359,6 +359,43 @@ pub enum Error {
     /// The crypto library failed to sign or encrypt.
     #[error("the crypto library failed to sign or encrypt")]
     Signing,
+}
+
+/// A protocol value read inside a dossier, a seal or a receipt, reported as
+/// this crate always did.
+impl From<ValueError> for Error {
+    fn from(e: ValueError) -> Self {
+        match e {
+            ValueError::DossierId(v) => Self::DossierId(v),
+            ValueError::Digest(v) => Self::Digest(v),
+            ValueError::OfficeCode(v) => Self::OfficeCode(v),
+            ValueError::ComponentId(v) => Self::ComponentId(v),
+            ValueError::MediaType(v) => Self::MediaType(v),
+            ValueError::FileName(v) => Self::FileName(v),
+            ValueError::SchemaVersion(v) => Self::SchemaVersion(v),
+            ValueError::ClientVersion(v) => Self::ClientVersion(v),
+            ValueError::Timestamp(v) => Self::Timestamp(v),
+            // Both codes are read from headers or claims of a receipt.
+            ValueError::DossierCode(v) => Self::HeaderValue {
+                name: "dossier_code",
+                found: serde_json::Value::from(v).to_string(),
+            },
+            ValueError::ProcedureCode(v) => Self::HeaderValue {
+                name: "procedure",
+                found: serde_json::Value::from(v).to_string(),
+            },
+            other => Self::HeaderValue {
+                name: other.code(),
+                found: serde_json::Value::from(other.found()).to_string(),
+            },
+        }
+    }
+}
+
+impl From<RandomnessUnavailable> for Error {
+    fn from(_: RandomnessUnavailable) -> Self {
+        Self::Random
+    }
 }
 
 impl Error {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::b64;
 use crate::der::{self, Der, oid};
 use crate::error::Error;
-use crate::types::Sha256;
+use motcua_protocol::Sha256;
 
 /// A JWS signature algorithm this crate makes and accepts (RFC 7518 §3,
 /// RFC 8037 §3.1). `none`, the HMAC algorithms and anything else are refused.

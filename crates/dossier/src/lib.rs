@@ -46,8 +46,6 @@ mod manifest;
 mod receipt;
 mod seal;
 mod signer;
-mod time;
-mod types;
 
 pub use cert::Certificate;
 pub use error::Error;
@@ -57,19 +55,17 @@ pub use keyfile::{
     Cipher, KEY_FILE_TYPE, KEY_FILE_VERSION, Kdf, KeyFile, MAX_ITERATIONS, MAX_KEY_FILE_BYTES,
     MIN_ITERATIONS, MIN_PASSPHRASE_CHARS, SealedKey,
 };
-pub use manifest::{
-    Attachment, MANIFEST_FORMAT, MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, Manifest, ProcedureRef,
+pub use manifest::{Attachment, MANIFEST_FORMAT, MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, Manifest};
+/// The protocol's values the manifest is made of, named here too so that
+/// users of this crate need not depend on the protocol crate for them.
+pub use motcua_protocol::{
+    ClientVersion, ComponentId, DossierCode, DossierId, FileName, MediaType, OfficeCode,
+    ProcedureCode, ProcedureRef, SchemaVersion, Sha256, Timestamp,
 };
-pub use receipt::{
-    DossierCode, MAX_RECEIPT_BYTES, RECEIPT_FORMAT, RECEIPT_TYP, Receipt, ReceiptClaims,
-};
+pub use receipt::{MAX_RECEIPT_BYTES, RECEIPT_FORMAT, RECEIPT_TYP, Receipt, ReceiptClaims};
 pub use seal::{
     JwsSignature, MANIFEST_CTY, MAX_PROTECTED_BYTES, MAX_SEALED_BYTES, MAX_SIGNATURES, SEAL_TYP,
     Seal, SealedDossier, SignatureCheck, SignatureRequest, SignerInfo, Verification, VerifyOptions,
     verify_detached, verify_signature,
 };
 pub use signer::{MAX_CHAIN, Signer, SigningKey};
-pub use time::Timestamp;
-pub use types::{
-    ClientVersion, ComponentId, DossierId, FileName, MediaType, OfficeCode, SchemaVersion, Sha256,
-};

@@ -3,15 +3,14 @@
 use std::collections::BTreeSet;
 use std::io::Read;
 
-use motcua_forms::ProcedureCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::json::{parse_strict, to_canonical};
-use crate::time::Timestamp;
-use crate::types::{
-    ClientVersion, ComponentId, DossierId, FileName, MediaType, OfficeCode, SchemaVersion, Sha256,
+use motcua_protocol::{
+    ClientVersion, ComponentId, DossierId, FileName, MediaType, OfficeCode, ProcedureRef, Sha256,
+    Timestamp,
 };
 
 /// The manifest format version this code reads and writes.
@@ -21,16 +20,6 @@ pub const MAX_ATTACHMENTS: usize = 500;
 /// Largest size an attachment may declare: 2^53 − 1, the largest integer
 /// that RFC 8785 writes exactly (numbers are IEEE 754 doubles).
 pub const MAX_ATTACHMENT_SIZE: u64 = (1 << 53) - 1;
-
-/// The procedure a dossier is filed under.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProcedureRef {
-    /// National procedure code, e.g. `1.001193`.
-    pub code: ProcedureCode,
-    /// Version of the procedure schema the form was filled with.
-    pub version: SchemaVersion,
-}
 
 /// One attached file, bound to the manifest by its size and SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

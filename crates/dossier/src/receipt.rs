@@ -9,20 +9,16 @@
 //! can check that the office holds exactly the dossier it sealed
 //! (docs/dossier-format.md, "Receipts").
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use motcua_protocol::{DossierCode, DossierId, OfficeCode, ProcedureRef, Sha256, Timestamp};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::b64;
 use crate::error::Error;
 use crate::json::{parse_strict, to_canonical};
 use crate::key::{Algorithm, PublicKey};
-use crate::manifest::{Manifest, ProcedureRef};
+use crate::manifest::Manifest;
 use crate::signer::Signer;
-use crate::time::Timestamp;
-use crate::types::{DossierId, OfficeCode, Sha256};
 
 /// The `typ` of every receipt's protected header.
 pub const RECEIPT_TYP: &str = "motcua-receipt+jws";
@@ -30,55 +26,6 @@ pub const RECEIPT_TYP: &str = "motcua-receipt+jws";
 pub const RECEIPT_FORMAT: u32 = 1;
 /// Longest receipt token read, in bytes.
 pub const MAX_RECEIPT_BYTES: usize = 16 * 1024;
-
-/// The code an office gives a dossier it received (mã hồ sơ), e.g.
-/// `000.00.00.H01-261125-000123`: 1 to 128 printable ASCII characters
-/// without spaces. Its layout is the office's choice (DOMAIN.md: the
-/// national format is unconfirmed); the reference server's is documented in
-/// docs/intake-protocol.md.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DossierCode(String);
-
-impl DossierCode {
-    /// The code as printed on the receipt.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for DossierCode {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Error> {
-        if !s.is_empty() && s.len() <= 128 && s.bytes().all(|c| c.is_ascii_graphic()) {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(Error::HeaderValue {
-                name: "dossier_code",
-                found: Value::from(s).to_string(),
-            })
-        }
-    }
-}
-
-impl fmt::Display for DossierCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for DossierCode {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for DossierCode {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
 
 /// What an office states in a receipt: the payload of the JWS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,8 +12,8 @@ use crate::json::{parse_strict, to_canonical};
 use crate::key::{Algorithm, PublicKey};
 use crate::manifest::Manifest;
 use crate::signer::{MAX_CHAIN, Signer};
-use crate::time::Timestamp;
-use crate::types::Sha256;
+use motcua_protocol::Sha256;
+use motcua_protocol::Timestamp;
 
 /// The `typ` of every seal's protected header.
 pub const SEAL_TYP: &str = "motcua-seal+jws";

@@ -30,7 +30,7 @@ use hayro::hayro_interpret::InterpreterSettings;
 use hayro::hayro_syntax::{LoadPdfError, Pdf};
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{PixmapSettings, RenderCache, RenderSettings, render};
-use motcua_forms::{Lang, LocalizedText};
+use motcua_protocol::{Lang, LocalizedText};
 use mozjpeg_rs::{Encoder, Preset};
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! The one error type of this crate, and its messages for people.
 
-use motcua_forms::{Lang, LocalizedText};
+use motcua_protocol::{Lang, LocalizedText};
 use serde::{Deserialize, Serialize};
 
 use crate::media::MediaType;

@@ -1,83 +1,12 @@
 //! SHA-256 of attachments (FIPS 180-4), streamed through ring in constant memory.
 
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+pub use motcua_protocol::Sha256;
 
 /// How many bytes [`sha256`] feeds the hasher at a time, and so how often
 /// [`sha256_with_progress`] reports.
 pub const HASH_CHUNK: usize = 1 << 20;
-
-/// A SHA-256 digest. Written as 64 lower-case hex digits, as `sha256sum`
-/// prints it and as the manifest records it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Sha256([u8; 32]);
-
-impl Sha256 {
-    /// The 32 bytes.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    /// Lower-case hex.
-    pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-impl From<[u8; 32]> for Sha256 {
-    fn from(b: [u8; 32]) -> Self {
-        Self(b)
-    }
-}
-
-impl fmt::Display for Sha256 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
-    }
-}
-
-impl fmt::Debug for Sha256 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Sha256({})", self.to_hex())
-    }
-}
-
-/// Why a text is not a SHA-256 digest.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid SHA-256 {0:?}: expected 64 hex digits")]
-pub struct ParseSha256Error(pub String);
-
-impl FromStr for Sha256 {
-    type Err = ParseSha256Error;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || ParseSha256Error(s.to_owned());
-        if s.len() != 64 || !s.is_ascii() {
-            return Err(bad());
-        }
-        let mut out = [0u8; 32];
-        for (i, b) in out.iter_mut().enumerate() {
-            *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-        }
-        Ok(Self(out))
-    }
-}
-
-impl Serialize for Sha256 {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_hex())
-    }
-}
-
-impl<'de> Deserialize<'de> for Sha256 {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
-}
 
 /// An incremental SHA-256: feed it the bytes as they come (file chunks,
 /// upload chunks), then finish. Holds a few hundred bytes whatever the input.
@@ -125,7 +54,7 @@ impl Sha256Hasher {
         let digest = self.context.finish();
         let mut out = [0u8; 32];
         out.copy_from_slice(digest.as_ref());
-        Sha256(out)
+        Sha256::from(out)
     }
 }
 

@@ -54,8 +54,8 @@ mod raster;
 pub use attachment::{Attachment, AttachmentInfo, attach_pdf};
 pub use error::Error;
 pub use fit::{a4_pixels, fit_a4};
-pub use hash::{HASH_CHUNK, ParseSha256Error, Sha256, Sha256Hasher, sha256, sha256_with_progress};
-pub use limits::{DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PIXELS, Limits, OfficeLimits};
+pub use hash::{HASH_CHUNK, Sha256, Sha256Hasher, sha256, sha256_with_progress};
+pub use limits::{DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PIXELS, Limits};
 pub use media::{MediaType, sniff};
 pub use orientation::Orientation;
 pub use page::{

@@ -1,19 +1,10 @@
 //! Limits on attachments, checked before the work they would cost.
 
-use motcua_forms::AttachmentRule;
+use motcua_protocol::AttachmentRule;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::media::MediaType;
-
-/// What an office allows, from its capabilities (`GET /.well-known/motcua`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OfficeLimits {
-    /// Most bytes of one attachment.
-    pub max_attachment_bytes: u64,
-    /// Most bytes of all attachments of one dossier.
-    pub max_dossier_bytes: u64,
-}
 
 /// Limits for making one attachment. Fill it from the dossier component's
 /// rule and the office's capabilities with [`Limits::for_component`]; the
@@ -63,7 +54,7 @@ impl Default for Limits {
 impl Limits {
     /// Limits for a dossier component: its rule (accepted types, pages,
     /// bytes) within the office's bounds, the tighter of the two winning.
-    pub fn for_component(rule: &AttachmentRule, office: &OfficeLimits) -> Self {
+    pub fn for_component(rule: &AttachmentRule, office: &motcua_protocol::Limits) -> Self {
         Self {
             accept: rule
                 .accept
@@ -161,9 +152,10 @@ mod tests {
             max_pages: 10,
             max_bytes: 5_000_000,
         };
-        let office = OfficeLimits {
+        let office = motcua_protocol::Limits {
             max_attachment_bytes: 3_000_000,
             max_dossier_bytes: 8_000_000,
+            ..motcua_protocol::Limits::UNBOUNDED
         };
         let limits = Limits::for_component(&rule, &office).with_dossier_bytes_used(6_000_000);
         assert_eq!(limits.accept, vec![MediaType::Pdf]);
