@@ -1,7 +1,7 @@
 //! Writes a sample slip, to look at: `cargo run -p motcua-receipt --example
 //! slip -- OUT.pdf [en]`.
 
-use motcua_forms::{Date, Lang, LocalizedText};
+use motcua_protocol::{Date, Lang, LocalizedText};
 use motcua_receipt::{Slip, render};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

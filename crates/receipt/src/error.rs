@@ -1,6 +1,6 @@
 //! Why a slip could not be made.
 
-use motcua_forms::{Lang, LocalizedText};
+use motcua_protocol::{Lang, LocalizedText};
 
 /// Why [`render`](crate::render) gave no PDF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -19,7 +19,7 @@
 //! fetched (`web/fonts/`), and the tests natively.
 //!
 //! ```
-//! use motcua_forms::{Lang, LocalizedText};
+//! use motcua_protocol::{Lang, LocalizedText};
 //! use motcua_receipt::{render, Slip};
 //!
 //! let font = include_bytes!("../../../web/fonts/DejaVuSans-vi.ttf");

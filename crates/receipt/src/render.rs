@@ -2,7 +2,7 @@
 //! and national motto on top, the title, the fields, the QR code), and the
 //! signed receipt embedded as a file.
 
-use motcua_forms::{Lang, LocalizedText};
+use motcua_protocol::{Lang, LocalizedText};
 use pdf_writer::types::{AnnotationIcon, AnnotationType, AssociationKind, TextRenderingMode};
 use pdf_writer::{Content, Date as PdfDate, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
@@ -156,9 +156,8 @@ impl Refs {
 
 /// The time of receipt, in Vietnam time, for the file's dates.
 fn pdf_date(slip: &Slip) -> PdfDate {
-    let local = slip.received.unix() + 7 * 3600;
-    let date = motcua_forms::Date::from_days_since_epoch(local.div_euclid(86_400));
-    let secs = local.rem_euclid(86_400);
+    let date = motcua_protocol::Date::in_vietnam_at(slip.received.unix());
+    let secs = (slip.received.unix() + 7 * 3600).rem_euclid(86_400);
     let (y, m, d) = date.map_or((1970, 1, 1), |d| (d.year(), d.month(), d.day()));
     PdfDate::new(u16::try_from(y).unwrap_or(1970))
         .month(m as u8)

@@ -1,7 +1,7 @@
 //! What a slip shows, and how its times read.
 
 use motcua_dossier::{DossierCode, OfficeCode, Timestamp};
-use motcua_forms::{Date, Lang, LocalizedText, ProcedureCode};
+use motcua_protocol::{Date, Lang, LocalizedText, ProcedureCode};
 use serde::{Deserialize, Serialize};
 
 /// Vietnam's time zone: UTC+7 all year, no daylight saving time.

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use motcua_forms::{Date, Lang, LocalizedText};
+use motcua_protocol::{Date, Lang, LocalizedText};
 use motcua_receipt::{Error, Slip, render};
 
 const FONT: &[u8] = include_bytes!("../../../web/fonts/DejaVuSans-vi.ttf");
