@@ -204,8 +204,8 @@ impl CodeFormat {
         sequence: u64,
     ) -> Result<DossierCode, Error> {
         self.render(office, received, Some(sequence))
-            .parse()
-            .map_err(Error::Receipt)
+            .parse::<DossierCode>()
+            .map_err(|e| Error::Receipt(e.into()))
     }
 }
 

@@ -4,27 +4,8 @@
 
 use motcua_dossier::Manifest;
 use motcua_forms::{AdminUnits, Date, Env, LocalizedText, Procedure};
-use serde::Serialize;
+use motcua_protocol::{AttachedFile, FieldProblem, Limits, check_dossier};
 use serde_json::{Map, Value};
-
-/// One thing wrong with a dossier's content, as the problem document lists
-/// it (`errors`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct Finding {
-    /// Where: a form field path, or `attachments/<file name>`, or
-    /// `components/<component id>`.
-    pub(crate) path: String,
-    /// Why, as a stable code.
-    pub(crate) code: &'static str,
-    /// What to tell the applicant.
-    pub(crate) message: LocalizedText,
-}
-
-/// The date in Vietnam (UTC+7) at `unix` seconds: the "today" of the form
-/// rules (dates not in the future, ages).
-pub(crate) fn vietnam_date(unix: i64) -> Option<Date> {
-    Date::from_days_since_epoch((unix + 7 * 3600).div_euclid(86_400))
-}
 
 /// Validates the form data of `procedure` as the app did, and returns the
 /// applicant's personal ID number (normalized, 12 digits).
@@ -33,7 +14,7 @@ pub(crate) fn check_form(
     form: &Map<String, Value>,
     units: Option<&AdminUnits>,
     today: Date,
-) -> Result<String, Vec<Finding>> {
+) -> Result<String, Vec<FieldProblem>> {
     let env = Env::new(today);
     let env = match units {
         Some(units) => env.with_units(units),
@@ -44,9 +25,9 @@ pub(crate) fn check_form(
         .map_err(|errors| {
             errors
                 .into_iter()
-                .map(|e| Finding {
+                .map(|e| FieldProblem {
                     path: e.path,
-                    code: e.code.as_str(),
+                    code: e.code.as_str().to_owned(),
                     message: e.message,
                 })
                 .collect::<Vec<_>>()
@@ -56,17 +37,17 @@ pub(crate) fn check_form(
     let id = field.and_then(|f| data.get(&f.id)).and_then(Value::as_str);
     match (field, id) {
         (_, Some(id)) => Ok(id.to_owned()),
-        (Some(field), None) => Err(vec![Finding {
+        (Some(field), None) => Err(vec![FieldProblem {
             path: field.id.clone(),
-            code: "required",
+            code: "required".to_owned(),
             message: LocalizedText::new(
                 "Thiếu số định danh cá nhân của người nộp hồ sơ.",
                 "The applicant's personal ID number is missing.",
             ),
         }]),
-        (None, None) => Err(vec![Finding {
+        (None, None) => Err(vec![FieldProblem {
             path: String::new(),
-            code: "no_applicant_id",
+            code: "no_applicant_id".to_owned(),
             message: LocalizedText::new(
                 "Thủ tục này không có trường số định danh cá nhân để tra cứu hồ sơ.",
                 "This procedure has no personal ID field to look the dossier up by.",
@@ -75,107 +56,26 @@ pub(crate) fn check_form(
     }
 }
 
-/// Checks each attachment against its dossier component's rule, and that
-/// every required component has a file (Decree 45/2020/NĐ-CP: a dossier
-/// is complete when it holds every required paper).
-pub(crate) fn check_attachments(procedure: &Procedure, manifest: &Manifest) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for a in &manifest.attachments {
-        let path = format!("attachments/{}", a.name);
-        let Some(component) = procedure
-            .components
-            .iter()
-            .find(|c| c.id == a.component.as_str())
-        else {
-            findings.push(Finding {
-                path,
-                code: "unknown_component",
-                message: LocalizedText::new(
-                    format!("Thủ tục này không có thành phần hồ sơ \"{}\".", a.component),
-                    format!(
-                        "This procedure has no dossier component \"{}\".",
-                        a.component
-                    ),
-                ),
-            });
-            continue;
-        };
-        let rule = &component.attachment;
-        if !rule.accept.iter().any(|m| m == a.media_type.as_str()) {
-            findings.push(Finding {
-                path: path.clone(),
-                code: "media_type",
-                message: LocalizedText::new(
-                    format!(
-                        "Tệp \"{}\" có kiểu {}, không được nhận cho \"{}\" (chỉ nhận {}).",
-                        a.name,
-                        a.media_type,
-                        component.name.vi,
-                        rule.accept.join(", ")
-                    ),
-                    format!(
-                        "The file \"{}\" is {}, not accepted for \"{}\" (accepted: {}).",
-                        a.name,
-                        a.media_type,
-                        component.name.en,
-                        rule.accept.join(", ")
-                    ),
-                ),
-            });
-        }
-        if a.size > rule.max_bytes {
-            findings.push(Finding {
-                path: path.clone(),
-                code: "too_large",
-                message: LocalizedText::new(
-                    format!(
-                        "Tệp \"{}\" có {} byte, tối đa {} byte.",
-                        a.name, a.size, rule.max_bytes
-                    ),
-                    format!(
-                        "The file \"{}\" has {} bytes, at most {}.",
-                        a.name, a.size, rule.max_bytes
-                    ),
-                ),
-            });
-        }
-        if let Some(pages) = a.pages.filter(|p| *p > rule.max_pages) {
-            findings.push(Finding {
-                path,
-                code: "too_many_pages",
-                message: LocalizedText::new(
-                    format!(
-                        "Tệp \"{}\" có {pages} trang, tối đa {} trang.",
-                        a.name, rule.max_pages
-                    ),
-                    format!(
-                        "The file \"{}\" has {pages} pages, at most {}.",
-                        a.name, rule.max_pages
-                    ),
-                ),
-            });
-        }
-    }
-    for component in procedure.components.iter().filter(|c| c.required) {
-        if !manifest
-            .attachments
-            .iter()
-            .any(|a| a.component.as_str() == component.id)
-        {
-            findings.push(Finding {
-                path: format!("components/{}", component.id),
-                code: "required",
-                message: LocalizedText::new(
-                    format!("Thiếu thành phần hồ sơ bắt buộc \"{}\".", component.name.vi),
-                    format!(
-                        "The required dossier component \"{}\" is missing.",
-                        component.name.en
-                    ),
-                ),
-            });
-        }
-    }
-    findings
+/// Checks the attachments against the procedure's dossier components and
+/// the office's limits: the protocol's one conformance check, which the
+/// app and the command line run before sealing.
+pub(crate) fn check_attachments(
+    procedure: &Procedure,
+    manifest: &Manifest,
+    limits: &Limits,
+) -> Vec<FieldProblem> {
+    let files: Vec<AttachedFile<'_>> = manifest
+        .attachments
+        .iter()
+        .map(|a| AttachedFile {
+            component: a.component.as_str(),
+            name: a.name.as_str(),
+            media_type: a.media_type.as_str(),
+            size: a.size,
+            pages: a.pages,
+        })
+        .collect();
+    check_dossier(&procedure.components, &files, limits)
 }
 
 #[cfg(test)]
@@ -248,13 +148,6 @@ mod tests {
     }
 
     #[test]
-    fn vietnam_date_is_utc_plus_seven() {
-        // 2026-11-25T17:30:00Z is already 26 November in Vietnam.
-        let d = vietnam_date(1_795_627_800).unwrap();
-        assert_eq!((d.year(), d.month(), d.day()), (2026, 11, 26));
-    }
-
-    #[test]
     fn attachments_against_components() {
         let p = procedure();
         let ok = manifest(json!([attachment(
@@ -264,12 +157,12 @@ mod tests {
             10,
             1
         )]));
-        assert_eq!(check_attachments(&p, &ok), vec![]);
+        assert_eq!(check_attachments(&p, &ok, &Limits::default()), vec![]);
 
-        let findings = check_attachments(&p, &manifest(json!([])));
+        let findings = check_attachments(&p, &manifest(json!([])), &Limits::default());
         assert_eq!(findings.len(), 1);
         assert_eq!(
-            (findings[0].path.as_str(), findings[0].code),
+            (findings[0].path.as_str(), findings[0].code.as_str()),
             ("components/birth_certificate", "required")
         );
 
@@ -277,17 +170,17 @@ mod tests {
             attachment("birth_certificate", "a.jpg", "image/jpeg", 20_000_000, 11),
             attachment("no_such_thing", "b.pdf", "application/pdf", 1, 1),
         ]));
-        let codes: Vec<_> = check_attachments(&p, &bad)
+        let codes: Vec<_> = check_attachments(&p, &bad, &Limits::default())
             .iter()
-            .map(|f| (f.path.clone(), f.code))
+            .map(|f| (f.path.clone(), f.code.clone()))
             .collect();
         assert_eq!(
             codes,
             vec![
-                ("attachments/a.jpg".to_owned(), "media_type"),
-                ("attachments/a.jpg".to_owned(), "too_large"),
-                ("attachments/a.jpg".to_owned(), "too_many_pages"),
-                ("attachments/b.pdf".to_owned(), "unknown_component"),
+                ("attachments/a.jpg".to_owned(), "media_type".to_owned()),
+                ("attachments/a.jpg".to_owned(), "too_large".to_owned()),
+                ("attachments/a.jpg".to_owned(), "too_many_pages".to_owned()),
+                ("attachments/b.pdf".to_owned(), "unknown_component".to_owned()),
             ]
         );
     }

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// Where the directory is served (RFC 8615 well-known URI).
-pub const DIRECTORY_PATH: &str = "/.well-known/motcua-directory";
+pub use motcua_protocol::DIRECTORY_PATH;
 /// Where the app this server serves reads the publisher keys it pins
 /// (docs/directory.md §5): a file of the built app, unless the directory
 /// brings its own ([`PublishedDirectory::with_app_pins`]).

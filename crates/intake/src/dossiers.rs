@@ -25,13 +25,15 @@ use motcua_dossier::{
 };
 use serde_json::{Map, Value, json};
 
-use crate::content::{self, Finding};
+use motcua_protocol::{Date, FieldProblem};
+
+use crate::content;
 use crate::error::{AppError, Error};
 use crate::state::AppState;
 use crate::storage::{DossierReceipt, NewAttachment, NewDossier, ReceiptIssuer, StoreOutcome};
 
 /// Where sealed dossiers are posted.
-pub(crate) const DOSSIERS_PATH: &str = "/api/v1/dossiers";
+pub(crate) use motcua_protocol::DOSSIERS_PATH;
 
 /// The routes.
 pub(crate) fn routes() -> Router<AppState> {
@@ -194,8 +196,8 @@ async fn submit(State(state): State<AppState>, request: Request) -> Result<Respo
             ]),
         ));
     }
-    let mut findings: Vec<Finding> = Vec::new();
-    let today = content::vietnam_date(Timestamp::now().unix())
+    let mut findings: Vec<FieldProblem> = Vec::new();
+    let today = Date::in_vietnam_at(Timestamp::now().unix())
         .ok_or_else(|| AppError::Internal("the server clock gives no date".into()))?;
     let applicant = match content::check_form(procedure, &manifest.form, state.units(), today) {
         Ok(id) => Some(id),
@@ -204,7 +206,11 @@ async fn submit(State(state): State<AppState>, request: Request) -> Result<Respo
             None
         }
     };
-    findings.extend(content::check_attachments(procedure, manifest));
+    findings.extend(content::check_attachments(
+        procedure,
+        manifest,
+        state.limits(),
+    ));
     let Some(applicant) = applicant.filter(|_| findings.is_empty()) else {
         return Err(refuse(
             "dossier-invalid",
@@ -276,42 +282,20 @@ fn issuer(
     }))
 }
 
-/// The limits of the capabilities document.
+/// The limits of the capabilities document on the attachments (the sealed
+/// file's size was checked as it was read).
 fn check_limits(state: &AppState, manifest: &Manifest) -> Result<(), AppError> {
-    let limits = state.limits();
-    let count = manifest.attachments.len() as u64;
-    if count > u64::from(limits.max_attachments) {
-        return Err(AppError::TooLarge {
-            limit: u64::from(limits.max_attachments),
+    let sizes: Vec<u64> = manifest.attachments.iter().map(|a| a.size).collect();
+    match state.limits().first_exceeded(0, &sizes) {
+        Some(over) => Err(AppError::TooLarge {
+            limit: over.limit,
             detail: format!(
-                "a dossier may have at most {} attachments, this one has {count}",
-                limits.max_attachments
+                "{}: at most {} in a dossier, this one has {}",
+                over.what, over.limit, over.found
             ),
-        });
+        }),
+        None => Ok(()),
     }
-    let mut total = 0u64;
-    for a in &manifest.attachments {
-        if a.size > limits.max_attachment_bytes {
-            return Err(AppError::TooLarge {
-                limit: limits.max_attachment_bytes,
-                detail: format!(
-                    "an attachment may have at most {} bytes, {} has {}",
-                    limits.max_attachment_bytes, a.name, a.size
-                ),
-            });
-        }
-        total = total.saturating_add(a.size);
-    }
-    if total > limits.max_dossier_bytes {
-        return Err(AppError::TooLarge {
-            limit: limits.max_dossier_bytes,
-            detail: format!(
-                "the attachments of a dossier may have at most {} bytes together, these have {total}",
-                limits.max_dossier_bytes
-            ),
-        });
-    }
-    Ok(())
 }
 
 fn missing_attachments(manifest: &Manifest, missing: &[Sha256]) -> AppError {

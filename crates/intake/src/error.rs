@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use motcua_protocol::{PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX, Problem};
 use serde_json::{Map, Value};
 
 /// What stopped the server from starting or running.
@@ -203,21 +203,6 @@ impl From<Error> for AppError {
     }
 }
 
-/// RFC 9457 §3.1 problem details.
-#[derive(Debug, Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: String,
-    title: &'a str,
-    status: u16,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    limit: Option<u64>,
-    #[serde(flatten)]
-    extra: Map<String, Value>,
-}
-
 impl AppError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str, Option<&str>) {
         let checksum = StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST);
@@ -317,21 +302,20 @@ impl IntoResponse for AppError {
             Self::Unprocessable { extra, .. } => extra.clone(),
             _ => Map::new(),
         };
+        // The members the protocol names are typed; `extra` holds those
+        // of a refusal (errors, message, missing) as the handler made them.
         let body = Problem {
-            kind: format!("/problems/{code}"),
-            title,
+            kind: format!("{PROBLEM_TYPE_PREFIX}{code}"),
+            title: title.to_owned(),
             status: status.as_u16(),
-            detail,
+            detail: detail.unwrap_or_default().to_owned(),
             limit,
             extra,
+            ..Problem::default()
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
-        let mut response = (
-            status,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            json,
-        )
-            .into_response();
+        let mut response =
+            (status, [(header::CONTENT_TYPE, PROBLEM_MEDIA_TYPE)], json).into_response();
         match self {
             Self::RateLimited { retry_after } => {
                 response

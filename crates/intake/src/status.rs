@@ -15,25 +15,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use motcua_dossier::DossierCode;
-use serde::Deserialize;
-use serde_json::json;
+use motcua_protocol::{DossierStatus, ProcedureRef, StatusQuery, StatusReport};
 
 use crate::error::AppError;
 use crate::state::AppState;
 
 /// Where look-ups are posted.
-pub(crate) const STATUS_PATH: &str = "/api/v1/status";
+pub(crate) use motcua_protocol::STATUS_PATH;
 
 /// The routes.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route(STATUS_PATH, post(lookup))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Query {
-    dossier_code: String,
-    personal_id: String,
 }
 
 fn not_found() -> AppError {
@@ -52,7 +44,7 @@ fn opens(state: &AppState, personal_id: &str, tag: Option<&[u8]>) -> bool {
 
 async fn lookup(
     State(state): State<AppState>,
-    body: Result<Json<Query>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<StatusQuery>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
     let Json(query) = body.map_err(|e| AppError::BadRequest {
         code: "bad-query",
@@ -87,27 +79,37 @@ async fn lookup(
     let Some(record) = state.storage().dossier_by_code(&code).await? else {
         return Err(not_found());
     };
-    let current = record
-        .history
-        .last()
-        .map(|e| e.status)
-        .unwrap_or(crate::storage::DossierStatus::Received);
-    let body = json!({
-        "dossier_code": record.receipt.code,
-        "dossier_id": record.receipt.id,
-        "office": record.office,
-        "procedure": { "code": record.procedure_code, "version": record.procedure_version },
-        "received": record.receipt.received,
-        "status": current,
-        "history": record.history,
-    });
+    let procedure = ProcedureRef {
+        code: record
+            .procedure_code
+            .parse()
+            .map_err(|e| AppError::Internal(format!("stored procedure code of {code}: {e}")))?,
+        version: record
+            .procedure_version
+            .parse()
+            .map_err(|e| AppError::Internal(format!("stored procedure version of {code}: {e}")))?,
+    };
+    let report = StatusReport {
+        dossier_code: record.receipt.code,
+        dossier_id: record.receipt.id,
+        office: record.office,
+        procedure,
+        received: record.receipt.received,
+        status: record
+            .history
+            .last()
+            .map_or(DossierStatus::Received, |e| e.status),
+        history: record.history,
+    };
+    let body = serde_json::to_string(&report)
+        .map_err(|e| AppError::Internal(format!("status report of {code}: {e}")))?;
     Ok((
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        body.to_string(),
+        body,
     )
         .into_response())
 }

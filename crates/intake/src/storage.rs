@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -83,67 +82,7 @@ impl Upload {
     }
 }
 
-/// Where a dossier stands, as its applicant may look it up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum DossierStatus {
-    /// Received and acknowledged with a receipt (đã tiếp nhận).
-    Received,
-    /// Being handled by the office (đang giải quyết).
-    InProgress,
-    /// The office asks the applicant for more papers (yêu cầu bổ sung).
-    SupplementRequested,
-    /// Handled; the result is ready (đã có kết quả).
-    Completed,
-    /// Refused by the office (từ chối).
-    Rejected,
-}
-
-impl DossierStatus {
-    /// Every status.
-    pub const ALL: [Self; 5] = [
-        Self::Received,
-        Self::InProgress,
-        Self::SupplementRequested,
-        Self::Completed,
-        Self::Rejected,
-    ];
-
-    /// The wire and database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::InProgress => "in_progress",
-            Self::SupplementRequested => "supplement_requested",
-            Self::Completed => "completed",
-            Self::Rejected => "rejected",
-        }
-    }
-}
-
-impl FromStr for DossierStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| format!("unknown dossier status {s:?}"))
-    }
-}
-
-/// One step of a dossier's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusEvent {
-    /// The status entered.
-    pub status: DossierStatus,
-    /// When.
-    pub at: Timestamp,
-    /// What the office tells the applicant, if anything.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
+pub use motcua_protocol::{DossierStatus, StatusEvent};
 
 /// One attachment of a dossier to store: its bytes are the blob `sha256`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,7 +40,7 @@ const OFFSET_STREAM: &str = "application/offset+octet-stream";
 /// How long an unfinished upload is kept after its last progress.
 pub(crate) const EXPIRY: Duration = Duration::from_secs(24 * 60 * 60);
 /// The path uploads are created at.
-pub(crate) const UPLOADS_PATH: &str = "/api/v1/uploads";
+pub(crate) use motcua_protocol::UPLOADS_PATH;
 
 static TUS_RESUMABLE: HeaderName = HeaderName::from_static("tus-resumable");
 static TUS_VERSION_H: HeaderName = HeaderName::from_static("tus-version");

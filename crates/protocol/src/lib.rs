@@ -32,7 +32,7 @@ pub use conformance::{AttachedFile, check_dossier, missing_components};
 pub use date::Date;
 pub use error::{RandomnessUnavailable, ValueError};
 pub use i18n::{Lang, LocalizedText};
-pub use limits::Limits;
+pub use limits::{Exceeded, Limits};
 pub use problem::{FieldProblem, PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_PREFIX, Problem};
 pub use status::{DossierStatus, StatusEvent, StatusQuery, StatusReport, UnknownStatus};
 pub use time::Timestamp;

@@ -85,6 +85,50 @@ impl Limits {
     }
 }
 
+/// A limit that a dossier goes over, as [`Limits::first_exceeded`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exceeded {
+    /// What was counted, in English: `sealed dossier bytes`, `attachments`,
+    /// `bytes of one attachment` or `bytes of all attachments`.
+    pub what: &'static str,
+    /// The limit.
+    pub limit: u64,
+    /// What the dossier has.
+    pub found: u64,
+}
+
+impl Limits {
+    /// The first limit a sealed dossier of `sealed_bytes` with attachments
+    /// of `sizes` bytes goes over, in the order the client reports them:
+    /// the sealed file, the number of attachments, the largest attachment,
+    /// their total.
+    pub fn first_exceeded(&self, sealed_bytes: u64, sizes: &[u64]) -> Option<Exceeded> {
+        let total = sizes.iter().fold(0u64, |sum, s| sum.saturating_add(*s));
+        let largest = sizes.iter().copied().max().unwrap_or(0);
+        [
+            (
+                "sealed dossier bytes",
+                self.max_manifest_bytes,
+                sealed_bytes,
+            ),
+            (
+                "attachments",
+                u64::from(self.max_attachments),
+                sizes.len() as u64,
+            ),
+            (
+                "bytes of one attachment",
+                self.max_attachment_bytes,
+                largest,
+            ),
+            ("bytes of all attachments", self.max_dossier_bytes, total),
+        ]
+        .into_iter()
+        .find(|(_, limit, found)| found > limit)
+        .map(|(what, limit, found)| Exceeded { what, limit, found })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +153,26 @@ mod tests {
         assert_eq!(json["max_attachments"], 30);
         assert_eq!(json["max_dossier_bytes"], 100 * 1024 * 1024);
         assert_eq!(json["max_manifest_bytes"], 1024 * 1024);
+    }
+
+    #[test]
+    fn the_first_limit_exceeded_is_reported() {
+        let limits = Limits {
+            max_attachments: 2,
+            max_attachment_bytes: 100,
+            max_dossier_bytes: 150,
+            max_manifest_bytes: 10,
+        };
+        assert_eq!(limits.first_exceeded(10, &[100, 50]), None);
+        let over = |sealed, sizes: &[u64]| limits.first_exceeded(sealed, sizes).map(|e| e.what);
+        assert_eq!(over(11, &[]), Some("sealed dossier bytes"));
+        assert_eq!(over(1, &[1, 1, 1]), Some("attachments"));
+        assert_eq!(over(1, &[101]), Some("bytes of one attachment"));
+        assert_eq!(over(1, &[100, 51]), Some("bytes of all attachments"));
+        assert_eq!(
+            Limits::UNBOUNDED.first_exceeded(u64::MAX, &[u64::MAX; 3]),
+            None
+        );
     }
 
     #[test]

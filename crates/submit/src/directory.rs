@@ -14,6 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use motcua_dossier::{OfficeCode, Timestamp};
 use motcua_forms::{CommuneCode, LocalizedText, ProcedureCode, ProvinceCode};
+use motcua_protocol::Limits;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -34,7 +36,6 @@ pub const DIRECTORY_FORMAT: u32 = 1;
 /// The `typ` of a signed directory's protected header.
 pub const DIRECTORY_TYP: &str = "motcua-directory+jws";
 /// Where an intake server publishes a directory (RFC 8615 well-known URI).
-pub const DIRECTORY_PATH: &str = "/.well-known/motcua-directory";
 /// The media type of a signed directory: a JWS in the flattened JSON
 /// serialization (RFC 7515 §7.2.2, §9.2.2).
 pub const DIRECTORY_MEDIA_TYPE: &str = "application/jose+json";
@@ -143,30 +144,10 @@ impl Procedures {
     }
 }
 
-/// Limits an office states in the directory, checked on the device when a
-/// dossier is queued for it (a `motcua-v1` office announces its own limits
-/// too, which are checked again before uploading).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OfficeLimits {
-    /// Most bytes of one attachment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_attachment_bytes: Option<u64>,
-    /// Most attachments in one dossier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_attachments: Option<u32>,
-    /// Most bytes of all attachments of one dossier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_dossier_bytes: Option<u64>,
-    /// Most bytes of the sealed dossier file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_manifest_bytes: Option<u64>,
-}
-
-impl OfficeLimits {
-    /// Whether no limit is set.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
+/// An office that states no limits in the directory: only its server's
+/// announced ones apply.
+fn no_stated_limits() -> Limits {
+    Limits::UNBOUNDED
 }
 
 /// How an office's backend is reached: the adapter and its settings.
@@ -286,8 +267,11 @@ pub struct OfficeEntry {
     /// How its backend is reached.
     pub backend: Backend,
     /// Its limits, if the directory states any.
-    #[serde(default, skip_serializing_if = "OfficeLimits::is_empty")]
-    pub limits: OfficeLimits,
+    #[serde(
+        default = "no_stated_limits",
+        skip_serializing_if = "Limits::is_unbounded"
+    )]
+    pub limits: Limits,
 }
 
 impl OfficeEntry {
@@ -356,10 +340,10 @@ impl OfficeEntry {
         }
         let l = &self.limits;
         let zero = [
-            l.max_attachment_bytes == Some(0),
-            l.max_attachments == Some(0),
-            l.max_dossier_bytes == Some(0),
-            l.max_manifest_bytes == Some(0),
+            l.max_attachment_bytes == 0,
+            l.max_attachments == 0,
+            l.max_dossier_bytes == 0,
+            l.max_manifest_bytes == 0,
         ];
         if zero.contains(&true) {
             return Err("limits: a limit of 0 accepts nothing".into());

@@ -1,7 +1,7 @@
 //! The one error type of the protocol client, split by who is at fault.
 
 use motcua_dossier::Timestamp;
-use motcua_forms::LocalizedText;
+use motcua_protocol::LocalizedText;
 use serde::{Deserialize, Serialize};
 
 use crate::transport::NetworkErrorKind;
@@ -21,17 +21,7 @@ pub enum Fault {
     Network,
 }
 
-/// One problem the office found with the dossier's content (the `errors`
-/// of a `dossier-invalid` problem document).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldProblem {
-    /// A form field id, `attachments/<file name>` or `components/<id>`.
-    pub path: String,
-    /// A stable code.
-    pub code: String,
-    /// What to tell the applicant.
-    pub message: LocalizedText,
-}
+pub use motcua_protocol::FieldProblem;
 
 /// What went wrong submitting a dossier. Serializable, so that a failed
 /// outbox entry keeps its reason across a reload.
@@ -250,6 +240,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// A dossier over one of an office's limits.
+    pub(crate) fn too_large(over: motcua_protocol::Exceeded) -> Self {
+        Self::TooLarge {
+            what: over.what.to_owned(),
+            limit: over.limit,
+            found: over.found,
+        }
+    }
+
     /// Who is at fault.
     pub fn fault(&self) -> Fault {
         match self {

@@ -77,18 +77,20 @@ pub use adapter::{
 };
 pub use client::{Client, Event};
 pub use directory::{
-    Backend, DIRECTORY_FORMAT, DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, DIRECTORY_TYP, Directory,
-    MAX_DIRECTORY_BYTES, MAX_OFFICES, OfficeEntry, OfficeLevel, OfficeLimits, OfficeQuery,
-    Procedures, Publisher, PublisherPins, VerifiedDirectory,
+    Backend, DIRECTORY_FORMAT, DIRECTORY_MEDIA_TYPE, DIRECTORY_TYP, Directory, MAX_DIRECTORY_BYTES,
+    MAX_OFFICES, OfficeEntry, OfficeLevel, OfficeQuery, Procedures, Publisher, PublisherPins,
+    VerifiedDirectory,
 };
 pub use error::{Error, Fault, FieldProblem};
-pub use office::{Endpoint, PROTOCOL, ServerInfo, ServerLimits, WELL_KNOWN};
+/// The protocol's names, paths and limits, for users of the client.
+pub use motcua_protocol::{DIRECTORY_PATH, Limits, PROTOCOL, WELL_KNOWN};
+pub use office::{Endpoint, ServerInfo};
 pub use outbox::{
     Acknowledged, Delivered, Delivering, DeliveryRecord, Failed, FileUpload, Job, OutboxEntry,
     Resume, Uploading, Waiting,
 };
 pub use policy::Policy;
-pub use status::{DossierStatus, StatusEvent, StatusReport};
+pub use status::{DossierStatus, StatusEvent, StatusQuery, StatusReport};
 pub use transport::{
     Attachments, FileRef, Method, NetworkError, NetworkErrorKind, Request, Response, Transport,
 };

@@ -5,16 +5,12 @@ use std::fmt;
 use std::str::FromStr;
 
 use motcua_dossier::PublicKey;
+use motcua_protocol::{Capabilities, Limits, WELL_KNOWN, speaks};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::transport::Response;
-
-/// The protocol name and major version this client speaks.
-pub const PROTOCOL: &str = "motcua-intake/1";
-/// Where the capabilities document is (RFC 8615 well-known URI).
-pub const WELL_KNOWN: &str = "/.well-known/motcua";
 
 /// The origin of an office's server: `http://` or `https://`, host and
 /// optional port, without a path, e.g. `https://motcua.hanoi.gov.vn`.
@@ -93,19 +89,6 @@ impl Endpoint {
     }
 }
 
-/// The limits an office announces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServerLimits {
-    /// Most bytes of one attachment.
-    pub max_attachment_bytes: u64,
-    /// Most attachments in one dossier.
-    pub max_attachments: u32,
-    /// Most bytes of all attachments of one dossier.
-    pub max_dossier_bytes: u64,
-    /// Most bytes of a sealed dossier file.
-    pub max_manifest_bytes: u64,
-}
-
 /// What the client keeps of an office's capabilities document: absolute
 /// URLs of its endpoints, its limits and its receipt key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,28 +104,11 @@ pub struct ServerInfo {
     /// Where status look-ups are posted.
     pub status: String,
     /// The limits.
-    pub limits: ServerLimits,
+    pub limits: Limits,
     /// The receipt key as a JWK.
     pub receipt_key: Map<String, Value>,
     /// Its RFC 7638 thumbprint.
     pub receipt_kid: String,
-}
-
-#[derive(Deserialize)]
-struct Wire {
-    protocol: String,
-    #[serde(default)]
-    server: String,
-    limits: ServerLimits,
-    endpoints: WireEndpoints,
-    receipt_key: Map<String, Value>,
-}
-
-#[derive(Deserialize)]
-struct WireEndpoints {
-    uploads: String,
-    dossiers: String,
-    status: String,
 }
 
 impl ServerInfo {
@@ -154,11 +120,11 @@ impl ServerInfo {
                 "the capabilities document",
             ));
         }
-        let wire: Wire = serde_json::from_slice(&response.body).map_err(|e| Error::Protocol {
-            detail: format!("the capabilities document is not as expected: {e}"),
-        })?;
-        let major = wire.protocol.split('.').next().unwrap_or_default();
-        if major != PROTOCOL {
+        let wire: Capabilities =
+            serde_json::from_slice(&response.body).map_err(|e| Error::Protocol {
+                detail: format!("the capabilities document is not as expected: {e}"),
+            })?;
+        if !speaks(&wire.protocol) {
             return Err(Error::UnsupportedServer {
                 found: wire.protocol,
             });

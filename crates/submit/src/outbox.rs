@@ -367,32 +367,9 @@ impl OutboxEntry {
                 procedure: manifest.procedure.code.to_string(),
             });
         }
-        let l = &office.limits;
-        let attachments = &manifest.attachments;
-        let total: u64 = attachments.iter().map(|a| a.size).sum();
-        let largest = attachments.iter().map(|a| a.size).max().unwrap_or(0);
-        let checks = [
-            (
-                "sealed dossier bytes",
-                l.max_manifest_bytes,
-                sealed.len() as u64,
-            ),
-            (
-                "attachments",
-                l.max_attachments.map(u64::from),
-                attachments.len() as u64,
-            ),
-            ("bytes of one attachment", l.max_attachment_bytes, largest),
-            ("bytes of all attachments", l.max_dossier_bytes, total),
-        ];
-        for (what, limit, found) in checks {
-            if let Some(limit) = limit.filter(|limit| found > *limit) {
-                return Err(Error::TooLarge {
-                    what: what.to_owned(),
-                    limit,
-                    found,
-                });
-            }
+        let sizes: Vec<u64> = manifest.attachments.iter().map(|a| a.size).collect();
+        if let Some(over) = office.limits.first_exceeded(sealed.len() as u64, &sizes) {
+            return Err(Error::too_large(over));
         }
         let job = entry.job_mut();
         job.adapter = adapter;

@@ -1,9 +1,8 @@
 //! Reading error answers: RFC 9457 problem documents and their status codes.
 
-use motcua_forms::LocalizedText;
-use serde::Deserialize;
+use motcua_protocol::Problem;
 
-use crate::error::{Error, FieldProblem};
+use crate::error::Error;
 use crate::transport::Response;
 
 /// The wait when a server says "later" without saying how long.
@@ -12,33 +11,10 @@ const DEFAULT_RETRY_AFTER_MS: u64 = 5_000;
 /// park an outbox for ever.
 const MAX_RETRY_AFTER_MS: u64 = 60 * 60 * 1000;
 
-/// The members of a problem document the client reads.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct Problem {
-    #[serde(rename = "type", default)]
-    pub(crate) kind: String,
-    #[serde(default)]
-    pub(crate) detail: String,
-    #[serde(default)]
-    pub(crate) errors: Vec<FieldProblem>,
-    #[serde(default)]
-    pub(crate) message: Option<LocalizedText>,
-    #[serde(default)]
-    pub(crate) missing: Vec<String>,
-    #[serde(default)]
-    pub(crate) limit: Option<u64>,
-}
-
-impl Problem {
-    /// The problem document of `response`, or an empty one.
-    pub(crate) fn of(response: &Response) -> Self {
-        serde_json::from_slice(&response.body).unwrap_or_default()
-    }
-
-    /// The type without its `/problems/` prefix.
-    pub(crate) fn name(&self) -> &str {
-        self.kind.rsplit('/').next().unwrap_or_default()
-    }
+/// The problem document of `response`, or an empty one when it has none
+/// or it cannot be read.
+pub(crate) fn problem_of(response: &Response) -> Problem {
+    serde_json::from_slice(&response.body).unwrap_or_default()
 }
 
 /// `Retry-After` in milliseconds (delay-seconds only, RFC 9110 §10.2.3).
@@ -52,7 +28,7 @@ fn retry_after_ms(response: &Response) -> Option<u64> {
 /// An answer that is neither what was expected nor a refusal of the
 /// dossier: the server busy or failing, or breaking the protocol.
 pub(crate) fn unexpected(response: &Response, what: &str) -> Error {
-    let problem = Problem::of(response);
+    let problem = problem_of(response);
     match response.status {
         429 => Error::RateLimited {
             retry_after_ms: retry_after_ms(response).unwrap_or(DEFAULT_RETRY_AFTER_MS),
@@ -84,7 +60,7 @@ pub(crate) fn unexpected(response: &Response, what: &str) -> Error {
 pub(crate) fn refusal(response: &Response) -> Error {
     match response.status {
         400..=499 if !matches!(response.status, 408 | 429) => {
-            let problem = Problem::of(response);
+            let problem = problem_of(response);
             Error::Refused {
                 status: response.status,
                 problem: problem.name().to_owned(),

@@ -9,7 +9,7 @@ use motcua_dossier::{DossierId, Sha256};
 use crate::adapter::Outcome;
 use crate::error::Error;
 use crate::outbox::FileUpload;
-use crate::problem::{self, Problem};
+use crate::problem::{self, problem_of};
 use crate::transport::{Method, Request, Response};
 
 const TUS_VERSION: &str = "1.0.0";
@@ -74,7 +74,7 @@ fn offset_header(response: &Response) -> Option<u64> {
 
 /// The failure an error answer about `upload` stands for.
 pub(crate) fn failure(response: &Response, upload: &FileUpload) -> Error {
-    let problem = Problem::of(response);
+    let problem = problem_of(response);
     match response.status {
         // The whole file's SHA-256 differs from the one declared: the bytes
         // on this device are not the sealed ones.

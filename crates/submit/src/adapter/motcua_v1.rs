@@ -14,7 +14,7 @@ use crate::office::{Endpoint, ServerInfo};
 use crate::outbox::{
     Acknowledged, FileUpload, Job, OutboxEntry, Resume, Uploading, Waiting, after_uploads, fail,
 };
-use crate::problem::{self, Problem};
+use crate::problem::{self, problem_of};
 use crate::transport::{Attachments, FileRef, Method, Request, Response, Transport};
 use crate::tus;
 
@@ -189,7 +189,7 @@ impl Adapter for MotcuaV1 {
             Err(e) => return fail(client, job, Resume::Delivering, e.into()),
         };
         if response.status == 422 {
-            let problem = Problem::of(&response);
+            let problem = problem_of(&response);
             if problem.name() == "attachment-missing" && job.missing_rounds < MAX_MISSING_ROUNDS {
                 // The office lost (or never kept) some files: upload them again.
                 job.missing_rounds += 1;
@@ -227,38 +227,15 @@ impl Adapter for MotcuaV1 {
 }
 
 fn check_limits(job: &Job, info: &ServerInfo) -> Result<(), Error> {
-    let limits = &info.limits;
-    let too_large = |what: &str, limit: u64, found: u64| {
-        (found > limit).then(|| Error::TooLarge {
-            what: what.to_owned(),
-            limit,
-            found,
-        })
-    };
     let sealed = job.sealed_dossier()?;
-    let attachments = &sealed.manifest().attachments;
-    let total: u64 = attachments.iter().map(|a| a.size).sum();
-    let largest = attachments.iter().map(|a| a.size).max().unwrap_or(0);
-    let checks = [
-        too_large(
-            "sealed dossier bytes",
-            limits.max_manifest_bytes,
-            job.sealed.len() as u64,
-        ),
-        too_large(
-            "attachments",
-            u64::from(limits.max_attachments),
-            attachments.len() as u64,
-        ),
-        too_large(
-            "bytes of one attachment",
-            limits.max_attachment_bytes,
-            largest,
-        ),
-        too_large("bytes of all attachments", limits.max_dossier_bytes, total),
-    ];
-    match checks.into_iter().flatten().next() {
-        Some(error) => Err(error),
+    let sizes: Vec<u64> = sealed
+        .manifest()
+        .attachments
+        .iter()
+        .map(|a| a.size)
+        .collect();
+    match info.limits.first_exceeded(job.sealed.len() as u64, &sizes) {
+        Some(over) => Err(Error::too_large(over)),
         None => Ok(()),
     }
 }

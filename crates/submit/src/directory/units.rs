@@ -5,10 +5,10 @@
 
 use motcua_dossier::{OfficeCode, Timestamp};
 use motcua_forms::{AdminUnits, LocalizedText};
+use motcua_protocol::Limits;
 
 use crate::directory::{
-    Backend, DIRECTORY_FORMAT, Directory, OfficeEntry, OfficeLevel, OfficeLimits, Procedures,
-    Publisher,
+    Backend, DIRECTORY_FORMAT, Directory, OfficeEntry, OfficeLevel, Procedures, Publisher,
 };
 
 impl Directory {
@@ -39,7 +39,7 @@ impl Directory {
                     address: province.name.clone(),
                     procedures: Procedures::All,
                     backend: backend.clone(),
-                    limits: OfficeLimits::default(),
+                    limits: Limits::UNBOUNDED,
                 });
             }
         }
@@ -65,7 +65,7 @@ impl Directory {
                     .join(", "),
                 procedures: Procedures::All,
                 backend: backend.clone(),
-                limits: OfficeLimits::default(),
+                limits: Limits::UNBOUNDED,
             });
         }
         Self {
