@@ -4,10 +4,10 @@
 //! en) and, when valid, the normalized `data`. A one-line summary goes to
 //! stderr. Exit status 0 valid, 1 invalid, 2 unusable input.
 
+use motcua_dossier::Timestamp;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use motcua_forms::{Date, Env};
@@ -32,17 +32,13 @@ pub(crate) struct Args {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse().map_err(|e: motcua_forms::Error| e.to_string())
+    s.parse()
+        .map_err(|e: motcua_protocol::ValueError| e.to_string())
 }
 
 /// Today in Vietnam (UTC+7, no daylight saving).
 fn today_in_vietnam() -> anyhow::Result<Date> {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("reading the clock")?
-        .as_secs();
-    let days = (secs + 7 * 3600) / 86_400;
-    Date::from_days_since_epoch(i64::try_from(days)?).context("the clock is out of range")
+    Date::in_vietnam_at(Timestamp::now().unix()).context("the clock is out of range")
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {

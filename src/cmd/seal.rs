@@ -22,7 +22,8 @@ use motcua_dossier::{
     Manifest, MediaType, OfficeCode, ProcedureRef, SealedDossier, Signer, Timestamp,
 };
 use motcua_forms::{Component, Date, Env, Procedure, ProcedureCode};
-use motcua_scan::{Limits, OfficeLimits, PdfMeta, Settings, assemble_pdf, attach_pdf, scan_image};
+use motcua_protocol::Limits as OfficeLimits;
+use motcua_scan::{Limits, PdfMeta, Settings, assemble_pdf, attach_pdf, scan_image};
 use serde_json::{Map, Value};
 
 use crate::cmd::EXIT_UNUSABLE;
@@ -189,6 +190,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         created: now,
         client: cli_client_version()?,
     };
+    // The office runs the same check on receipt: refuse here what it would.
+    let findings = manifest.conformance(&procedure.components, &OfficeLimits::default());
+    if !findings.is_empty() {
+        eprintln!(
+            "motcua: the dossier does not hold what procedure {} asks for:",
+            procedure.code
+        );
+        for f in &findings {
+            eprintln!("  {}: {} / {}", f.path, f.message.vi, f.message.en);
+        }
+        return Ok(ExitCode::FAILURE);
+    }
 
     let key = match key_file.decrypt(&passphrase(false)?) {
         Ok(key) => key,
@@ -273,8 +286,7 @@ fn check_form_data(
         Err(e) => return Ok(Err(vec![format!("not JSON: {e}")])),
     };
     let units = crate::catalog::units(None)?;
-    let days = (now.unix() + 7 * 3600).div_euclid(86_400);
-    let today = Date::from_days_since_epoch(days).context("the clock gives no date")?;
+    let today = Date::in_vietnam_at(now.unix()).context("the clock gives no date")?;
     let env = Env::new(today).with_units(&units);
     Ok(match procedure.validate(&values, &env) {
         Ok(Value::Object(map)) => Ok(map),
@@ -286,16 +298,10 @@ fn check_form_data(
     })
 }
 
-/// The limits of a component within the reference office's.
+/// The limits of a component within those a client plans with when it
+/// knows nothing of the office (the protocol's defaults).
 fn limits_for(component: &Component) -> Limits {
-    let office = motcua_intake::Limits::default();
-    Limits::for_component(
-        &component.attachment,
-        &OfficeLimits {
-            max_attachment_bytes: office.max_attachment_bytes,
-            max_dossier_bytes: office.max_dossier_bytes,
-        },
-    )
+    Limits::for_component(&component.attachment, &OfficeLimits::default())
 }
 
 /// Turns the files given for `component` into its attachments: each PDF as

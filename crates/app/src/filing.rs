@@ -73,6 +73,19 @@ pub(crate) struct AttachedFile {
     pub(crate) sha256: String,
 }
 
+impl AttachedFile {
+    /// What the protocol's conformance check reads of it.
+    pub(crate) fn described(&self) -> motcua_protocol::AttachedFile<'_> {
+        motcua_protocol::AttachedFile {
+            component: &self.component,
+            name: &self.name,
+            media_type: &self.media_type,
+            size: self.size,
+            pages: self.pages,
+        }
+    }
+}
+
 /// A scanned page (an A4 JPEG kept in the `Files` area under `id`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct PageRef {
@@ -437,10 +450,7 @@ pub(crate) type FilingContext = UseReducerHandle<Filing>;
 
 /// Today in Vietnam (UTC+7), from the device clock.
 pub(crate) fn today_in_vietnam() -> Date {
-    let ms = js_sys::Date::now();
     // A clock set to nonsense still gives a date (between 1970 and 2243).
-    let days = ((ms / 1000.0 + 7.0 * 3600.0) / 86_400.0)
-        .floor()
-        .clamp(0.0, 100_000.0) as i64;
-    Date::from_days_since_epoch(days).expect("days between 0 and 100,000 make a date")
+    let secs = (js_sys::Date::now() / 1000.0).clamp(0.0, 8.64e9) as i64;
+    Date::in_vietnam_at(secs).expect("seconds between 0 and 8.64e9 make a date")
 }

@@ -12,7 +12,8 @@ use motcua_dossier::{
     Certificate, DossierId, KeyFile, Manifest, SealedDossier, SigningKey, Timestamp,
 };
 use motcua_forms::{AttachmentRule, Lang, LocalizedText};
-use motcua_scan::{Limits, OfficeLimits, PageImage, PdfMeta, Settings};
+use motcua_protocol::Limits as OfficeLimits;
+use motcua_scan::{Limits, PageImage, PdfMeta, Settings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -41,21 +42,21 @@ pub(crate) enum Task {
         bytes: Vec<u8>,
         settings: Settings,
         rule: AttachmentRule,
-        office: ScanOffice,
+        office: OfficeLimits,
     },
     /// Put page images (JPEG, as made by `ScanPage`) into one PDF.
     AssemblePdf {
         pages: Vec<Vec<u8>>,
         title: String,
         rule: AttachmentRule,
-        office: ScanOffice,
+        office: OfficeLimits,
         dossier_bytes_used: u64,
     },
     /// Check a PDF the citizen gave (kept byte for byte): type, pages, hash.
     CheckPdf {
         bytes: Vec<u8>,
         rule: AttachmentRule,
-        office: ScanOffice,
+        office: OfficeLimits,
         dossier_bytes_used: u64,
     },
     /// Send outbox entry `id` to its office (asynchronous: the worker keeps
@@ -86,21 +87,10 @@ pub(crate) enum Task {
     },
 }
 
-/// The office's limits on attachments (from its capabilities).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct ScanOffice {
-    pub(crate) max_attachment_bytes: u64,
-    pub(crate) max_dossier_bytes: u64,
-}
-
-impl ScanOffice {
-    fn limits(self, rule: &AttachmentRule, used: u64) -> Limits {
-        let office = OfficeLimits {
-            max_attachment_bytes: self.max_attachment_bytes,
-            max_dossier_bytes: self.max_dossier_bytes,
-        };
-        Limits::for_component(rule, &office).with_dossier_bytes_used(used)
-    }
+/// The limits of making an attachment for `rule` at an office with
+/// `office` limits, `used` bytes of the dossier already taken.
+fn scan_limits(office: &OfficeLimits, rule: &AttachmentRule, used: u64) -> Limits {
+    Limits::for_component(rule, office).with_dossier_bytes_used(used)
 }
 
 /// The end of a job.
@@ -208,7 +198,11 @@ fn verify_directory(signed: &[u8], pins: &[u8], now: i64) -> Outcome {
     };
     let now = match Timestamp::from_unix(now) {
         Ok(now) => now,
-        Err(err) => return refused(motcua_submit::Error::from(&err)),
+        Err(err) => {
+            return refused(motcua_submit::Error::from(&motcua_dossier::Error::from(
+                err,
+            )));
+        }
     };
     match motcua_submit::Directory::verify(signed, &pins, now) {
         Ok(verified) => Outcome::Directory {
@@ -241,7 +235,7 @@ pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
             rule,
             office,
         } => {
-            let limits = office.limits(&rule, 0);
+            let limits = scan_limits(&office, &rule, 0);
             let stages = 4;
             let mut done = 0;
             let page = motcua_scan::scan_image_with_progress(&bytes, &settings, &limits, |_| {
@@ -264,7 +258,7 @@ pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
             office,
             dossier_bytes_used,
         } => {
-            let limits = office.limits(&rule, dossier_bytes_used);
+            let limits = scan_limits(&office, &rule, dossier_bytes_used);
             let images: Result<Vec<PageImage>, _> = pages
                 .into_iter()
                 .map(|jpeg| PageImage::from_jpeg(jpeg, &limits))
@@ -287,14 +281,17 @@ pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
             rule,
             office,
             dossier_bytes_used,
-        } => match motcua_scan::attach_pdf(&bytes, &office.limits(&rule, dossier_bytes_used)) {
-            Ok(info) => Outcome::Pdf {
-                bytes: Vec::new(),
-                pages: info.pages,
-                sha256: info.sha256.to_string(),
-            },
-            Err(err) => scan_failed(&err),
-        },
+        } => {
+            match motcua_scan::attach_pdf(&bytes, &scan_limits(&office, &rule, dossier_bytes_used))
+            {
+                Ok(info) => Outcome::Pdf {
+                    bytes: Vec::new(),
+                    pages: info.pages,
+                    sha256: info.sha256.to_string(),
+                },
+                Err(err) => scan_failed(&err),
+            }
+        }
         Task::CreateKey { passphrase, label } => match SigningKey::generate_device_key() {
             Ok(key) => key_outcome(&key, &passphrase, label),
             Err(err) => failed(&err),
@@ -330,20 +327,22 @@ pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
                     ),
                 };
             };
-            let prepared = DossierId::generate().and_then(|id| {
-                manifest["format"] = Value::from(motcua_dossier::MANIFEST_FORMAT);
-                manifest["id"] = Value::String(id.to_string());
-                manifest["created"] =
-                    serde_json::to_value(Timestamp::from_unix(now)?).unwrap_or(Value::Null);
-                manifest["client"] = Value::String(crate::CLIENT_VERSION.to_owned());
-                let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
-                let manifest = Manifest::from_json(&bytes)?;
-                Ok(Outcome::Prepared {
-                    manifest: manifest.canonical_bytes()?,
-                    digest: manifest.digest()?.to_string(),
-                    id: id.to_string(),
-                })
-            });
+            let prepared = DossierId::generate()
+                .map_err(motcua_dossier::Error::from)
+                .and_then(|id| {
+                    manifest["format"] = Value::from(motcua_dossier::MANIFEST_FORMAT);
+                    manifest["id"] = Value::String(id.to_string());
+                    manifest["created"] =
+                        serde_json::to_value(Timestamp::from_unix(now)?).unwrap_or(Value::Null);
+                    manifest["client"] = Value::String(crate::CLIENT_VERSION.to_owned());
+                    let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
+                    let manifest = Manifest::from_json(&bytes)?;
+                    Ok(Outcome::Prepared {
+                        manifest: manifest.canonical_bytes()?,
+                        digest: manifest.digest()?.to_string(),
+                        id: id.to_string(),
+                    })
+                });
             prepared.unwrap_or_else(|err| failed(&err))
         }
     }

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::json::{parse_strict, to_canonical};
 use motcua_protocol::{
-    ClientVersion, ComponentId, DossierId, FileName, MediaType, OfficeCode, ProcedureRef, Sha256,
-    Timestamp,
+    AttachedFile, ClientVersion, Component, ComponentId, DossierId, FieldProblem, FileName, Limits,
+    MediaType, OfficeCode, ProcedureRef, Sha256, Timestamp,
 };
 
 /// The manifest format version this code reads and writes.
@@ -41,6 +41,17 @@ pub struct Attachment {
 }
 
 impl Attachment {
+    /// What the protocol's conformance check reads of it.
+    pub fn as_attached_file(&self) -> AttachedFile<'_> {
+        AttachedFile {
+            component: self.component.as_str(),
+            name: self.name.as_str(),
+            media_type: self.media_type.as_str(),
+            size: self.size,
+            pages: self.pages,
+        }
+    }
+
     /// Describes `bytes` as an attachment.
     pub fn from_bytes(
         component: ComponentId,
@@ -128,6 +139,18 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Whether the attachments hold what a procedure's `components` ask for
+    /// within an office's `limits` ([`motcua_protocol::check_dossier`]);
+    /// empty when they do.
+    pub fn conformance(&self, components: &[Component], limits: &Limits) -> Vec<FieldProblem> {
+        let files: Vec<AttachedFile<'_>> = self
+            .attachments
+            .iter()
+            .map(Attachment::as_attached_file)
+            .collect();
+        motcua_protocol::check_dossier(components, &files, limits)
+    }
+
     /// Reads a manifest from JSON, refusing repeated keys, unknown members
     /// and broken rules (see [`check`](Self::check)).
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {

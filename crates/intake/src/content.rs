@@ -4,7 +4,7 @@
 
 use motcua_dossier::Manifest;
 use motcua_forms::{AdminUnits, Date, Env, LocalizedText, Procedure};
-use motcua_protocol::{AttachedFile, FieldProblem, Limits, check_dossier};
+use motcua_protocol::{FieldProblem, Limits};
 use serde_json::{Map, Value};
 
 /// Validates the form data of `procedure` as the app did, and returns the
@@ -64,18 +64,7 @@ pub(crate) fn check_attachments(
     manifest: &Manifest,
     limits: &Limits,
 ) -> Vec<FieldProblem> {
-    let files: Vec<AttachedFile<'_>> = manifest
-        .attachments
-        .iter()
-        .map(|a| AttachedFile {
-            component: a.component.as_str(),
-            name: a.name.as_str(),
-            media_type: a.media_type.as_str(),
-            size: a.size,
-            pages: a.pages,
-        })
-        .collect();
-    check_dossier(&procedure.components, &files, limits)
+    manifest.conformance(&procedure.components, limits)
 }
 
 #[cfg(test)]
@@ -180,7 +169,10 @@ mod tests {
                 ("attachments/a.jpg".to_owned(), "media_type".to_owned()),
                 ("attachments/a.jpg".to_owned(), "too_large".to_owned()),
                 ("attachments/a.jpg".to_owned(), "too_many_pages".to_owned()),
-                ("attachments/b.pdf".to_owned(), "unknown_component".to_owned()),
+                (
+                    "attachments/b.pdf".to_owned(),
+                    "unknown_component".to_owned()
+                ),
             ]
         );
     }

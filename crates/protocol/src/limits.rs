@@ -9,23 +9,21 @@ use serde::{Deserialize, Serialize};
 /// (`GET /.well-known/motcua`); an office directory may state any of them.
 /// A limit that is absent on the wire means the office states none, and is
 /// read as unbounded ([`Limits::UNBOUNDED`]), so each value is checked the
-/// same way wherever it came from.
+/// same way wherever it came from. All four are always written: the app's
+/// worker messages (bincode) need every field in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Limits {
     /// Most bytes of one attachment.
-    #[serde(default = "unbounded", skip_serializing_if = "is_unbounded")]
+    #[serde(default = "unbounded")]
     pub max_attachment_bytes: u64,
     /// Most attachments in one dossier.
-    #[serde(
-        default = "unbounded_count",
-        skip_serializing_if = "is_unbounded_count"
-    )]
+    #[serde(default = "unbounded_count")]
     pub max_attachments: u32,
     /// Most bytes of all attachments of one dossier.
-    #[serde(default = "unbounded", skip_serializing_if = "is_unbounded")]
+    #[serde(default = "unbounded")]
     pub max_dossier_bytes: u64,
     /// Most bytes of a sealed dossier file (the manifest with its seal).
-    #[serde(default = "unbounded", skip_serializing_if = "is_unbounded")]
+    #[serde(default = "unbounded")]
     pub max_manifest_bytes: u64,
 }
 
@@ -35,14 +33,6 @@ fn unbounded() -> u64 {
 
 fn unbounded_count() -> u32 {
     u32::MAX
-}
-
-fn is_unbounded(v: &u64) -> bool {
-    *v == u64::MAX
-}
-
-fn is_unbounded_count(v: &u32) -> bool {
-    *v == u32::MAX
 }
 
 /// The reference intake server's limits: 20 MiB an attachment, 30
@@ -134,14 +124,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn absent_limits_are_unbounded_and_stay_absent() {
+    fn absent_limits_are_unbounded() {
         let stated: Limits = serde_json::from_str(r#"{"max_attachments":4}"#).unwrap();
         assert_eq!(stated.max_attachments, 4);
         assert_eq!(stated.max_attachment_bytes, u64::MAX);
-        assert_eq!(
-            serde_json::to_string(&stated).unwrap(),
-            r#"{"max_attachments":4}"#
-        );
+        let again: Limits = serde_json::from_str(&serde_json::to_string(&stated).unwrap()).unwrap();
+        assert_eq!(again, stated);
         let none: Limits = serde_json::from_str("{}").unwrap();
         assert!(none.is_unbounded());
     }

@@ -16,7 +16,7 @@ use crate::services::store::{Area, Store};
 use crate::services::worker;
 use crate::state::use_lang;
 use crate::text::{self, tr};
-use crate::worker::{Outcome, ScanOffice, Task};
+use crate::worker::{Outcome, Task};
 
 /// A file being processed, for its progress bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +30,7 @@ struct Processing {
 #[derive(Debug, PartialEq, Properties)]
 pub(crate) struct ComponentAttachProps {
     pub(crate) component: Rc<Component>,
-    pub(crate) office: ScanOffice,
+    pub(crate) office: motcua_protocol::Limits,
     /// Whether to show that this required component is missing.
     pub(crate) show_missing: bool,
 }

@@ -9,7 +9,7 @@ use yew_router::prelude::*;
 use crate::components::attach::ComponentAttach;
 use crate::components::status::{Failed, Loading};
 use crate::dom::focus;
-use crate::filing::FilingContext;
+use crate::filing::{AttachedFile, FilingContext};
 use crate::hooks::use_remote::{Remote, use_remote};
 use crate::route::Route;
 use crate::services::capabilities;
@@ -28,10 +28,13 @@ pub(crate) fn Attachments() -> Html {
     };
     let procedure = Rc::clone(&filing.procedure);
     let code = procedure.code.to_string();
-    let missing: Vec<_> = procedure
-        .components
+    let files: Vec<_> = filing
+        .attachments
         .iter()
-        .filter(|c| c.required && !filing.attachments.iter().any(|a| a.component == c.id))
+        .map(AttachedFile::described)
+        .collect();
+    let missing: Vec<_> = motcua_protocol::missing_components(&procedure.components, &files)
+        .into_iter()
         .cloned()
         .collect();
     let onclick = {

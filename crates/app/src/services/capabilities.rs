@@ -3,25 +3,13 @@
 //! before any work or upload.
 
 use gloo::net::http::Request;
-use serde::Deserialize;
+use motcua_protocol::{Capabilities, Limits, WELL_KNOWN};
 
 use crate::services::catalog::FetchError;
-use crate::worker::ScanOffice;
-
-#[derive(Debug, Deserialize)]
-struct Capabilities {
-    limits: Limits,
-}
-
-#[derive(Debug, Deserialize)]
-struct Limits {
-    max_attachment_bytes: u64,
-    max_dossier_bytes: u64,
-}
 
 /// The office's attachment limits.
-pub(crate) async fn scan_limits() -> Result<ScanOffice, FetchError> {
-    let response = Request::get("/.well-known/motcua")
+pub(crate) async fn scan_limits() -> Result<Limits, FetchError> {
+    let response = Request::get(WELL_KNOWN)
         .send()
         .await
         .map_err(|e| FetchError::Network(e.to_string()))?;
@@ -32,8 +20,5 @@ pub(crate) async fn scan_limits() -> Result<ScanOffice, FetchError> {
         .json()
         .await
         .map_err(|e| FetchError::Invalid(e.to_string()))?;
-    Ok(ScanOffice {
-        max_attachment_bytes: caps.limits.max_attachment_bytes,
-        max_dossier_bytes: caps.limits.max_dossier_bytes,
-    })
+    Ok(caps.limits)
 }
