@@ -10,7 +10,7 @@ use motcua_dossier::{DossierCode, DossierId, Sha256};
 use tokio_postgres::NoTls;
 
 use super::row::{self, EVENT_COLUMNS, RECEIPT_COLUMNS, RECORD_COLUMNS, Reader, UPLOAD_COLUMNS};
-use super::schema::{Dialect, MIGRATIONS};
+use super::schema::{self, Dialect, MIGRATIONS};
 use super::{
     DossierReceipt, DossierRecord, DossierStatus, NewDossier, ReceiptIssuer, StatusEvent, Storage,
     StoreOutcome, Upload, UploadId,
@@ -100,7 +100,7 @@ impl PostgresStorage {
                 supported,
             });
         }
-        for steps in MIGRATIONS.iter().skip(version as usize) {
+        for steps in MIGRATIONS.iter().skip(schema::migrations_run(version)?) {
             tx.batch_execute(&Dialect::Postgres.migration(steps))
                 .await
                 .map_err(&err)?;

@@ -256,6 +256,17 @@ pub(super) const MIGRATIONS: &[&[Step]] = &[
     ],
 ];
 
+/// How many [`MIGRATIONS`] a database that records `version` has run: an
+/// error if the count is negative, which no server writes (cast, it would
+/// skip every migration).
+pub(super) fn migrations_run(version: i64) -> Result<usize, crate::error::Error> {
+    usize::try_from(version).map_err(|_| {
+        crate::error::Error::Corrupt(format!(
+            "the schema version is {version}, expected a count of migrations (no less than 0)"
+        ))
+    })
+}
+
 /// Names that are keywords in one of the databases, quoted wherever they
 /// are written (`offset` is reserved in PostgreSQL).
 const RESERVED: &[&str] = &["offset"];

@@ -23,7 +23,7 @@ use rusqlite::{Connection, Params, Row, params};
 use super::row::{
     self, CorruptRow, EVENT_COLUMNS, RECEIPT_COLUMNS, RECORD_COLUMNS, UPLOAD_COLUMNS,
 };
-use super::schema::{Dialect, MIGRATIONS};
+use super::schema::{self, Dialect, MIGRATIONS};
 use super::{
     DossierReceipt, DossierRecord, NewDossier, ReceiptIssuer, StatusEvent, Storage, StoreOutcome,
     Upload, UploadId,
@@ -239,7 +239,8 @@ impl SqliteStorage {
                 supported,
             });
         }
-        for (i, steps) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let run = schema::migrations_run(version)?;
+        for (i, steps) in MIGRATIONS.iter().enumerate().skip(run) {
             let tx = conn.transaction().map_err(db_err)?;
             tx.execute_batch(&Dialect::Sqlite.migration(steps))
                 .map_err(db_err)?;
@@ -801,5 +802,16 @@ mod tests {
             matches!(err, Error::DatabaseTooNew { found: 99, .. }),
             "{err}"
         );
+    }
+
+    #[test]
+    fn refuses_negative_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStorage::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(SqliteStorage::FILE)).unwrap();
+        conn.pragma_update(None, "user_version", -1).unwrap();
+        drop(conn);
+        let err = SqliteStorage::open(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::Corrupt(_)), "{err}");
     }
 }
