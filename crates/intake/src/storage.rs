@@ -3,6 +3,11 @@
 //! [`Storage`] is the interface; [`SqliteStorage`] the embedded default,
 //! [`PostgresStorage`] the one for offices that outgrow a machine. File
 //! bytes live in the [`crate::blobs`] store, not here.
+//!
+//! The two stores share what the SQL allows: the tables (`schema`, which
+//! writes each database's DDL) and the reading of rows back into these
+//! types (`row`, where a value this server never writes is an error, the
+//! same on both). Each keeps its own statements, locking and transactions.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,6 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 
 mod postgres;
+mod row;
+mod schema;
 mod sqlite;
 #[cfg(test)]
 mod tests;

@@ -4,78 +4,18 @@
 //! The same records as [`super::SqliteStorage`], the same behaviour (the
 //! storage tests run against both), in a pool of connections.
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 use deadpool_postgres::{Config, Pool, Runtime};
+use motcua_dossier::{DossierCode, DossierId, Sha256};
 use tokio_postgres::NoTls;
 
-use motcua_dossier::{DossierCode, DossierId, Sha256, Timestamp};
-
+use super::row::{self, EVENT_COLUMNS, RECEIPT_COLUMNS, RECORD_COLUMNS, Reader, UPLOAD_COLUMNS};
+use super::schema::{self, Dialect, MIGRATIONS};
 use super::{
     DossierReceipt, DossierRecord, DossierStatus, NewDossier, ReceiptIssuer, StatusEvent, Storage,
     StoreOutcome, Upload, UploadId,
 };
 use crate::error::Error;
-
-/// Migrations, in order; table `motcua_schema` records how many have run.
-const MIGRATIONS: &[&str] = &[
-    "CREATE TABLE instance (
-        key   TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-     );",
-    "CREATE TABLE upload (
-        id         TEXT PRIMARY KEY,
-        length     BIGINT NOT NULL CHECK (length >= 0),
-        \"offset\" BIGINT NOT NULL CHECK (\"offset\" >= 0 AND \"offset\" <= length),
-        metadata   TEXT NOT NULL,
-        created_at BIGINT NOT NULL,
-        expires_at BIGINT NOT NULL,
-        sha256     TEXT
-     );
-     CREATE INDEX upload_expiry ON upload (expires_at) WHERE sha256 IS NULL;",
-    "CREATE TABLE blob (
-        sha256    TEXT PRIMARY KEY,
-        size      BIGINT NOT NULL CHECK (size >= 0),
-        last_used BIGINT NOT NULL
-     );
-     INSERT INTO blob (sha256, size, last_used)
-        SELECT sha256, MAX(length), MAX(created_at) FROM upload
-        WHERE sha256 IS NOT NULL GROUP BY sha256;
-     CREATE TABLE dossier (
-        id                TEXT PRIMARY KEY,
-        code              TEXT NOT NULL UNIQUE,
-        office            TEXT NOT NULL,
-        procedure_code    TEXT NOT NULL,
-        procedure_version TEXT NOT NULL,
-        manifest_sha256   TEXT NOT NULL,
-        applicant_tag     BYTEA NOT NULL,
-        sealed            BYTEA NOT NULL,
-        receipt           TEXT NOT NULL,
-        received_at       BIGINT NOT NULL
-     );
-     CREATE TABLE dossier_attachment (
-        dossier_id TEXT NOT NULL REFERENCES dossier (id),
-        position   INTEGER NOT NULL,
-        name       TEXT NOT NULL,
-        sha256     TEXT NOT NULL REFERENCES blob (sha256),
-        size       BIGINT NOT NULL CHECK (size >= 0),
-        PRIMARY KEY (dossier_id, position)
-     );
-     CREATE INDEX dossier_attachment_blob ON dossier_attachment (sha256);
-     CREATE TABLE dossier_event (
-        dossier_id TEXT NOT NULL REFERENCES dossier (id),
-        seq        INTEGER NOT NULL,
-        status     TEXT NOT NULL,
-        at         BIGINT NOT NULL,
-        note       TEXT,
-        PRIMARY KEY (dossier_id, seq)
-     );
-     CREATE TABLE dossier_sequence (
-        scope TEXT PRIMARY KEY,
-        last  BIGINT NOT NULL
-     );",
-];
 
 /// PostgreSQL storage.
 #[derive(Clone)]
@@ -143,8 +83,8 @@ impl PostgresStorage {
             .query_opt("SELECT version FROM motcua_schema", &[])
             .await
             .map_err(&err)?;
-        let version: i64 = match row {
-            Some(row) => row.get(0),
+        let version = match row {
+            Some(row) => schema_version(&row)?,
             None => {
                 tx.execute("INSERT INTO motcua_schema (version) VALUES (0)", &[])
                     .await
@@ -160,8 +100,10 @@ impl PostgresStorage {
                 supported,
             });
         }
-        for sql in MIGRATIONS.iter().skip(version as usize) {
-            tx.batch_execute(sql).await.map_err(&err)?;
+        for steps in MIGRATIONS.iter().skip(schema::migrations_run(version)?) {
+            tx.batch_execute(&Dialect::Postgres.migration(steps))
+                .await
+                .map_err(&err)?;
         }
         tx.execute("UPDATE motcua_schema SET version = $1", &[&supported])
             .await
@@ -180,43 +122,11 @@ fn corrupt(what: impl std::fmt::Display) -> Error {
     Error::Corrupt(what.to_string())
 }
 
-fn parse_col<T: std::str::FromStr>(row: &tokio_postgres::Row, index: usize) -> Result<T, Error>
-where
-    T::Err: std::fmt::Display,
-{
-    let text: &str = row.get(index);
-    text.parse()
-        .map_err(|e| corrupt(format!("column {index} value {text:?}: {e}")))
-}
-
-fn time_col(row: &tokio_postgres::Row, index: usize) -> Result<Timestamp, Error> {
-    Timestamp::from_unix(row.get(index)).map_err(corrupt)
-}
-
-const RECEIPT_COLUMNS: &str = "id, code, manifest_sha256, receipt, received_at";
-
-fn read_receipt(row: &tokio_postgres::Row) -> Result<DossierReceipt, Error> {
-    Ok(DossierReceipt {
-        id: parse_col(row, 0)?,
-        code: parse_col(row, 1)?,
-        manifest_sha256: parse_col(row, 2)?,
-        receipt: row.get(3),
-        received: time_col(row, 4)?,
-    })
-}
-
-fn read_upload(row: &tokio_postgres::Row) -> Option<Upload> {
-    let id: String = row.get(0);
-    let metadata: String = row.get(3);
-    Some(Upload {
-        id: UploadId::parse(&id)?,
-        length: row.get::<_, i64>(1) as u64,
-        offset: row.get::<_, i64>(2) as u64,
-        metadata: serde_json::from_str::<BTreeMap<String, String>>(&metadata).ok()?,
-        created_at: row.get(4),
-        expires_at: row.get(5),
-        sha256: row.get(6),
-    })
+/// The `version` column of `motcua_schema`, which counts the migrations
+/// run (SQLite keeps the count in `user_version`, so the table is not in
+/// [`super::schema`]).
+fn schema_version(row: &tokio_postgres::Row) -> Result<i64, Error> {
+    Ok(Reader::new(row, "motcua_schema").int("version")?)
 }
 
 #[async_trait]
@@ -227,7 +137,7 @@ impl Storage for PostgresStorage {
             .query_one("SELECT version FROM motcua_schema", &[])
             .await
             .map_err(pg(&self.url))?;
-        Ok(row.get(0))
+        schema_version(&row)
     }
 
     async fn create_upload(&self, upload: &Upload) -> Result<(), Error> {
@@ -256,26 +166,24 @@ impl Storage for PostgresStorage {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT id, length, \"offset\", metadata, created_at, expires_at, sha256
-                 FROM upload WHERE id = $1",
+                &format!("SELECT {UPLOAD_COLUMNS} FROM upload WHERE id = $1"),
                 &[&id.as_str()],
             )
             .await
             .map_err(pg(&self.url))?;
-        Ok(row.as_ref().and_then(read_upload))
+        Ok(row.as_ref().map(row::upload).transpose()?)
     }
 
     async fn finished_uploads(&self, sha256: &Sha256) -> Result<Vec<Upload>, Error> {
         let client = self.client().await?;
         let rows = client
             .query(
-                "SELECT id, length, \"offset\", metadata, created_at, expires_at, sha256
-                 FROM upload WHERE sha256 = $1",
+                &format!("SELECT {UPLOAD_COLUMNS} FROM upload WHERE sha256 = $1"),
                 &[&sha256.to_string()],
             )
             .await
             .map_err(pg(&self.url))?;
-        Ok(rows.iter().filter_map(read_upload).collect())
+        Ok(rows.iter().map(row::upload).collect::<Result<_, _>>()?)
     }
 
     async fn update_upload(
@@ -341,10 +249,7 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(pg(&self.url))?;
-        Ok(rows
-            .iter()
-            .filter_map(|row| UploadId::parse(row.get::<_, &str>(0)))
-            .collect())
+        Ok(rows.iter().map(row::upload_id).collect::<Result<_, _>>()?)
     }
 
     async fn forget_finished_uploads(&self, before: i64) -> Result<u64, Error> {
@@ -371,7 +276,7 @@ impl Storage for PostgresStorage {
             .query_one("SELECT value FROM instance WHERE key = $1", &[&key])
             .await
             .map_err(pg(&self.url))?;
-        Ok(row.get(0))
+        Ok(row::instance_value(&row)?)
     }
 
     async fn record_blob(&self, sha256: &Sha256, size: u64, now: i64) -> Result<(), Error> {
@@ -397,7 +302,10 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(pg(&self.url))?;
-        rows.iter().map(|row| parse_col(row, 0)).collect()
+        Ok(rows
+            .iter()
+            .map(row::blob_sha256)
+            .collect::<Result<_, _>>()?)
     }
 
     async fn release_blob(&self, sha256: &Sha256, before: i64) -> Result<bool, Error> {
@@ -430,7 +338,7 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(pg(&self.url))?;
-        row.as_ref().map(read_receipt).transpose()
+        Ok(row.as_ref().map(row::receipt).transpose()?)
     }
 
     async fn store_dossier(
@@ -450,7 +358,7 @@ impl Storage for PostgresStorage {
             .iter()
             .map(|a| a.sha256.to_string())
             .collect();
-        let found: Vec<String> = if wanted.is_empty() {
+        let found: Vec<Sha256> = if wanted.is_empty() {
             Vec::new()
         } else {
             tx.query(
@@ -460,13 +368,13 @@ impl Storage for PostgresStorage {
             .await
             .map_err(&err)?
             .iter()
-            .map(|row| row.get(0))
-            .collect()
+            .map(row::blob_sha256)
+            .collect::<Result<_, _>>()?
         };
         let mut missing: Vec<Sha256> = dossier
             .attachments
             .iter()
-            .filter(|a| !found.contains(&a.sha256.to_string()))
+            .filter(|a| !found.contains(&a.sha256))
             .map(|a| a.sha256)
             .collect();
         if !missing.is_empty() {
@@ -545,8 +453,7 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(&err)?;
-        let sequence: i64 = row.get(0);
-        let (code, receipt) = issue(sequence as u64)?;
+        let (code, receipt) = issue(row::sequence(&row)?)?;
         tx.execute(
             "UPDATE dossier SET code = $2, receipt = $3 WHERE id = $1",
             &[&id, &code.as_str(), &receipt],
@@ -572,51 +479,32 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(pg(&self.url))?;
-        Ok(row.map(|row| row.get(0)))
+        Ok(row.as_ref().map(row::applicant_tag).transpose()?)
     }
 
     async fn dossier_by_code(&self, code: &DossierCode) -> Result<Option<DossierRecord>, Error> {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                &format!(
-                    "SELECT {RECEIPT_COLUMNS}, office, procedure_code, procedure_version,
-                        applicant_tag
-                     FROM dossier WHERE code = $1"
-                ),
+                &format!("SELECT {RECORD_COLUMNS} FROM dossier WHERE code = $1"),
                 &[&code.as_str()],
             )
             .await
             .map_err(pg(&self.url))?;
-        let Some(row) = row else {
+        let Some(mut record) = row.as_ref().map(row::record).transpose()? else {
             return Ok(None);
         };
-        let receipt = read_receipt(&row)?;
         let events = client
             .query(
-                "SELECT status, at, note FROM dossier_event WHERE dossier_id = $1 ORDER BY seq",
-                &[&receipt.id.to_string()],
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM dossier_event WHERE dossier_id = $1 ORDER BY seq"
+                ),
+                &[&record.receipt.id.to_string()],
             )
             .await
             .map_err(pg(&self.url))?;
-        let history = events
-            .iter()
-            .map(|e| {
-                Ok(StatusEvent {
-                    status: parse_col(e, 0)?,
-                    at: time_col(e, 1)?,
-                    note: e.get(2),
-                })
-            })
-            .collect::<Result<_, Error>>()?;
-        Ok(Some(DossierRecord {
-            receipt,
-            office: parse_col(&row, 5)?,
-            procedure_code: row.get(6),
-            procedure_version: row.get(7),
-            applicant_tag: row.get(8),
-            history,
-        }))
+        record.history = events.iter().map(row::event).collect::<Result<_, _>>()?;
+        Ok(Some(record))
     }
 
     async fn add_status(&self, code: &DossierCode, event: &StatusEvent) -> Result<bool, Error> {
@@ -634,7 +522,7 @@ impl Storage for PostgresStorage {
         let Some(row) = row else {
             return Ok(false);
         };
-        let id: &str = row.get(0);
+        let id = row::dossier_id(&row)?.to_string();
         tx.execute(
             "INSERT INTO dossier_event (dossier_id, seq, status, at, note)
              SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM dossier_event
@@ -656,15 +544,15 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(pg(&self.url))?;
-        Ok(row.map(|row| row.get(0)))
+        Ok(row.as_ref().map(row::sealed).transpose()?)
     }
 
     async fn dossier_count(&self) -> Result<u64, Error> {
         let client = self.client().await?;
         let row = client
-            .query_one("SELECT COUNT(*) FROM dossier", &[])
+            .query_one("SELECT COUNT(*) AS count FROM dossier", &[])
             .await
             .map_err(pg(&self.url))?;
-        Ok(row.get::<_, i64>(0) as u64)
+        Ok(row::dossier_count(&row)?)
     }
 }

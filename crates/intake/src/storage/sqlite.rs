@@ -17,76 +17,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use async_trait::async_trait;
-use motcua_dossier::{DossierCode, DossierId, OfficeCode, Sha256, Timestamp};
-use rusqlite::{Connection, OptionalExtension, params};
+use motcua_dossier::{DossierCode, DossierId, Sha256};
+use rusqlite::{Connection, Params, Row, params};
 
+use super::row::{
+    self, CorruptRow, EVENT_COLUMNS, RECEIPT_COLUMNS, RECORD_COLUMNS, UPLOAD_COLUMNS,
+};
+use super::schema::{self, Dialect, MIGRATIONS};
 use super::{
     DossierReceipt, DossierRecord, NewDossier, ReceiptIssuer, StatusEvent, Storage, StoreOutcome,
     Upload, UploadId,
 };
 use crate::error::Error;
-
-/// Migrations, in order; `user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[
-    // 1: the instance's identity, so logs and receipts can name it.
-    "CREATE TABLE instance (
-        key   TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-     ) STRICT;",
-    // 2: resumable uploads (tus).
-    "CREATE TABLE upload (
-        id         TEXT PRIMARY KEY,
-        length     INTEGER NOT NULL CHECK (length >= 0),
-        offset     INTEGER NOT NULL CHECK (offset >= 0 AND offset <= length),
-        metadata   TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL,
-        sha256     TEXT
-     ) STRICT;
-     CREATE INDEX upload_expiry ON upload (expires_at) WHERE sha256 IS NULL;",
-    // 3: finished files, dossiers, their attachments, history and code sequences.
-    "CREATE TABLE blob (
-        sha256    TEXT PRIMARY KEY,
-        size      INTEGER NOT NULL CHECK (size >= 0),
-        last_used INTEGER NOT NULL
-     ) STRICT;
-     INSERT INTO blob (sha256, size, last_used)
-        SELECT sha256, MAX(length), MAX(created_at) FROM upload
-        WHERE sha256 IS NOT NULL GROUP BY sha256;
-     CREATE TABLE dossier (
-        id                TEXT PRIMARY KEY,
-        code              TEXT NOT NULL UNIQUE,
-        office            TEXT NOT NULL,
-        procedure_code    TEXT NOT NULL,
-        procedure_version TEXT NOT NULL,
-        manifest_sha256   TEXT NOT NULL,
-        applicant_tag     BLOB NOT NULL,
-        sealed            BLOB NOT NULL,
-        receipt           TEXT NOT NULL,
-        received_at       INTEGER NOT NULL
-     ) STRICT;
-     CREATE TABLE dossier_attachment (
-        dossier_id TEXT NOT NULL REFERENCES dossier (id),
-        position   INTEGER NOT NULL,
-        name       TEXT NOT NULL,
-        sha256     TEXT NOT NULL REFERENCES blob (sha256),
-        size       INTEGER NOT NULL CHECK (size >= 0),
-        PRIMARY KEY (dossier_id, position)
-     ) STRICT;
-     CREATE INDEX dossier_attachment_blob ON dossier_attachment (sha256);
-     CREATE TABLE dossier_event (
-        dossier_id TEXT NOT NULL REFERENCES dossier (id),
-        seq        INTEGER NOT NULL,
-        status     TEXT NOT NULL,
-        at         INTEGER NOT NULL,
-        note       TEXT,
-        PRIMARY KEY (dossier_id, seq)
-     ) STRICT;
-     CREATE TABLE dossier_sequence (
-        scope TEXT PRIMARY KEY,
-        last  INTEGER NOT NULL
-     ) STRICT;",
-];
 
 /// Read connections.
 const READERS: usize = 4;
@@ -102,18 +44,71 @@ pub struct SqliteStorage {
     writer: mpsc::Sender<Box<dyn WriteJob>>,
 }
 
-/// Why a write failed: the database, or (in `store_dossier`) the receipt.
-enum WriteError {
+/// Why a read or write failed.
+enum Failure {
+    /// A statement failed.
     Sql(rusqlite::Error),
+    /// A row read back does not parse.
+    Corrupt(CorruptRow),
+    /// The receipt could not be issued (in `store_dossier`).
     Issue(Error),
     /// The group's transaction could not begin or commit.
     Group(String),
 }
 
-impl From<rusqlite::Error> for WriteError {
+impl From<rusqlite::Error> for Failure {
     fn from(e: rusqlite::Error) -> Self {
         Self::Sql(e)
     }
+}
+
+impl From<CorruptRow> for Failure {
+    fn from(e: CorruptRow) -> Self {
+        Self::Corrupt(e)
+    }
+}
+
+impl Failure {
+    /// The failure as the server reports it, naming the database `path`.
+    fn into_error(self, path: &Path) -> Error {
+        match self {
+            Self::Sql(source) => Error::Database {
+                path: path.to_owned(),
+                source,
+            },
+            Self::Corrupt(e) => e.into(),
+            Self::Issue(e) => e,
+            Self::Group(reason) => Error::Commit {
+                path: path.to_owned(),
+                reason,
+            },
+        }
+    }
+}
+
+/// The first row `read` makes of the result of `sql`, if any.
+fn first<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: impl FnMut(&Row<'_>) -> Result<T, Failure>,
+) -> Result<Option<T>, Failure> {
+    conn.prepare_cached(sql)?
+        .query_and_then(params, read)?
+        .next()
+        .transpose()
+}
+
+/// Every row `read` makes of the result of `sql`.
+fn all<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: impl FnMut(&Row<'_>) -> Result<T, Failure>,
+) -> Result<Vec<T>, Failure> {
+    conn.prepare_cached(sql)?
+        .query_and_then(params, read)?
+        .collect()
 }
 
 /// One write waiting for the writer thread.
@@ -132,14 +127,14 @@ impl std::fmt::Debug for dyn WriteJob {
 
 struct Typed<T, F> {
     work: Option<F>,
-    outcome: Option<Result<T, WriteError>>,
-    reply: tokio::sync::oneshot::Sender<Result<T, WriteError>>,
+    outcome: Option<Result<T, Failure>>,
+    reply: tokio::sync::oneshot::Sender<Result<T, Failure>>,
 }
 
 impl<T, F> WriteJob for Typed<T, F>
 where
     T: Send,
-    F: FnOnce(&Connection) -> Result<T, WriteError> + Send,
+    F: FnOnce(&Connection) -> Result<T, Failure> + Send,
 {
     fn run(&mut self, conn: &Connection) -> bool {
         let Some(work) = self.work.take() else {
@@ -155,9 +150,9 @@ where
         let answer = match (group, self.outcome) {
             // Committed: the write's own outcome (a failed write was undone).
             (Ok(()), Some(outcome)) => outcome,
-            (Ok(()), None) => Err(WriteError::Group("the write did not run".into())),
+            (Ok(()), None) => Err(Failure::Group("the write did not run".into())),
             // Not committed: nothing of the group is on disk.
-            (Err(reason), _) => Err(WriteError::Group(reason)),
+            (Err(reason), _) => Err(Failure::Group(reason)),
         };
         let _ = self.reply.send(answer);
     }
@@ -244,9 +239,11 @@ impl SqliteStorage {
                 supported,
             });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let run = schema::migrations_run(version)?;
+        for (i, steps) in MIGRATIONS.iter().enumerate().skip(run) {
             let tx = conn.transaction().map_err(db_err)?;
-            tx.execute_batch(sql).map_err(db_err)?;
+            tx.execute_batch(&Dialect::Sqlite.migration(steps))
+                .map_err(db_err)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)
                 .map_err(db_err)?;
             tx.commit().map_err(db_err)?;
@@ -283,18 +280,17 @@ impl SqliteStorage {
     }
 
     /// Runs the read `f` on a read connection on the blocking pool.
-    async fn with<T: Send + 'static>(
+    async fn with<T: Send + 'static, E: Into<Failure>>(
         &self,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+        f: impl FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     ) -> Result<T, Error> {
         let readers = Arc::clone(&self.readers);
         let index = self.next_reader.fetch_add(1, Ordering::Relaxed) % readers.len();
-        let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
             let conn = readers[index]
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            f(&conn)
+            f(&conn).map_err(Into::into)
         })
         .await
         .map_err(|e| Error::Io {
@@ -302,12 +298,12 @@ impl SqliteStorage {
             path: self.path.clone(),
             source: std::io::Error::other(e),
         })?
-        .map_err(|source| Error::Database { path, source })
+        .map_err(|e| e.into_error(&self.path))
     }
 
     /// Runs the write `f` in the writer's next group; answers once the
     /// group committed.
-    async fn write<T: Send + 'static, E: Into<WriteError>>(
+    async fn write<T: Send + 'static, E: Into<Failure>>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     ) -> Result<T, Error> {
@@ -322,83 +318,16 @@ impl SqliteStorage {
             reason: "the database writer stopped".into(),
         };
         self.writer.send(Box::new(job)).map_err(|_| gone())?;
-        match answer.await.map_err(|_| gone())? {
-            Ok(value) => Ok(value),
-            Err(WriteError::Sql(source)) => Err(Error::Database {
-                path: self.path.clone(),
-                source,
-            }),
-            Err(WriteError::Issue(e)) => Err(e),
-            Err(WriteError::Group(reason)) => Err(Error::Commit {
-                path: self.path.clone(),
-                reason,
-            }),
-        }
+        answer
+            .await
+            .map_err(|_| gone())?
+            .map_err(|e| e.into_error(&self.path))
     }
-}
-
-fn read_upload(row: &rusqlite::Row<'_>) -> rusqlite::Result<Upload> {
-    let id: String = row.get(0)?;
-    let metadata: String = row.get(3)?;
-    Ok(Upload {
-        id: UploadId::parse(&id).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                0,
-                rusqlite::types::Type::Text,
-                format!("bad upload id {id:?}").into(),
-            )
-        })?,
-        length: row.get::<_, i64>(1)? as u64,
-        offset: row.get::<_, i64>(2)? as u64,
-        metadata: serde_json::from_str(&metadata).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, e.into())
-        })?,
-        created_at: row.get(4)?,
-        expires_at: row.get(5)?,
-        sha256: row.get(6)?,
-    })
 }
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
-
-/// A column that failed to parse as its type.
-fn bad_column(index: usize, what: impl std::fmt::Display) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        rusqlite::types::Type::Text,
-        what.to_string().into(),
-    )
-}
-
-/// Reads column `index` as text and parses it.
-fn parsed<T: std::str::FromStr>(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<T>
-where
-    T::Err: std::fmt::Display,
-{
-    let text: String = row.get(index)?;
-    text.parse()
-        .map_err(|e| bad_column(index, format!("{text:?}: {e}")))
-}
-
-fn timestamp(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Timestamp> {
-    let secs: i64 = row.get(index)?;
-    Timestamp::from_unix(secs).map_err(|e| bad_column(index, e))
-}
-
-/// `id, code, manifest_sha256, receipt, received_at` of a dossier.
-fn read_receipt(row: &rusqlite::Row<'_>) -> rusqlite::Result<DossierReceipt> {
-    Ok(DossierReceipt {
-        id: parsed(row, 0)?,
-        code: parsed(row, 1)?,
-        manifest_sha256: parsed(row, 2)?,
-        receipt: row.get(3)?,
-        received: timestamp(row, 4)?,
-    })
-}
-
-const RECEIPT_COLUMNS: &str = "id, code, manifest_sha256, receipt, received_at";
 
 /// The writes of [`Storage::store_dossier`], inside the writer's
 /// transaction (its savepoint undoes them all if one fails).
@@ -406,14 +335,14 @@ fn store(
     tx: &Connection,
     dossier: &NewDossier,
     issue: &ReceiptIssuer,
-) -> Result<StoreOutcome, WriteError> {
+) -> Result<StoreOutcome, Failure> {
     let id = dossier.id.to_string();
-    let existing = tx
-        .prepare_cached(&format!(
-            "SELECT {RECEIPT_COLUMNS} FROM dossier WHERE id = ?1"
-        ))?
-        .query_row([&id], read_receipt)
-        .optional()?;
+    let existing = first(
+        tx,
+        &format!("SELECT {RECEIPT_COLUMNS} FROM dossier WHERE id = ?1"),
+        [&id],
+        |r| Ok(row::receipt(r)?),
+    )?;
     if let Some(existing) = existing {
         return Ok(StoreOutcome::Exists(existing));
     }
@@ -432,14 +361,16 @@ fn store(
         missing.dedup();
         return Ok(StoreOutcome::MissingBlobs(missing));
     }
-    let sequence: i64 = tx
-        .prepare_cached(
-            "INSERT INTO dossier_sequence (scope, last) VALUES (?1, 1)
+    let sequence = first(
+        tx,
+        "INSERT INTO dossier_sequence (scope, last) VALUES (?1, 1)
              ON CONFLICT (scope) DO UPDATE SET last = dossier_sequence.last + 1
              RETURNING last",
-        )?
-        .query_row([&dossier.sequence_scope], |row| row.get(0))?;
-    let (code, receipt) = issue(sequence as u64).map_err(WriteError::Issue)?;
+        [&dossier.sequence_scope],
+        |r| Ok(row::sequence(r)?),
+    )?
+    .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    let (code, receipt) = issue(sequence).map_err(Failure::Issue)?;
     tx.prepare_cached(
         "INSERT INTO dossier (id, code, office, procedure_code, procedure_version,
             manifest_sha256, applicant_tag, sealed, receipt, received_at)
@@ -492,7 +423,7 @@ fn store(
 #[async_trait]
 impl Storage for SqliteStorage {
     async fn schema_version(&self) -> Result<i64, Error> {
-        self.with(|conn| conn.pragma_query_value(None, "user_version", |row| row.get(0)))
+        self.with(|conn| conn.pragma_query_value(None, "user_version", |r| r.get(0)))
             .await
     }
 
@@ -501,7 +432,7 @@ impl Storage for SqliteStorage {
         let metadata = serde_json::to_string(&upload.metadata).unwrap_or_else(|_| "{}".into());
         self.write(move |conn| {
             conn.execute(
-                "INSERT INTO upload (id, length, offset, metadata, created_at, expires_at, sha256)
+                "INSERT INTO upload (id, length, \"offset\", metadata, created_at, expires_at, sha256)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     upload.id.as_str(),
@@ -521,13 +452,12 @@ impl Storage for SqliteStorage {
     async fn upload(&self, id: &UploadId) -> Result<Option<Upload>, Error> {
         let id = id.clone();
         self.with(move |conn| {
-            conn.query_row(
-                "SELECT id, length, offset, metadata, created_at, expires_at, sha256
-                 FROM upload WHERE id = ?1",
+            first(
+                conn,
+                &format!("SELECT {UPLOAD_COLUMNS} FROM upload WHERE id = ?1"),
                 [id.as_str()],
-                read_upload,
+                |r| Ok(row::upload(r)?),
             )
-            .optional()
         })
         .await
     }
@@ -535,12 +465,12 @@ impl Storage for SqliteStorage {
     async fn finished_uploads(&self, sha256: &Sha256) -> Result<Vec<Upload>, Error> {
         let sha256 = sha256.to_string();
         self.with(move |conn| {
-            conn.prepare_cached(
-                "SELECT id, length, offset, metadata, created_at, expires_at, sha256
-                 FROM upload WHERE sha256 = ?1",
-            )?
-            .query_map([sha256], read_upload)?
-            .collect()
+            all(
+                conn,
+                &format!("SELECT {UPLOAD_COLUMNS} FROM upload WHERE sha256 = ?1"),
+                [sha256],
+                |r| Ok(row::upload(r)?),
+            )
         })
         .await
     }
@@ -556,7 +486,7 @@ impl Storage for SqliteStorage {
         let sha256 = sha256.map(str::to_owned);
         self.write(move |conn| {
             conn.execute(
-                "UPDATE upload SET offset = ?2, sha256 = ?3, expires_at = ?4 WHERE id = ?1",
+                "UPDATE upload SET \"offset\" = ?2, sha256 = ?3, expires_at = ?4 WHERE id = ?1",
                 params![id.as_str(), to_i64(offset), sha256, expires_at],
             )
             .map(drop)
@@ -573,8 +503,10 @@ impl Storage for SqliteStorage {
     ) -> Result<(), Error> {
         let (id, sha256) = (id.clone(), sha256.to_string());
         self.write(move |conn| {
-            conn.prepare_cached("UPDATE upload SET offset = length, sha256 = ?2 WHERE id = ?1")?
-                .execute(params![id.as_str(), sha256])?;
+            conn.prepare_cached(
+                "UPDATE upload SET \"offset\" = length, sha256 = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id.as_str(), sha256])?;
             conn.prepare_cached(
                 "INSERT INTO blob (sha256, size, last_used) VALUES (?1, ?2, ?3)
                  ON CONFLICT (sha256) DO UPDATE SET last_used = MAX(blob.last_used, ?3)",
@@ -596,12 +528,12 @@ impl Storage for SqliteStorage {
 
     async fn expired_uploads(&self, now: i64) -> Result<Vec<UploadId>, Error> {
         self.with(move |conn| {
-            let mut stmt =
-                conn.prepare("SELECT id FROM upload WHERE sha256 IS NULL AND expires_at < ?1")?;
-            let ids = stmt
-                .query_map([now], |row| row.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(ids.iter().filter_map(|id| UploadId::parse(id)).collect())
+            all(
+                conn,
+                "SELECT id FROM upload WHERE sha256 IS NULL AND expires_at < ?1",
+                [now],
+                |r| Ok(row::upload_id(r)?),
+            )
         })
         .await
     }
@@ -624,9 +556,13 @@ impl Storage for SqliteStorage {
                 "INSERT INTO instance (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
                 [&key, &default],
             )?;
-            conn.query_row("SELECT value FROM instance WHERE key = ?1", [&key], |row| {
-                row.get(0)
-            })
+            first(
+                conn,
+                "SELECT value FROM instance WHERE key = ?1",
+                [&key],
+                |r| Ok(row::instance_value(r)?),
+            )?
+            .ok_or(Failure::Sql(rusqlite::Error::QueryReturnedNoRows))
         })
         .await
     }
@@ -646,12 +582,13 @@ impl Storage for SqliteStorage {
 
     async fn unused_blobs(&self, before: i64) -> Result<Vec<Sha256>, Error> {
         self.with(move |conn| {
-            let mut stmt = conn.prepare(
+            all(
+                conn,
                 "SELECT sha256 FROM blob WHERE last_used < ?1 AND NOT EXISTS
-                    (SELECT 1 FROM dossier_attachment a WHERE a.sha256 = blob.sha256)",
-            )?;
-            let rows = stmt.query_map([before], |row| parsed::<Sha256>(row, 0))?;
-            rows.collect()
+                        (SELECT 1 FROM dossier_attachment a WHERE a.sha256 = blob.sha256)",
+                [before],
+                |r| Ok(row::blob_sha256(r)?),
+            )
         })
         .await
     }
@@ -672,11 +609,12 @@ impl Storage for SqliteStorage {
     async fn dossier(&self, id: &DossierId) -> Result<Option<DossierReceipt>, Error> {
         let id = id.to_string();
         self.with(move |conn| {
-            conn.prepare_cached(&format!(
-                "SELECT {RECEIPT_COLUMNS} FROM dossier WHERE id = ?1"
-            ))?
-            .query_row([id], read_receipt)
-            .optional()
+            first(
+                conn,
+                &format!("SELECT {RECEIPT_COLUMNS} FROM dossier WHERE id = ?1"),
+                [id],
+                |r| Ok(row::receipt(r)?),
+            )
         })
         .await
     }
@@ -692,9 +630,12 @@ impl Storage for SqliteStorage {
     async fn applicant_tag(&self, code: &DossierCode) -> Result<Option<Vec<u8>>, Error> {
         let code = code.to_string();
         self.with(move |conn| {
-            conn.prepare_cached("SELECT applicant_tag FROM dossier WHERE code = ?1")?
-                .query_row([&code], |row| row.get(0))
-                .optional()
+            first(
+                conn,
+                "SELECT applicant_tag FROM dossier WHERE code = ?1",
+                [&code],
+                |r| Ok(row::applicant_tag(r)?),
+            )
         })
         .await
     }
@@ -702,38 +643,24 @@ impl Storage for SqliteStorage {
     async fn dossier_by_code(&self, code: &DossierCode) -> Result<Option<DossierRecord>, Error> {
         let code = code.to_string();
         self.with(move |conn| {
-            let found = conn
-                .prepare_cached(&format!(
-                    "SELECT {RECEIPT_COLUMNS}, office, procedure_code, procedure_version,
-                        applicant_tag
-                     FROM dossier WHERE code = ?1"
-                ))?
-                .query_row([&code], |row| {
-                    Ok(DossierRecord {
-                        receipt: read_receipt(row)?,
-                        office: parsed::<OfficeCode>(row, 5)?,
-                        procedure_code: row.get(6)?,
-                        procedure_version: row.get(7)?,
-                        applicant_tag: row.get(8)?,
-                        history: Vec::new(),
-                    })
-                })
-                .optional()?;
+            let found = first(
+                conn,
+                &format!("SELECT {RECORD_COLUMNS} FROM dossier WHERE code = ?1"),
+                [&code],
+                |r| Ok(row::record(r)?),
+            )?;
             let Some(mut record) = found else {
                 return Ok(None);
             };
-            let mut stmt = conn.prepare_cached(
-                "SELECT status, at, note FROM dossier_event WHERE dossier_id = ?1 ORDER BY seq",
+            record.history = all(
+                conn,
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM dossier_event WHERE dossier_id = ?1 ORDER BY seq"
+                ),
+                [record.receipt.id.to_string()],
+                |r| Ok(row::event(r)?),
             )?;
-            let events = stmt.query_map([record.receipt.id.to_string()], |row| {
-                Ok(StatusEvent {
-                    status: parsed(row, 0)?,
-                    at: timestamp(row, 1)?,
-                    note: row.get(2)?,
-                })
-            })?;
-            record.history = events.collect::<rusqlite::Result<_>>()?;
-            Ok(Some(record))
+            Ok::<_, Failure>(Some(record))
         })
         .await
     }
@@ -757,20 +684,22 @@ impl Storage for SqliteStorage {
     async fn sealed_dossier(&self, id: &DossierId) -> Result<Option<Vec<u8>>, Error> {
         let id = id.to_string();
         self.with(move |conn| {
-            conn.query_row("SELECT sealed FROM dossier WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
-            .optional()
+            first(
+                conn,
+                "SELECT sealed FROM dossier WHERE id = ?1",
+                [id],
+                |r| Ok(row::sealed(r)?),
+            )
         })
         .await
     }
 
     async fn dossier_count(&self) -> Result<u64, Error> {
         self.with(|conn| {
-            conn.query_row("SELECT COUNT(*) FROM dossier", [], |row| {
-                row.get::<_, i64>(0)
-            })
-            .map(|n| n as u64)
+            first(conn, "SELECT COUNT(*) AS count FROM dossier", [], |r| {
+                Ok(row::dossier_count(r)?)
+            })?
+            .ok_or(Failure::Sql(rusqlite::Error::QueryReturnedNoRows))
         })
         .await
     }
@@ -873,5 +802,16 @@ mod tests {
             matches!(err, Error::DatabaseTooNew { found: 99, .. }),
             "{err}"
         );
+    }
+
+    #[test]
+    fn refuses_negative_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStorage::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(SqliteStorage::FILE)).unwrap();
+        conn.pragma_update(None, "user_version", -1).unwrap();
+        drop(conn);
+        let err = SqliteStorage::open(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::Corrupt(_)), "{err}");
     }
 }

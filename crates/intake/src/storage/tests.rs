@@ -45,6 +45,8 @@ fn issuer(scope: &str) -> ReceiptIssuer {
 const ID1: &str = "11111111-1111-4111-8111-111111111111";
 const ID2: &str = "22222222-2222-4222-8222-222222222222";
 const ID3: &str = "33333333-3333-4333-8333-333333333333";
+#[cfg(feature = "test-postgres")]
+const ID4: &str = "77777777-7777-4777-8777-777777777777";
 
 async fn dossier_contract(storage: &dyn Storage) {
     let first = storage.instance_value("lookup_key", "aa").await.unwrap();
@@ -287,40 +289,253 @@ async fn contract(storage: &dyn Storage) {
     dossier_contract(storage).await;
 }
 
+/// Writes behind the store's back: what a damaged file, a hand edit or
+/// another program leaves in the database.
+enum Raw {
+    Sqlite(std::path::PathBuf),
+    #[cfg(feature = "test-postgres")]
+    Postgres(tokio_postgres::Client),
+}
+
+impl Raw {
+    /// Runs `sql` with CHECK constraints off, so that values the schema
+    /// refuses (a negative length) can be written too.
+    async fn execute(&self, sql: &str) {
+        match self {
+            Self::Sqlite(path) => {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                conn.busy_timeout(std::time::Duration::from_secs(5))
+                    .unwrap();
+                conn.pragma_update(None, "ignore_check_constraints", true)
+                    .unwrap();
+                conn.execute_batch(sql).unwrap();
+            }
+            #[cfg(feature = "test-postgres")]
+            Self::Postgres(client) => client.batch_execute(sql).await.unwrap(),
+        }
+    }
+}
+
+/// `result` is the error of a corrupt row naming `column` (`table.column`).
+#[track_caller]
+fn assert_corrupt<T: std::fmt::Debug>(result: Result<T, Error>, column: &str) {
+    match result {
+        Err(Error::Corrupt(message)) => assert!(
+            message.contains(&format!("column {column} ")),
+            "{column}: {message}"
+        ),
+        other => panic!("{column}: expected a corrupt row, got {other:?}"),
+    }
+}
+
+/// Rows this server never writes are errors naming the column at fault:
+/// never "not found", never skipped, never a panic.
+async fn corrupt_contract(storage: &dyn Storage, raw: &Raw) {
+    let insert_upload = |id: &str, length: i64, metadata: &str, sha256: &str, expires: i64| {
+        format!(
+            r#"INSERT INTO upload (id, length, "offset", metadata, created_at, expires_at, sha256)
+               VALUES ('{id}', {length}, 0, '{metadata}', 1, {expires}, {sha256})"#
+        )
+    };
+    let far = 2_000_000_000;
+
+    let not_json = UploadId::random();
+    raw.execute(&insert_upload(
+        not_json.as_str(),
+        10,
+        "{not json",
+        "NULL",
+        far,
+    ))
+    .await;
+    assert_corrupt(storage.upload(&not_json).await, "upload.metadata");
+
+    let negative = UploadId::random();
+    raw.execute(&insert_upload(negative.as_str(), -5, "{}", "NULL", far))
+        .await;
+    assert_corrupt(storage.upload(&negative).await, "upload.length");
+
+    let bad_hash = UploadId::random();
+    raw.execute(&insert_upload(bad_hash.as_str(), 10, "{}", "'ABC'", far))
+        .await;
+    assert_corrupt(storage.upload(&bad_hash).await, "upload.sha256");
+
+    // A finished upload among those of a hash is not skipped.
+    let digest = sha(0xe1);
+    raw.execute(&insert_upload(
+        UploadId::random().as_str(),
+        10,
+        "[1, 2]",
+        &format!("'{digest}'"),
+        far,
+    ))
+    .await;
+    assert_corrupt(storage.finished_uploads(&digest).await, "upload.metadata");
+
+    // Nor is an expired upload whose id is not one.
+    raw.execute(&insert_upload("../../etc/passwd", 10, "{}", "NULL", 5))
+        .await;
+    assert_corrupt(storage.expired_uploads(10).await, "upload.id");
+
+    raw.execute("INSERT INTO blob (sha256, size, last_used) VALUES ('not a hash', 1, 0)")
+        .await;
+    assert_corrupt(storage.unused_blobs(10).await, "blob.sha256");
+
+    let store = |id: &str| storage.store_dossier(dossier(id, &[], "C"), issuer("C"));
+    let (Ok(StoreOutcome::Stored(one)), Ok(StoreOutcome::Stored(two))) =
+        (store(ID1).await, store(ID2).await)
+    else {
+        panic!("not stored");
+    };
+
+    raw.execute(&format!(
+        "INSERT INTO dossier_event (dossier_id, seq, status, at)
+         VALUES ('{ID1}', 2, 'lost_in_the_mail', 1795600001)"
+    ))
+    .await;
+    assert_corrupt(
+        storage.dossier_by_code(&one.code).await,
+        "dossier_event.status",
+    );
+
+    raw.execute(&format!(
+        "UPDATE dossier SET received_at = -1 WHERE id = '{ID1}'"
+    ))
+    .await;
+    assert_corrupt(storage.dossier(&one.id).await, "dossier.received_at");
+
+    raw.execute(&format!(
+        "UPDATE dossier SET manifest_sha256 = 'xyz', office = '' WHERE id = '{ID2}'"
+    ))
+    .await;
+    assert_corrupt(storage.dossier(&two.id).await, "dossier.manifest_sha256");
+    assert_corrupt(
+        storage.dossier_by_code(&two.code).await,
+        "dossier.manifest_sha256",
+    );
+    // Sent again, the dossier is neither "there already" nor stored anew.
+    assert_corrupt(store(ID2).await, "dossier.manifest_sha256");
+
+    // A sequence gone below zero gives no code, and nothing is stored.
+    raw.execute("UPDATE dossier_sequence SET last = -7 WHERE scope = 'C'")
+        .await;
+    assert_corrupt(store(ID3).await, "dossier_sequence.last");
+    assert_eq!(storage.dossier_count().await.unwrap(), 2);
+    let three: DossierId = ID3.parse().unwrap();
+    assert_eq!(storage.dossier(&three).await.unwrap(), None);
+}
+
 #[tokio::test]
 async fn sqlite_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     contract(&SqliteStorage::open(dir.path()).unwrap()).await;
 }
 
+#[tokio::test]
+async fn sqlite_reports_corrupt_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = SqliteStorage::open(dir.path()).unwrap();
+    let raw = Raw::Sqlite(storage.path().to_owned());
+    corrupt_contract(&storage, &raw).await;
+}
+
+/// A fresh PostgreSQL database per test, so earlier runs leave nothing
+/// behind; dropped with [`TestDatabase::drop`].
+#[cfg(feature = "test-postgres")]
+struct TestDatabase {
+    admin: tokio_postgres::Client,
+    name: String,
+    url: String,
+}
+
+#[cfg(feature = "test-postgres")]
+impl TestDatabase {
+    async fn create() -> Self {
+        let url = std::env::var("MOTCUA_TEST_DATABASE_URL").expect(
+            "set MOTCUA_TEST_DATABASE_URL to a PostgreSQL database (cargo xtask test does)",
+        );
+        let (admin, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .expect("connect to PostgreSQL");
+        tokio::spawn(connection);
+        let name = format!("motcua_test_{}", UploadId::random());
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let (base, _) = url.rsplit_once('/').unwrap();
+        let url = format!("{base}/{name}");
+        Self { admin, name, url }
+    }
+
+    /// A connection of its own, for writing behind the store's back, with
+    /// the CHECK constraints dropped (PostgreSQL cannot turn them off).
+    async fn raw(&self) -> Raw {
+        let (client, connection) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        client
+            .batch_execute(
+                "DO $$ DECLARE c record; BEGIN
+                   FOR c IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
+                            WHERE contype = 'c' AND connamespace = 'public'::regnamespace LOOP
+                     EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.t, c.conname);
+                   END LOOP;
+                 END $$",
+            )
+            .await
+            .unwrap();
+        Raw::Postgres(client)
+    }
+
+    async fn drop(self) {
+        self.admin
+            .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", self.name))
+            .await
+            .unwrap();
+    }
+}
+
 #[cfg(feature = "test-postgres")]
 #[tokio::test]
 async fn postgres_keeps_the_contract() {
-    let url = std::env::var("MOTCUA_TEST_DATABASE_URL")
-        .expect("set MOTCUA_TEST_DATABASE_URL to a PostgreSQL database (cargo xtask test does)");
-    // A fresh database per run, so earlier runs leave nothing behind.
-    let (admin, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .expect("connect to PostgreSQL");
-    tokio::spawn(connection);
-    let name = format!("motcua_test_{}", UploadId::random());
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    let storage = PostgresStorage::connect(&format!("{base}/{name}"))
-        .await
-        .unwrap();
+    let db = TestDatabase::create().await;
+    let storage = PostgresStorage::connect(&db.url).await.unwrap();
     contract(&storage).await;
     // Connecting again finds the schema migrated and leaves it be.
-    let again = PostgresStorage::connect(&format!("{base}/{name}"))
-        .await
-        .unwrap();
+    let again = PostgresStorage::connect(&db.url).await.unwrap();
     assert_eq!(again.schema_version().await.unwrap(), 3);
     drop((storage, again));
-    admin
-        .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+    db.drop().await;
+}
+
+#[cfg(feature = "test-postgres")]
+#[tokio::test]
+async fn postgres_reports_corrupt_rows() {
+    let db = TestDatabase::create().await;
+    let storage = PostgresStorage::connect(&db.url).await.unwrap();
+    let raw = db.raw().await;
+    corrupt_contract(&storage, &raw).await;
+
+    // A column of another type than the server reads is an error too, not
+    // a panic in the driver (SQLite's strict tables cannot hold one).
+    let StoreOutcome::Stored(four) = storage
+        .store_dossier(dossier(ID4, &[], "D"), issuer("D"))
         .await
-        .unwrap();
+        .unwrap()
+    else {
+        panic!("not stored");
+    };
+    raw.execute(
+        "ALTER TABLE dossier ALTER COLUMN applicant_tag TYPE TEXT
+            USING encode(applicant_tag, 'hex')",
+    )
+    .await;
+    assert_corrupt(
+        storage.applicant_tag(&four.code).await,
+        "dossier.applicant_tag",
+    );
+    drop((storage, raw));
+    db.drop().await;
 }
