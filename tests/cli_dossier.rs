@@ -11,6 +11,7 @@ use serde_json::Value;
 
 mod support;
 
+use motcua_testkit::data;
 use support::{json_of as json, motcua, text};
 
 fn root() -> &'static Path {
@@ -506,26 +507,16 @@ fn canonical_prints_rfc8785_bytes() {
     assert_eq!(code(&motcua(&["canonical", &work.path("missing.json")])), 2);
 }
 
-/// The shared test data beside the repository, or `$MOTCUA_TEST_DATA`.
-fn shared_data(relative: &str) -> String {
-    let base = std::env::var_os("MOTCUA_TEST_DATA")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/data"));
-    let path = base.join(relative);
-    assert!(path.is_file(), "test data {} is missing", path.display());
-    path.display().to_string()
-}
-
 #[test]
 fn seal_turns_photos_into_one_pdf_and_checks_the_form() {
     let work = Work::new();
     let photo = format!(
         "birth_certificate={}",
-        shared_data("exif-orientation/exifpy-portrait-orientation-6.jpg")
+        data::path("exif-orientation/exifpy-portrait-orientation-6.jpg").display()
     );
     let page = format!(
         "birth_certificate={}",
-        shared_data("documents/graph-paper-ink_938x735.jpg")
+        data::path("documents/graph-paper-ink_938x735.jpg").display()
     );
     let out = motcua(&[
         "seal",

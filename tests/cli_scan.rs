@@ -2,22 +2,10 @@
 //! refusals that write nothing. Needs qpdf, pdftoppm (poppler-utils) and
 //! sha256sum (coreutils) on the PATH.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn data(rel: &str) -> PathBuf {
-    let root = match std::env::var_os("MOTCUA_TEST_DATA") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
-    };
-    let path = root.join(rel);
-    assert!(
-        path.exists(),
-        "test data {} not found; set MOTCUA_TEST_DATA to the shared/data folder",
-        path.display()
-    );
-    path
-}
+use motcua_testkit::data;
 
 fn motcua(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_motcua"))
@@ -66,11 +54,13 @@ fn photos_become_one_checked_pdf_with_the_printed_hash() {
     let out = s(&dir.path().join("giay-to.pdf"));
     let again = s(&dir.path().join("again.pdf"));
     let photos = [
-        s(&data("camera-photos/iphone6_3264x2448_8mp.jpg")),
-        s(&data(
+        s(&data::path("camera-photos/iphone6_3264x2448_8mp.jpg")),
+        s(&data::path(
             "exif-orientation/recurser-landscape-orientation-6.jpg",
         )),
-        s(&data("documents/scan-brochure-page-300dpi_2550x3300.png")),
+        s(&data::path(
+            "documents/scan-brochure-page-300dpi_2550x3300.png",
+        )),
     ];
     let args = |output: &str| -> Vec<String> {
         let mut a: Vec<String> = ["scan", "--json", "--title", "Giấy tờ nhà đất", "-o", output]
@@ -148,7 +138,7 @@ fn human_report_names_size_pages_and_hash() {
         "60",
         "-o",
         &s(&out),
-        &s(&data("documents/handwritten-notes-a2_2122x2735.jpg")),
+        &s(&data::path("documents/handwritten-notes-a2_2122x2735.jpg")),
     ]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let report = text(&run.stdout);
@@ -172,7 +162,7 @@ fn user_pdfs_are_copied_byte_for_byte() {
         "signed-pades-cades-detached.pdf",
         "signed-weird-byterange.pdf",
     ] {
-        let src = data(&format!("pdf/{name}"));
+        let src = data::path(&format!("pdf/{name}"));
         let out = dir.path().join(name);
         let run = motcua(&["scan", "--json", "-o", &s(&out), &s(&src)]);
         assert!(run.status.success(), "{name}: {}", text(&run.stderr));
@@ -197,7 +187,7 @@ fn a_refused_input_writes_nothing() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let out = dir.path().join("out.pdf");
     let o = s(&out);
-    let good = s(&data("camera-photos/small-nikon-d70.jpg"));
+    let good = s(&data::path("camera-photos/small-nikon-d70.jpg"));
     for (bad, code, words) in [
         (
             "malformed-images/jpeg-bomb-lottapixel-64250x64250.jpg",
@@ -211,7 +201,7 @@ fn a_refused_input_writes_nothing() {
         ),
         ("malformed-images/jpeg-empty-0-bytes.jpg", "empty", "empty"),
     ] {
-        let bad_path = s(&data(bad));
+        let bad_path = s(&data::path(bad));
         let run = motcua(&["scan", "--json", "--lang", "en", "-o", &o, &good, &bad_path]);
         assert_eq!(run.status.code(), Some(1), "{bad}: {}", text(&run.stderr));
         assert_eq!(json(&run)["error"]["code"], code, "{bad}");
@@ -227,7 +217,9 @@ fn a_refused_input_writes_nothing() {
         assert_eq!(left, 0, "{bad}: a temporary file was left");
     }
     // Vietnamese by default.
-    let ztxt = s(&data("malformed-images/png-ztxt-decompression-bomb.png"));
+    let ztxt = s(&data::path(
+        "malformed-images/png-ztxt-decompression-bomb.png",
+    ));
     let run = motcua(&["scan", "-o", &o, &ztxt]);
     assert_eq!(run.status.code(), Some(1));
     assert!(
@@ -244,7 +236,7 @@ fn a_refused_input_writes_nothing() {
         text(&run.stderr)
     );
     // A PDF must come alone; an unreadable file is unusable input (2).
-    let pdf = s(&data("pdf/plain-trivial-pdf13.pdf"));
+    let pdf = s(&data::path("pdf/plain-trivial-pdf13.pdf"));
     assert_eq!(
         motcua(&["scan", "-o", &o, &pdf, &good]).status.code(),
         Some(2)

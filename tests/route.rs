@@ -20,7 +20,8 @@ use serde_json::{Value, json};
 mod support;
 
 use support::{
-    Legacy, Server, birth_form, directory_office, json_of, motcua, pdf, receipt_kid, text,
+    DANANG_BACKEND, Legacy, Server, birth_form, directory_office, json_of, motcua, pdf,
+    receipt_kid, text,
 };
 
 const PERSONAL_ID: &str = "001093012345";
@@ -149,7 +150,7 @@ fn the_same_citizen_files_at_offices_of_three_provinces() {
     let work = Work::new();
     let hanoi = Server::start_with(&work.sub("hanoi"), "127.0.0.1:0", &["--office", "00004"]);
     let hcm = Server::start_with(&work.sub("hcm"), "127.0.0.1:0", &["--office", "P79"]);
-    let mut legacy = Legacy::start();
+    let mut legacy = Legacy::start(DANANG_BACKEND);
     assert_ne!(hanoi.port(), hcm.port());
 
     // The publisher signs the directory; the citizen pins its key.

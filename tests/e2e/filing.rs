@@ -9,13 +9,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::harness::{count, eventually, seed_draft, test_data, text, with_app};
-use crate::steps::{add_page, click};
-
-fn example(code: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("web/procedures/{code}.json"));
-    let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    schema["example"].clone()
-}
+use crate::steps::{add_page, click, example};
 
 async fn upload(client: &Client, input_id: &str, file: &Path) {
     let input = client

@@ -406,19 +406,10 @@ pub(crate) async fn count(client: &Client, css: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// The shared test data: `$MOTCUA_TEST_DATA`, else `shared/data` beside the
-/// repository (as the test machines lay it out).
+/// A file of the shared test data (`motcua_testkit::data`), as WebDriver
+/// wants it for uploads: a canonical path.
 pub(crate) fn test_data(relative: &str) -> PathBuf {
-    let base = std::env::var_os("MOTCUA_TEST_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-    let path = base.join(relative);
-    assert!(
-        path.is_file(),
-        "test data {} is missing (set MOTCUA_TEST_DATA)",
-        path.display()
-    );
-    // WebDriver wants canonical paths for file uploads.
+    let path = motcua_testkit::data::path(relative);
     path.canonicalize().unwrap_or(path)
 }
 

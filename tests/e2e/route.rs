@@ -23,7 +23,7 @@ use crate::harness::{
     set_offline, text,
 };
 use crate::steps::{click, fill, ready_to_sign, sign, sign_a_repeat};
-use crate::support::{Legacy, directory_office, motcua};
+use crate::support::{DANANG_BACKEND, Legacy, directory_office, motcua};
 
 /// Copies the built app, as a deployer would before adding their files;
 /// precompressed copies of the files a deployer changes are dropped.
@@ -215,7 +215,7 @@ async fn the_same_citizen_files_at_three_provinces_offices_chosen_in_the_app() {
     let hanoi_addr = format!("127.0.0.1:{}", free_port());
     let app_origin = format!("http://{hanoi_addr}");
     let mut hcm = Intake::start_with(&["--office", "P79", "--cors-origin", &app_origin]);
-    let legacy = Legacy::start();
+    let legacy = Legacy::start(DANANG_BACKEND);
 
     // The publisher's key, pinned in the deployed app.
     let out = motcua(&["keygen", "-o", &path("publisher.key")]);

@@ -10,9 +10,7 @@ use crate::harness::{count, eventually, seed_draft, test_data, text};
 
 /// The worked example of a procedure's form data.
 pub(crate) fn example(code: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("web/procedures/{code}.json"));
-    let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    schema["example"].clone()
+    Value::Object(motcua_testkit::procedures::example(code))
 }
 
 /// Gives a file to a file input.

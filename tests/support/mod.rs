@@ -1,6 +1,7 @@
 //! Helpers shared by the command-line tests: running `motcua`, starting
-//! `motcua serve` as a process, a legacy multipart backend in process,
-//! and test files.
+//! `motcua serve` as a process, and the test directory's offices. Test
+//! files, procedures and the legacy multipart backend come from
+//! `motcua-testkit`.
 #![allow(
     dead_code,
     reason = "each test file is its own crate and uses part of the helpers"
@@ -9,11 +10,16 @@
 #![allow(clippy::unwrap_used, reason = "test set-up")]
 
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
 
+use motcua_testkit::legacy::Dialect;
+#[allow(
+    unused_imports,
+    reason = "each test file is its own crate and uses part of the helpers"
+)]
+pub(crate) use motcua_testkit::legacy::Legacy;
+use motcua_testkit::pdf::OnePagePdf;
 use serde_json::Value;
 
 pub(crate) const PASSPHRASE: &str = "mật khẩu kiểm thử";
@@ -131,65 +137,16 @@ impl Drop for Server {
     }
 }
 
-/// A well-formed one-page PDF of about `size` bytes: its content stream is
-/// filled with pseudo-random bytes, so each seed gives different bytes.
+/// A well-formed one-page PDF of `size` bytes (a cross-reference table,
+/// a content stream of pseudo-random bytes): each seed gives other bytes.
 pub(crate) fn pdf(size: usize, seed: u32) -> Vec<u8> {
-    let mut x = seed | 1;
-    let filler: Vec<u8> = (0..size.saturating_sub(400))
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect();
-    let mut bytes = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    let objects: [Vec<u8>; 4] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
-        [
-            format!("<< /Length {} >>\nstream\n", filler.len()).into_bytes(),
-            filler,
-            b"\nendstream".to_vec(),
-        ]
-        .concat(),
-    ];
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(bytes.len());
-        bytes.extend(format!("{} 0 obj\n", i + 1).into_bytes());
-        bytes.extend(body);
-        bytes.extend(b"\nendobj\n");
-    }
-    let xref = bytes.len();
-    bytes.extend(b"xref\n0 5\n0000000000 65535 f \n");
-    for offset in offsets {
-        bytes.extend(format!("{offset:010} 00000 n \n").into_bytes());
-    }
-    bytes.extend(
-        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").into_bytes(),
-    );
-    bytes
+    OnePagePdf::new(seed.into()).len(size).build()
 }
 
 /// The form data of the birth registration's worked example, with the
 /// applicant's ID number set.
 pub(crate) fn birth_form(personal_id: &str) -> Value {
-    let schema: Value = serde_json::from_slice(
-        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("web/procedures/1.001193.json"))
-            .unwrap(),
-    )
-    .unwrap();
-    let mut form = schema
-        .get("example")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    form.insert("requester_personal_id".into(), personal_id.into());
-    form.entry("child_name")
-        .or_insert_with(|| "Nguyễn Minh Khang".into());
-    Value::Object(form)
+    Value::Object(motcua_testkit::procedures::birth_form(Some(personal_id)))
 }
 
 /// One office of a test directory (docs/directory.md), accepting the birth
@@ -248,177 +205,11 @@ pub(crate) fn receipt_kid(url: &str) -> String {
     caps["receipt_key"]["kid"].as_str().unwrap().to_owned()
 }
 
-/// One part of a request the legacy backend got.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Part {
-    pub(crate) name: String,
-    pub(crate) filename: Option<String>,
-    pub(crate) bytes: Vec<u8>,
-}
-
-/// One request the legacy backend got.
-#[derive(Debug, Clone)]
-pub(crate) struct Received {
-    pub(crate) idempotency_key: String,
-    pub(crate) parts: Vec<Part>,
-}
-
-#[derive(Debug, Default)]
-struct Records {
-    received: Vec<Received>,
-    /// Idempotency keys of the dossiers kept, with their references.
-    kept: Vec<(String, String)>,
-}
-
-/// An existing one-stop backend that takes a `multipart/form-data` POST at
-/// `/legacy/nop-ho-so` and answers `{"ket_qua": {"ma_ho_so": "DNG-<n>"}}`,
-/// keeping one dossier per `Idempotency-Key`. It runs in the test process
-/// (axum, parsing bodies with its multipart extractor) and can be stopped
-/// and started again on the same port. It answers CORS for any origin, as
-/// a backend opened to the app must, so browsers can post to it too.
-pub(crate) struct Legacy {
-    records: Arc<Mutex<Records>>,
-    addr: SocketAddr,
-    running: Option<(
-        std::thread::JoinHandle<()>,
-        tokio::sync::oneshot::Sender<()>,
-    )>,
-}
-
-impl Legacy {
-    /// Starts on a free loopback port.
-    pub(crate) fn start() -> Self {
-        let mut legacy = Self {
-            records: Arc::default(),
-            addr: "127.0.0.1:0".parse().unwrap(),
-            running: None,
-        };
-        legacy.run();
-        legacy
-    }
-
-    fn run(&mut self) {
-        let records = Arc::clone(&self.records);
-        let listener = std::net::TcpListener::bind(self.addr).unwrap();
-        listener.set_nonblocking(true).unwrap();
-        self.addr = listener.local_addr().unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            runtime().block_on(async move {
-                let app = axum::Router::new()
-                    .route("/legacy/nop-ho-so", axum::routing::post(receive))
-                    .with_state(records)
-                    .layer(axum::middleware::from_fn(cors));
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = stopped.await;
-                    })
-                    .await
-                    .unwrap();
-            });
-        });
-        self.running = Some((thread, stop));
-    }
-
-    /// Where dossiers are posted.
-    pub(crate) fn url(&self) -> String {
-        format!("http://{}/legacy/nop-ho-so", self.addr)
-    }
-
-    /// Stops listening (the port is closed: connections are refused).
-    pub(crate) fn stop(&mut self) {
-        if let Some((thread, stop)) = self.running.take() {
-            let _ = stop.send(());
-            thread.join().unwrap();
-        }
-    }
-
-    /// Listens again on the same port.
-    pub(crate) fn restart(&mut self) {
-        self.stop();
-        self.run();
-    }
-
-    /// The requests received so far.
-    pub(crate) fn received(&self) -> Vec<Received> {
-        self.records.lock().unwrap().received.clone()
-    }
-
-    /// The dossiers kept (one per idempotency key).
-    pub(crate) fn kept(&self) -> usize {
-        self.records.lock().unwrap().kept.len()
-    }
-}
-
-impl Drop for Legacy {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-/// Answers preflights and lets the requesting origin read the answer.
-async fn cors(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::http::{HeaderValue, Method, StatusCode, header};
-    use axum::response::IntoResponse as _;
-    let origin = request.headers().get(header::ORIGIN).cloned();
-    let asked = request
-        .headers()
-        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-        .cloned();
-    let mut response = if request.method() == Method::OPTIONS {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        next.run(request).await
-    };
-    if let Some(origin) = origin {
-        let headers = response.headers_mut();
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("POST"),
-        );
-        if let Some(asked) = asked {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked);
-        }
-        headers.insert(header::VARY, HeaderValue::from_static("origin"));
-    }
-    response
-}
-
-async fn receive(
-    axum::extract::State(records): axum::extract::State<Arc<Mutex<Records>>>,
-    headers: axum::http::HeaderMap,
-    mut multipart: axum::extract::Multipart,
-) -> axum::Json<Value> {
-    let mut parts = Vec::new();
-    while let Some(field) = multipart.next_field().await.unwrap() {
-        parts.push(Part {
-            name: field.name().unwrap_or_default().to_owned(),
-            filename: field.file_name().map(str::to_owned),
-            bytes: field.bytes().await.unwrap().to_vec(),
-        });
-    }
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let mut records = records.lock().unwrap();
-    records.received.push(Received {
-        idempotency_key: key.clone(),
-        parts,
-    });
-    let reference = match records.kept.iter().find(|(k, _)| *k == key) {
-        Some((_, r)) => r.clone(),
-        None => {
-            let r = format!("DNG-{:06}", records.kept.len() + 1);
-            records.kept.push((key, r.clone()));
-            r
-        }
-    };
-    axum::Json(serde_json::json!({ "ket_qua": { "ma_ho_so": reference } }))
-}
+/// Đà Nẵng's existing one-stop backend (office 20194 of the test
+/// directories): a multipart POST at `/legacy/nop-ho-so`, answered with
+/// `{"ket_qua": {"ma_ho_so": "DNG-<n>"}}`.
+pub(crate) const DANANG_BACKEND: Dialect = Dialect {
+    path: "/legacy/nop-ho-so",
+    reference_at: "/ket_qua/ma_ho_so",
+    prefix: "DNG-",
+};

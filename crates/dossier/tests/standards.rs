@@ -14,17 +14,7 @@ use motcua_dossier::{
 use serde_json::{Map, Value};
 
 fn shared(rel: &str) -> PathBuf {
-    // The workspace root is two levels above this crate; shared/ is beside it.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidates = [
-        root.join("../shared/data"),
-        PathBuf::from("/work/shared/data"),
-    ];
-    let base = candidates
-        .iter()
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| panic!("shared/data not found beside the workspace"));
-    base.join(rel)
+    motcua_testkit::data::path(rel)
 }
 
 fn read(path: &Path) -> Vec<u8> {

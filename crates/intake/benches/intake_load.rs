@@ -36,6 +36,8 @@ use motcua_dossier::{
     SealedDossier, Sha256, SigningKey, Timestamp,
 };
 use motcua_intake::{Catalog, Config, RateLimit, Server};
+use motcua_testkit::pdf::OnePagePdf;
+use motcua_testkit::procedures;
 use serde_json::{Value, json};
 
 struct Options {
@@ -80,46 +82,10 @@ fn options() -> Options {
     o
 }
 
-/// A well-formed one-page PDF of about 2 KiB, distinct per `seed` (the
-/// server sniffs attachments and counts their pages).
+/// A well-formed one-page PDF of 2 KiB, distinct per `seed` (the server
+/// sniffs attachments and counts their pages).
 fn pdf(seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    let filler: Vec<u8> = (0..1648)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
-    let mut bytes = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    let objects: [Vec<u8>; 4] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
-        [
-            format!("<< /Length {} >>\nstream\n", filler.len()).into_bytes(),
-            filler,
-            b"\nendstream".to_vec(),
-        ]
-        .concat(),
-    ];
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(bytes.len());
-        bytes.extend(format!("{} 0 obj\n", i + 1).into_bytes());
-        bytes.extend(body);
-        bytes.extend(b"\nendobj\n");
-    }
-    let xref = bytes.len();
-    bytes.extend(b"xref\n0 5\n0000000000 65535 f \n");
-    for offset in offsets {
-        bytes.extend(format!("{offset:010} 00000 n \n").into_bytes());
-    }
-    bytes.extend(
-        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").into_bytes(),
-    );
-    bytes
+    OnePagePdf::new(seed).len(2048).build()
 }
 
 struct Prepared {
@@ -130,29 +96,12 @@ struct Prepared {
     manifests: Vec<Sha256>,
 }
 
-/// The form data of the procedure's worked example (`example` in its
-/// schema, once the forms engine brings it), or the least the server checks
-/// without the engine.
-fn example_form() -> serde_json::Map<String, Value> {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
-    let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let mut form = schema
-        .get("example")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    form.entry("child_name")
-        .or_insert_with(|| "Nguyễn Minh Khang".into());
-    form
-}
-
 /// Seals `n` dossiers on all cores; each of 16 device keys signs a share.
 fn prepare(n: usize, unique_files: bool) -> Prepared {
     let threads = std::thread::available_parallelism().map_or(2, |p| p.get());
     let shared = pdf(0);
     let per_thread = n.div_ceil(threads);
-    let example = example_form();
+    let example = procedures::birth_form(None);
     let parts: Vec<_> = (0..threads)
         .map(|t| {
             let (shared, example) = (shared.clone(), example.clone());
@@ -173,7 +122,9 @@ fn prepare(n: usize, unique_files: bool) -> Prepared {
                         id: DossierId::generate().unwrap(),
                         procedure: ProcedureRef {
                             code: "1.001193".parse().unwrap(),
-                            version: catalog_version().parse().unwrap(),
+                            version: procedures::version(procedures::BIRTH_REGISTRATION)
+                                .parse()
+                                .unwrap(),
                         },
                         office: "00004".parse().unwrap(),
                         form: {
@@ -307,10 +258,7 @@ fn main() {
             let dist = dir.path().join("dist");
             std::fs::create_dir_all(&dist).unwrap();
             std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
-            let catalog = Catalog::from_dir(
-                &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures"),
-            )
-            .unwrap();
+            let catalog = Catalog::from_dir(&procedures::dir()).unwrap();
             let mut config = Config::new(([127, 0, 0, 1], 0).into(), dir.path().join("data"), dist);
             config.rate_limit = RateLimit::OFF;
             config.lookup_rate_limit = RateLimit::OFF;
@@ -466,13 +414,4 @@ fn main() {
         );
     }
     server_runtime.shutdown_timeout(Duration::from_secs(1));
-}
-
-/// The schema version of the birth registration in the catalog, so the
-/// manifests here match whatever version the catalog is at.
-fn catalog_version() -> String {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
-    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    schema["version"].as_str().unwrap().to_owned()
 }

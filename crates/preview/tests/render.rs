@@ -4,9 +4,7 @@
 
 use std::process::Command;
 
-#[path = "../../scan/tests/shared_data/mod.rs"]
-mod shared_data;
-use shared_data::{data_dir, read};
+use motcua_testkit::data::{dir as data_dir, read};
 
 use motcua_preview::{DEFAULT_MAX_SIDE, Error, Thumbnail, first_page};
 use motcua_scan::{Limits, PdfMeta, Settings, assemble_pdf, pdf_page_count, scan_image};

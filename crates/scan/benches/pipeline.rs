@@ -5,7 +5,6 @@
 //! printed once per photo before the timings.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use motcua_scan::{ColorMode, Limits, Settings, scan_image, stages};
@@ -18,14 +17,8 @@ const PHOTOS: &[&str] = &[
     "documents/phone-photo-document-page_3024x4032_12mp.png",
 ];
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("MOTCUA_TEST_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
-}
-
 fn load(rel: &str) -> (String, Vec<u8>) {
-    let path = data_dir().join(rel);
+    let path = motcua_testkit::data::dir().join(rel);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let name = rel
         .rsplit('/')

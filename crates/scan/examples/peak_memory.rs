@@ -5,7 +5,6 @@
 //!
 //! Run: `cargo run --release -p motcua-scan --example peak_memory`
 
-use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use motcua_scan::{ColorMode, Limits, Settings, scan_image, stages};
@@ -31,9 +30,7 @@ fn measure(label: &str, bytes: &[u8], settings: &Settings) {
 }
 
 fn main() {
-    let dir = std::env::var_os("MOTCUA_TEST_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let dir = motcua_testkit::data::dir();
     let path = dir.join("camera-photos/olympus-e-p3_4032x3024_12mp.jpg");
     let photo = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 

@@ -5,8 +5,6 @@
 //!
 //! Run: `cargo run --release -p motcua-scan --example quality`
 
-use std::path::{Path, PathBuf};
-
 use motcua_scan::stages;
 use zune_core::bytestream::ZCursor;
 use zune_core::colorspace::ColorSpace;
@@ -64,9 +62,7 @@ fn ssim(a: &[f64], b: &[f64], w: usize, h: usize) -> f64 {
 }
 
 fn main() {
-    let dir = std::env::var_os("MOTCUA_TEST_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let dir = motcua_testkit::data::dir();
     print!("{:<28}", "photo (page px)");
     for q in QUALITIES {
         print!(" | q{q:<2} KB  SSIM ");

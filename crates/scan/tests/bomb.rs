@@ -2,7 +2,6 @@
 //! having cost a few kilobytes: the heap is counted around the call. (One
 //! test in this binary, so no other test's allocations are counted.)
 
-use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use motcua_scan::{Error, Limits, Settings, scan_image};
@@ -13,10 +12,7 @@ use counting::{LIVE, PEAK};
 
 #[test]
 fn bombs_are_refused_before_allocating_for_them() {
-    let dir = std::env::var_os("MOTCUA_TEST_DATA").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/malformed-images"),
-        |d| Path::new(&d).join("malformed-images"),
-    );
+    let dir = motcua_testkit::data::path("malformed-images");
     for (name, bound) in [
         // 64250 × 64250 × 3 bytes would be 12 GB.
         ("jpeg-bomb-lottapixel-64250x64250.jpg", 64 << 10),

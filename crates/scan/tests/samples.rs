@@ -5,8 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-mod shared_data;
-use shared_data::{data_dir, read};
+use motcua_testkit::data::{dir as data_dir, read};
 
 use motcua_scan::{
     ColorMode, Error, Limits, MediaType, Orientation, PageImage, PdfMeta, Settings, assemble_pdf,

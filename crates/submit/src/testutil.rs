@@ -1,5 +1,6 @@
 //! A real intake server in process, reached through a transport that
-//! injects faults, with a fake clock; and attachments in memory.
+//! injects faults, with a fake clock; and attachments in memory. Test PDFs,
+//! the procedures and the legacy receiver come from `motcua-testkit`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -13,6 +14,9 @@ use motcua_dossier::{
     Sha256, SigningKey, Timestamp,
 };
 use motcua_intake::{AppState, Catalog, Config, RateLimit, SqliteStorage};
+use motcua_testkit::legacy::Dialect;
+use motcua_testkit::pdf::{Layout, OnePagePdf};
+use motcua_testkit::procedures;
 use tower::ServiceExt;
 
 use crate::transport::{
@@ -36,10 +40,7 @@ impl Office {
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(&dist).unwrap();
         std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
-        let catalog = Catalog::from_dir(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures"),
-        )
-        .unwrap();
+        let catalog = Catalog::from_dir(&procedures::dir()).unwrap();
         let data = dir.path().join("data");
         let storage = SqliteStorage::open(&data).unwrap();
         let mut config = Config::new(([127, 0, 0, 1], 0).into(), data, dist);
@@ -281,41 +282,14 @@ pub(crate) fn dice(n: usize) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A one-page PDF of at least `size` bytes, different for every `seed`
-/// (the office sniffs what it receives and counts its pages).
+/// A one-page PDF of exactly `size` bytes (or the smallest one), different
+/// for every `seed` (the office sniffs what it receives and counts its
+/// pages): the bare layout, without cross-reference table.
 pub(crate) fn pdf(size: usize, seed: u8) -> Vec<u8> {
-    const HEAD: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
-        2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
-        3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n% ";
-    const TAIL: &[u8] = b"\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-    let mut bytes = HEAD.to_vec();
-    let mut x = u32::from(seed) | 1;
-    while bytes.len() + TAIL.len() < size.max(HEAD.len() + TAIL.len() + 1) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        bytes.push(b'a' + (x % 26) as u8);
-    }
-    bytes.extend_from_slice(TAIL);
-    bytes
-}
-
-/// The form data of the procedure's worked example (`example` in its
-/// schema, once the forms engine brings it), or the least the server checks
-/// without the engine.
-pub(crate) fn example_form() -> serde_json::Map<String, serde_json::Value> {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
-    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let mut form = schema
-        .get("example")
-        .and_then(serde_json::Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    form.insert("requester_personal_id".into(), PERSONAL_ID.into());
-    form.entry("child_name")
-        .or_insert_with(|| "Nguyễn Minh Khang".into());
-    form
+    OnePagePdf::new(seed.into())
+        .layout(Layout::Bare)
+        .len(size)
+        .build()
 }
 
 /// A birth registration with `files` as birth certificates, sealed with a
@@ -347,10 +321,12 @@ pub(crate) fn seal_for(office: &str, files: &[&[u8]]) -> (Vec<u8>, Manifest, Mem
         id: DossierId::generate().unwrap(),
         procedure: ProcedureRef {
             code: "1.001193".parse().unwrap(),
-            version: catalog_version().parse().unwrap(),
+            version: procedures::version(procedures::BIRTH_REGISTRATION)
+                .parse()
+                .unwrap(),
         },
         office: office.parse().unwrap(),
-        form: example_form(),
+        form: procedures::birth_form(Some(PERSONAL_ID)),
         attachments,
         created: Timestamp::from_unix(1_795_600_000).unwrap(),
         client: "motcua-test/1".parse().unwrap(),
@@ -364,120 +340,10 @@ pub(crate) fn endpoint() -> Endpoint {
     BASE.parse().unwrap()
 }
 
-/// The schema version of the birth registration in the catalog, so the
-/// manifests here match whatever version the catalog is at.
-pub(crate) fn catalog_version() -> String {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/procedures/1.001193.json");
-    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    schema["version"].as_str().unwrap().to_owned()
-}
-
-/// One part of a request the legacy receiver got.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ReceivedPart {
-    pub(crate) name: String,
-    pub(crate) filename: Option<String>,
-    pub(crate) content_type: Option<String>,
-    pub(crate) bytes: Vec<u8>,
-}
-
-/// One request the legacy receiver got.
-#[derive(Debug, Clone)]
-pub(crate) struct Received {
-    pub(crate) headers: axum::http::HeaderMap,
-    pub(crate) parts: Vec<ReceivedPart>,
-}
-
-/// How the legacy receiver answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum LegacyMode {
-    /// `200 {"data":{"maHoSo":"DN-<n>"}}`, once per idempotency key.
-    Accept,
-    /// `200 {"ok":true}`: no reference.
-    NoReference,
-    /// This status with a problem document.
-    Status(u16),
-}
-
-/// An existing backend that takes a multipart POST at `/api/nop-ho-so`
-/// (parsed with axum's multipart extractor) and records what it got.
-#[derive(Debug, Clone)]
-pub(crate) struct Legacy {
-    pub(crate) received: Arc<std::sync::Mutex<Vec<Received>>>,
-    /// Idempotency keys of the dossiers kept, with their references.
-    pub(crate) kept: Arc<std::sync::Mutex<Vec<(String, String)>>>,
-    pub(crate) mode: Arc<std::sync::Mutex<LegacyMode>>,
-}
-
-impl Legacy {
-    pub(crate) fn new() -> Self {
-        Self {
-            received: Arc::default(),
-            kept: Arc::default(),
-            mode: Arc::new(std::sync::Mutex::new(LegacyMode::Accept)),
-        }
-    }
-
-    pub(crate) fn set_mode(&self, mode: LegacyMode) {
-        *self.mode.lock().unwrap() = mode;
-    }
-
-    pub(crate) fn app(&self) -> axum::Router {
-        axum::Router::new()
-            .route("/api/nop-ho-so", axum::routing::post(legacy_receive))
-            .with_state(self.clone())
-    }
-}
-
-async fn legacy_receive(
-    axum::extract::State(legacy): axum::extract::State<Legacy>,
-    headers: axum::http::HeaderMap,
-    mut multipart: axum::extract::Multipart,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let mut parts = Vec::new();
-    while let Some(field) = multipart.next_field().await.unwrap() {
-        let name = field.name().unwrap_or_default().to_owned();
-        let filename = field.file_name().map(str::to_owned);
-        let content_type = field.content_type().map(str::to_owned);
-        let bytes = field.bytes().await.unwrap().to_vec();
-        parts.push(ReceivedPart {
-            name,
-            filename,
-            content_type,
-            bytes,
-        });
-    }
-    legacy.received.lock().unwrap().push(Received {
-        headers: headers.clone(),
-        parts,
-    });
-    let mode = *legacy.mode.lock().unwrap();
-    match mode {
-        LegacyMode::Status(status) => (
-            axum::http::StatusCode::from_u16(status).unwrap(),
-            [("content-type", "application/problem+json")],
-            r#"{"type":"/problems/refused","detail":"no"}"#,
-        )
-            .into_response(),
-        LegacyMode::NoReference => axum::Json(serde_json::json!({"ok": true})).into_response(),
-        LegacyMode::Accept => {
-            let key = headers
-                .get("idempotency-key")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            let mut kept = legacy.kept.lock().unwrap();
-            let reference = match kept.iter().find(|(k, _)| *k == key) {
-                Some((_, r)) => r.clone(),
-                None => {
-                    let r = format!("DN-{:06}", kept.len() + 1);
-                    kept.push((key, r.clone()));
-                    r
-                }
-            };
-            axum::Json(serde_json::json!({"data": {"maHoSo": reference}})).into_response()
-        }
-    }
-}
+/// The legacy receiver of the sample directory's multipart office: a POST
+/// at `/api/nop-ho-so`, answered `{"data": {"maHoSo": "DN-<n>"}}`.
+pub(crate) const LEGACY: Dialect = Dialect {
+    path: "/api/nop-ho-so",
+    reference_at: "/data/maHoSo",
+    prefix: "DN-",
+};

@@ -6,6 +6,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use motcua_dossier::{
     Attachment, DossierId, MANIFEST_FORMAT, PublicKey, Receipt, SealedDossier, SigningKey,
 };
+use motcua_testkit::pdf::{Layout, OnePagePdf};
 use serde_json::json;
 
 use super::*;
@@ -17,16 +18,10 @@ const PERSONAL_ID: &str = "001093012345";
 /// A one-page PDF, different for every `seed` (the server sniffs and
 /// counts the pages of what it receives).
 fn pdf(seed: u8) -> Vec<u8> {
-    let filler: String = (0..2000u32)
-        .map(|i| char::from(b'a' + (i as u8).wrapping_mul(seed) % 26))
-        .collect();
-    format!(
-        "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
-         2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
-         3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n\
-         % {filler}\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    )
-    .into_bytes()
+    OnePagePdf::new(seed.into())
+        .layout(Layout::Bare)
+        .len(2048)
+        .build()
 }
 
 /// The form data of the procedure's worked example (`example` in its

@@ -8,7 +8,9 @@ use std::rc::Rc;
 use serde_json::{Value, json};
 
 use crate::directory::tests::{SOME_KID, sample};
-use crate::testutil::{Faulty, Inject, Legacy, LegacyMode, Memory, Office, pdf, seal_for};
+use motcua_testkit::legacy::{Legacy, Mode as LegacyMode, Received};
+
+use crate::testutil::{Faulty, Inject, LEGACY, Memory, Office, pdf, seal_for};
 use crate::*;
 
 /// A directory with the sample's legacy office and its Ba Đình office,
@@ -52,13 +54,13 @@ fn failed(entry: OutboxEntry) -> Failed {
     }
 }
 
-fn header<'a>(r: &'a crate::testutil::Received, name: &str) -> &'a str {
+fn header<'a>(r: &'a Received, name: &str) -> &'a str {
     r.headers.get(name).unwrap().to_str().unwrap()
 }
 
 #[tokio::test]
 async fn multipart_sends_everything_in_one_request_and_records_the_answer() {
-    let legacy = Legacy::new();
+    let legacy = Legacy::new(LEGACY);
     let (a, b) = (pdf(150_000, 1), pdf(2_000, 2));
     let (sealed, manifest, memory) = seal_for("00004", &[&a, &b, &a]);
     let events = Rc::new(RefCell::new(Vec::new()));
@@ -96,7 +98,7 @@ async fn multipart_sends_everything_in_one_request_and_records_the_answer() {
             .any(|e| matches!(e, Event::Delivered { reference, .. } if reference == "DN-000001"))
     );
 
-    let received = legacy.received.lock().unwrap();
+    let received = legacy.received();
     assert_eq!(received.len(), 1);
     let r = &received[0];
     assert!(header(r, "content-type").starts_with("multipart/form-data; boundary=motcua-"));
@@ -135,7 +137,7 @@ async fn multipart_sends_everything_in_one_request_and_records_the_answer() {
 
 #[tokio::test]
 async fn a_lost_answer_is_posted_again_with_the_same_key_and_kept_once() {
-    let legacy = Legacy::new();
+    let legacy = Legacy::new(LEGACY);
     let a = pdf(40_000, 3);
     let (sealed, _, memory) = seal_for("00004", &[&a]);
     let first = Cell::new(true);
@@ -152,9 +154,9 @@ async fn a_lost_answer_is_posted_again_with_the_same_key_and_kept_once() {
         .unwrap();
     let done = delivered(client.run(entry, |_| {}).await);
     assert_eq!(done.reference(), "DN-000001");
-    let received = legacy.received.lock().unwrap().clone();
+    let received = legacy.received();
     assert_eq!(received.len(), 2, "posted twice");
-    assert_eq!(legacy.kept.lock().unwrap().len(), 1, "kept once");
+    assert_eq!(legacy.kept(), 1, "kept once");
     assert_eq!(
         header(&received[0], "idempotency-key"),
         header(&received[1], "idempotency-key")
@@ -168,12 +170,12 @@ async fn a_lost_answer_is_posted_again_with_the_same_key_and_kept_once() {
     // Sent again by hand: the same reference, nothing new kept.
     let again = delivered(client.run(done.resend(), |_| {}).await);
     assert_eq!(again.reference(), "DN-000001");
-    assert_eq!(legacy.kept.lock().unwrap().len(), 1);
+    assert_eq!(legacy.kept(), 1);
 }
 
 #[tokio::test]
 async fn a_backend_that_is_down_leaves_the_dossier_waiting() {
-    let legacy = Legacy::new();
+    let legacy = Legacy::new(LEGACY);
     let a = pdf(10_000, 4);
     let (sealed, _, memory) = seal_for("00004", &[&a]);
     let down = Rc::new(Cell::new(true));
@@ -196,7 +198,7 @@ async fn a_backend_that_is_down_leaves_the_dossier_waiting() {
     assert!(waiting.is_retryable());
     assert_eq!(waiting.resumes_at(), Resume::Delivering);
     assert!(matches!(waiting.error(), Error::Network { .. }));
-    assert!(legacy.received.lock().unwrap().is_empty());
+    assert!(legacy.received().is_empty());
     // Kept (a reload), then the office is back.
     let stored = serde_json::to_string(&OutboxEntry::Failed(waiting)).unwrap();
     let OutboxEntry::Failed(waiting) = serde_json::from_str(&stored).unwrap() else {
@@ -209,7 +211,7 @@ async fn a_backend_that_is_down_leaves_the_dossier_waiting() {
 
 #[tokio::test]
 async fn refusals_limits_and_answers_without_a_reference() {
-    let legacy = Legacy::new();
+    let legacy = Legacy::new(LEGACY);
     let a = pdf(30_000, 5);
     let (sealed, _, memory) = seal_for("00004", &[&a]);
     let client = Client::new(
@@ -236,7 +238,7 @@ async fn refusals_limits_and_answers_without_a_reference() {
     assert!(matches!(f.error(), Error::Refused { status: 422, .. }));
     // 2xx without a reference: it may hold the dossier, so no retry.
     legacy.set_mode(LegacyMode::NoReference);
-    let before = legacy.received.lock().unwrap().len();
+    let before = legacy.received().len();
     let f = failed(client.run(entry(), |_| {}).await);
     assert!(!f.is_retryable());
     assert_eq!(
@@ -246,7 +248,7 @@ async fn refusals_limits_and_answers_without_a_reference() {
             pointer: "/data/maHoSo".into()
         }
     );
-    assert_eq!(legacy.received.lock().unwrap().len(), before + 1);
+    assert_eq!(legacy.received().len(), before + 1);
 
     // Over the size limit: refused before any request.
     let mut doc: Value = sample(SOME_KID);
