@@ -572,3 +572,29 @@ fn seal_turns_photos_into_one_pdf_and_checks_the_form() {
     assert!(text(&out).contains("requester_phone"), "{}", text(&out));
     assert!(!std::path::Path::new(&work.path("bad-sealed.json")).exists());
 }
+
+/// `seal` runs the office's conformance check: a dossier without its
+/// required paper is refused before anything is written.
+#[test]
+fn seal_refuses_a_dossier_without_its_required_paper() {
+    let work = Work::new();
+    let out = motcua(&[
+        "seal",
+        "--key",
+        &work.path("dev.key"),
+        "--procedure",
+        "1.001193",
+        "--office",
+        "00004",
+        "--data",
+        &work.path("data.json"),
+        "-o",
+        &work.path("c.json"),
+        "--json",
+    ]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    let report = json(&out);
+    assert_eq!(report["errors"][0]["path"], "components/birth_certificate");
+    assert_eq!(report["errors"][0]["code"], "required");
+    assert!(!Path::new(&work.path("c.json")).exists());
+}

@@ -190,9 +190,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         created: now,
         client: cli_client_version()?,
     };
+
+    let key = match key_file.decrypt(&passphrase(false)?) {
+        Ok(key) => key,
+        Err(err) => return Ok(refuse(&err, args.json)),
+    };
     // The office runs the same check on receipt: refuse here what it would.
     let findings = manifest.conformance(&procedure.components, &OfficeLimits::default());
     if !findings.is_empty() {
+        if args.json {
+            let out = serde_json::json!({"ok": false, "errors": findings});
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
         eprintln!(
             "motcua: the dossier does not hold what procedure {} asks for:",
             procedure.code
@@ -202,11 +211,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::FAILURE);
     }
-
-    let key = match key_file.decrypt(&passphrase(false)?) {
-        Ok(key) => key,
-        Err(err) => return Ok(refuse(&err, args.json)),
-    };
     let sealed = match SealedDossier::seal(manifest, &key, now) {
         Ok(s) => s,
         Err(err) => return Ok(refuse(&err, args.json)),

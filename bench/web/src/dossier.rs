@@ -29,7 +29,7 @@ pub struct SealBench {
     key_file: KeyFile,
 }
 
-fn js(e: motcua_dossier::Error) -> JsError {
+fn js(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 

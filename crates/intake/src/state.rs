@@ -101,7 +101,7 @@ impl AppState {
                 storage,
                 blobs,
                 catalog,
-                limits: config.limits.clone(),
+                limits: config.limits,
                 dist_dir: config.dist_dir.clone(),
                 offices: config.offices.clone(),
                 units: config.units.clone(),
