@@ -48,6 +48,24 @@ pub(crate) fn test(_extra: &[String]) -> anyhow::Result<()> {
     step("formatting (cargo fmt --check)");
     run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
 
+    // deny.toml says what is checked and why advisories are not.
+    step("dependency hygiene (cargo deny: licenses, bans, sources)");
+    run(Command::new("cargo").args(["deny", "--locked", "check", "licenses", "bans", "sources"]))?;
+    // The product without the e2e WebDriver client: a crate banned in
+    // deny.toml but admitted through a wrapper (aws-lc-rs) is an error here.
+    run(Command::new("cargo").args([
+        "deny",
+        "--locked",
+        "--exclude",
+        "fantoccini",
+        "check",
+        "bans",
+        "--deny",
+        "allowed-by-wrapper",
+        "--allow",
+        "unused-wrapper",
+    ]))?;
+
     step("lints, native (clippy -D warnings)");
     run(Command::new("cargo").args([
         "clippy",
