@@ -144,6 +144,43 @@ fn check_reports_errors_with_exit_1() {
 }
 
 #[test]
+fn business_capital_is_checked_as_money_in_dong() {
+    let mut data = stdout_json(&motcua(&["example", "--procedure", "2.000720"]));
+    data["capital"] = json!("1.500.000.000 đ");
+    let out = motcua_stdin(
+        &["check", "--procedure", "2.000720", "-"],
+        data.to_string().as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report = stdout_json(&out);
+    assert_eq!(report["valid"], json!(true));
+    assert_eq!(report["data"]["capital"], json!(1_500_000_000u64));
+
+    for (typed, code) in [
+        ("1.500,5", "invalid_amount"),
+        ("15.00.000", "invalid_amount"),
+    ] {
+        data["capital"] = json!(typed);
+        let out = motcua_stdin(
+            &["check", "--procedure", "2.000720", "-"],
+            data.to_string().as_bytes(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{typed}");
+        let report = stdout_json(&out);
+        assert_eq!(report["errors"][0]["path"], json!("capital"), "{typed}");
+        assert_eq!(report["errors"][0]["code"], json!(code), "{typed}");
+    }
+
+    let schema = stdout_json(&motcua(&["schema", "--procedure", "2.000720"]));
+    assert_eq!(schema["properties"]["capital"]["type"], json!("integer"));
+    assert_eq!(schema["properties"]["capital"]["minimum"], json!(0));
+}
+
+#[test]
 fn unknown_commune_is_caught_with_the_built_in_units() {
     let mut data = stdout_json(&motcua(&["example", "--procedure", "2.000720"]));
     data["office_unit"] = json!({"province": "01", "commune": "99999"});

@@ -4,7 +4,7 @@
 //! papers (date hints, accepted files).
 
 use motcua_dossier::Timestamp;
-use motcua_forms::{AdminUnits, Field, FieldKind, Lang, LocalizedText};
+use motcua_forms::{AdminUnits, Field, FieldKind, Lang, LocalizedText, Money};
 use motcua_submit::OfficeEntry;
 use serde_json::Value;
 
@@ -44,19 +44,19 @@ pub(crate) fn answer(
     lang: Lang,
     units: Option<&AdminUnits>,
 ) -> Option<String> {
-    let text = match (field.kind, value) {
+    let text = match (&field.kind, value) {
         (_, Value::Null) => return None,
-        (FieldKind::Date, Value::String(iso)) => match iso.split('-').collect::<Vec<_>>()[..] {
+        (FieldKind::Date(_), Value::String(iso)) => match iso.split('-').collect::<Vec<_>>()[..] {
             [y, m, d] => format!("{d}/{m}/{y}"),
             _ => iso.clone(),
         },
         (FieldKind::YesNo, Value::Bool(b)) => {
             if *b { Ui::Yes } else { Ui::No }.get(lang).to_owned()
         }
-        (FieldKind::Choice, Value::String(v)) => field
+        (FieldKind::Choice(_), Value::String(v)) => field
             .option_label(v)
             .map_or_else(|| v.clone(), |l| l.get(lang).to_owned()),
-        (FieldKind::MultiChoice, Value::Array(values)) => values
+        (FieldKind::MultiChoice(_), Value::Array(values)) => values
             .iter()
             .filter_map(Value::as_str)
             .map(|v| field.option_label(v).map_or(v, |l| l.get(lang)).to_owned())
@@ -73,9 +73,13 @@ pub(crate) fn answer(
                 .collect::<Vec<_>>()
                 .join(", ")
         }
-        (FieldKind::Number, Value::Number(n)) => match &field.suffix {
+        (FieldKind::Number(rules), Value::Number(n)) => match &rules.suffix {
             Some(suffix) => format!("{n} {}", suffix.get(lang)),
             None => n.to_string(),
+        },
+        (FieldKind::Money(_), Value::Number(n)) => match n.as_u64().map(Money::new) {
+            Some(Ok(m)) => format!("{m} {}", Ui::Dong.get(lang)),
+            _ => n.to_string(),
         },
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),

@@ -66,6 +66,8 @@ pub(crate) enum Ui {
     SectionNotFound,
     ComputedHint,
     DateHint,
+    Dong,
+    AmountInWords,
 }
 
 impl Ui {
@@ -189,6 +191,8 @@ impl Ui {
             ),
             Self::ComputedHint => ("Tự động điền", "Filled in for you"),
             Self::DateHint => ("Ví dụ: 25/11/2026", "For example: 25/11/2026"),
+            Self::Dong => ("đồng", "VND"),
+            Self::AmountInWords => ("Bằng chữ", "In words"),
         };
         match lang {
             Lang::Vi => vi,

@@ -10,8 +10,9 @@ use crate::catalog::Procedure;
 use crate::copy::CopyFrom;
 use crate::error::{SchemaIssue, SchemaProblem};
 use crate::i18n::LocalizedText;
+use crate::kind::FieldKind;
 use crate::logic::{self, Ref};
-use crate::schema::{Field, FieldKind, Rule};
+use crate::schema::{Field, Rule};
 
 /// Limits against hostile schemas.
 pub(crate) const MAX_SECTIONS: usize = 64;
@@ -56,7 +57,7 @@ pub(crate) fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
 }
 
-struct Checker<'p> {
+pub(crate) struct Checker<'p> {
     issues: Vec<SchemaIssue>,
     places: HashMap<&'p str, Place<'p>>,
     order: usize,
@@ -64,18 +65,18 @@ struct Checker<'p> {
 }
 
 impl<'p> Checker<'p> {
-    fn fail(&mut self, path: impl Into<String>, problem: SchemaProblem) {
+    pub(crate) fn fail(&mut self, path: impl Into<String>, problem: SchemaProblem) {
         self.issues.push(SchemaIssue {
             path: path.into(),
             problem,
         });
     }
 
-    fn bad(&mut self, path: impl Into<String>, what: impl Into<String>) {
+    pub(crate) fn bad(&mut self, path: impl Into<String>, what: impl Into<String>) {
         self.fail(path, SchemaProblem::BadProperty(what.into()));
     }
 
-    fn text(&mut self, t: &LocalizedText, path: &str) {
+    pub(crate) fn text(&mut self, t: &LocalizedText, path: &str) {
         for (lang, s) in [("vi", &t.vi), ("en", &t.en)] {
             let n = s.chars().count();
             if n > MAX_TEXT_CHARS {
@@ -147,7 +148,7 @@ impl<'p> Checker<'p> {
                 );
             }
             self.order += 1;
-            if field.kind == FieldKind::Group {
+            if let Some(group) = field.group() {
                 if ancestors.len() + 1 > MAX_GROUP_DEPTH {
                     self.fail(
                         &fpath,
@@ -160,11 +161,12 @@ impl<'p> Checker<'p> {
                     continue;
                 }
                 ancestors.push(field.id.clone());
-                if field.repeatable {
+                let table = group.table.is_some();
+                if table {
                     tables.push(field.id.clone());
                 }
-                self.register(&field.fields, &fpath, tables, ancestors);
-                if field.repeatable {
+                self.register(&group.fields, &fpath, tables, ancestors);
+                if table {
                     tables.pop();
                 }
                 ancestors.pop();
@@ -182,10 +184,9 @@ impl<'p> Checker<'p> {
                 self.fail(&r.path, SchemaProblem::UnknownField(r.name.clone()));
                 continue;
             };
-            let (order, kind, repeatable, computed) = (
+            let (order, plain_group, computed) = (
                 place.order,
-                place.field.kind,
-                place.field.repeatable,
+                place.field.plain_group().is_some(),
                 place.field.is_computed(),
             );
             let field_tables = place.tables.clone();
@@ -198,7 +199,7 @@ impl<'p> Checker<'p> {
                 }
                 reachable.push(g.clone());
             }
-            if kind == FieldKind::Group && !repeatable {
+            if plain_group {
                 self.fail(
                     &r.path,
                     SchemaProblem::BadExpression(format!(
@@ -220,7 +221,7 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn expr(
+    pub(crate) fn expr(
         &mut self,
         e: &crate::logic::Logic,
         path: &str,
@@ -251,15 +252,17 @@ impl<'p> Checker<'p> {
             }
             let (order, ancestors) = (place.order, place.ancestors.clone());
             self.field(field, &fpath, tables, order, &ancestors);
-            if field.kind == FieldKind::Group && ancestors.len() < MAX_GROUP_DEPTH {
-                if field.repeatable {
+            if let Some(group) = field.group()
+                && ancestors.len() < MAX_GROUP_DEPTH
+            {
+                if let Some(table) = &group.table {
                     tables.push(field.id.clone());
+                    for (r, rule) in table.rules.iter().enumerate() {
+                        self.rule(rule, &format!("{fpath}.rules[{r}]"), tables, rule_ids);
+                    }
                 }
-                for (r, rule) in field.rules.iter().enumerate() {
-                    self.rule(rule, &format!("{fpath}.rules[{r}]"), tables, rule_ids);
-                }
-                self.fields(&field.fields, &fpath, tables, rule_ids);
-                if field.repeatable {
+                self.fields(&group.fields, &fpath, tables, rule_ids);
+                if group.table.is_some() {
                     tables.pop();
                 }
             }
@@ -274,230 +277,15 @@ impl<'p> Checker<'p> {
         order: usize,
         ancestors: &[String],
     ) {
-        use FieldKind as K;
         self.text(&f.label, &format!("{path}.label"));
         if let Some(h) = &f.hint {
             self.text(h, &format!("{path}.hint"));
         }
-        let k = f.kind;
-        let only = |ok: bool, name: &str, this: &mut Self| {
-            if !ok {
-                this.bad(
-                    format!("{path}.{name}"),
-                    format!("{name} does not apply to a {} field", k.as_str()),
-                );
-            }
-        };
-        let texty = matches!(k, K::Text | K::LongText | K::PersonName);
-        only(texty || f.min_length.is_none(), "min_length", self);
-        only(texty || f.max_length.is_none(), "max_length", self);
-        if let (Some(a), Some(b)) = (f.min_length, f.max_length)
-            && a > b
-        {
-            self.bad(
-                format!("{path}.min_length"),
-                format!("min_length {a} is above max_length {b}"),
-            );
+        for m in &f.misfits {
+            self.bad(format!("{path}.{}", m.property), m.problem.clone());
         }
-        only(k == K::Text || f.pattern.is_none(), "pattern", self);
-        only(
-            f.pattern.is_some() || f.pattern_message.is_none(),
-            "pattern_message",
-            self,
-        );
-        if let Some(p) = &f.pattern {
-            let n = p.chars().count();
-            if n > MAX_PATTERN_CHARS {
-                self.fail(
-                    format!("{path}.pattern"),
-                    SchemaProblem::TooMany {
-                        what: "characters in a pattern",
-                        found: n,
-                        limit: MAX_PATTERN_CHARS,
-                    },
-                );
-            } else if let Err(e) = compile_pattern(p) {
-                self.fail(
-                    format!("{path}.pattern"),
-                    SchemaProblem::BadPattern {
-                        pattern: p.clone(),
-                        reason: e.to_string(),
-                    },
-                );
-            }
-        }
-        for (name, set) in [
-            ("min", f.min.is_some()),
-            ("max", f.max.is_some()),
-            ("integer", f.integer),
-            ("suffix", f.suffix.is_some()),
-        ] {
-            only(k == K::Number || !set, name, self);
-        }
-        if let (Some(a), Some(b)) = (f.min, f.max)
-            && a > b
-        {
-            self.bad(format!("{path}.min"), format!("min {a} is above max {b}"));
-        }
-        for (name, v) in [("min_date", &f.min_date), ("max_date", &f.max_date)] {
-            only(k == K::Date || v.is_none(), name, self);
-            if let Some(v) = v
-                && v != "today"
-                && v.parse::<crate::date::Date>()
-                    .map_or(true, |_| v.len() != 10 || v.as_bytes()[4] != b'-')
-            {
-                self.bad(
-                    format!("{path}.{name}"),
-                    format!("{name} {v:?} is neither yyyy-mm-dd nor \"today\""),
-                );
-            }
-        }
-        let choosy = matches!(k, K::Choice | K::MultiChoice);
-        if choosy && f.options.is_empty() {
-            self.bad(
-                format!("{path}.options"),
-                "a choice needs at least one option",
-            );
-        }
-        only(choosy || f.options.is_empty(), "options", self);
-        if f.options.len() > MAX_OPTIONS {
-            self.fail(
-                format!("{path}.options"),
-                SchemaProblem::TooMany {
-                    what: "options",
-                    found: f.options.len(),
-                    limit: MAX_OPTIONS,
-                },
-            );
-        }
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (i, o) in f.options.iter().enumerate().take(MAX_OPTIONS) {
-            self.text(&o.label, &format!("{path}.options[{i}].label"));
-            if o.value.is_empty() || o.value.len() > MAX_ID_BYTES {
-                self.bad(
-                    format!("{path}.options[{i}].value"),
-                    "an option value has 1 to 64 bytes",
-                );
-            }
-            if let Some(first) = seen.insert(&o.value, i) {
-                self.fail(
-                    format!("{path}.options[{i}].value"),
-                    SchemaProblem::DuplicateId {
-                        id: o.value.clone(),
-                        first: format!("{path}.options[{first}].value"),
-                    },
-                );
-            }
-        }
-        only(
-            k == K::MultiChoice || f.min_selected.is_none(),
-            "min_selected",
-            self,
-        );
-        only(
-            k == K::MultiChoice || f.max_selected.is_none(),
-            "max_selected",
-            self,
-        );
-        only(
-            k == K::PersonalId || f.birth_date_field.is_none(),
-            "birth_date_field",
-            self,
-        );
-        only(
-            k == K::PersonalId || f.sex_field.is_none(),
-            "sex_field",
-            self,
-        );
-        only(k == K::PersonalId || f.sex.is_none(), "sex", self);
-        only(k == K::PersonalId || f.holder.is_none(), "holder", self);
-        if let Some(h) = &f.holder {
-            self.text(h, &format!("{path}.holder"));
-        }
-        if let Some(sex) = &f.sex {
-            if f.sex_field.is_some() {
-                self.bad(
-                    format!("{path}.sex"),
-                    "sex and sex_field cannot both be set",
-                );
-            }
-            // A constant must be one of the two sexes; an expression is
-            // checked like any other (its result is judged when evaluated).
-            if !sex.0.is_object() && !matches!(sex.0.as_str(), Some("male" | "female")) {
-                self.bad(
-                    format!("{path}.sex"),
-                    "sex is \"male\", \"female\" or an expression giving one of them",
-                );
-            }
-            self.expr(sex, &format!("{path}.sex"), tables, None);
-        }
-        only(
-            k == K::TaxCode || f.tax_code_kinds.is_none(),
-            "tax_code_kinds",
-            self,
-        );
-        if f.tax_code_kinds.as_ref().is_some_and(Vec::is_empty) {
-            self.bad(
-                format!("{path}.tax_code_kinds"),
-                "tax_code_kinds lists at least one kind",
-            );
-        }
-        self.holder_ref(
-            f.birth_date_field.as_deref(),
-            &format!("{path}.birth_date_field"),
-            tables,
-            |hf| hf.kind == K::Date || (hf.kind == K::Number && hf.integer),
-            "a date or an integer number (year) field",
-        );
-        self.holder_ref(
-            f.sex_field.as_deref(),
-            &format!("{path}.sex_field"),
-            tables,
-            |hf| {
-                hf.kind == K::Choice
-                    && ["male", "female"]
-                        .iter()
-                        .all(|v| hf.options.iter().any(|o| o.value == *v))
-            },
-            "a choice field with options \"male\" and \"female\"",
-        );
-
-        let group = k == K::Group;
-        if group && f.fields.is_empty() {
-            self.bad(format!("{path}.fields"), "a group needs at least one field");
-        }
-        only(group || f.fields.is_empty(), "fields", self);
-        only(group || !f.repeatable, "repeatable", self);
-        let table = f.is_table();
-        for (name, set) in [
-            ("min_rows", f.min_rows.is_some()),
-            ("max_rows", f.max_rows.is_some()),
-            ("row_label", f.row_label.is_some()),
-            ("rules", !f.rules.is_empty()),
-        ] {
-            if set && !table {
-                self.bad(
-                    format!("{path}.{name}"),
-                    format!("{name} applies only to a repeatable group"),
-                );
-            }
-        }
-        if let Some(m) = f.max_rows
-            && (m as usize > MAX_ROWS || m == 0)
-        {
-            self.bad(
-                format!("{path}.max_rows"),
-                format!("max_rows must be 1 to {MAX_ROWS}"),
-            );
-        }
-        if let (Some(a), Some(b)) = (f.min_rows, f.max_rows)
-            && a > b
-        {
-            self.bad(
-                format!("{path}.min_rows"),
-                format!("min_rows {a} is above max_rows {b}"),
-            );
-        }
+        f.kind.check(self, path, tables);
+        let group = f.group().is_some();
         if group && !f.required.is_never() {
             self.bad(
                 format!("{path}.required"),
@@ -533,7 +321,7 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn holder_ref(
+    pub(crate) fn holder_ref(
         &mut self,
         id: Option<&str>,
         path: &str,
@@ -617,7 +405,6 @@ impl<'p> Checker<'p> {
         owner: (usize, &[String]),
         ids: &mut HashMap<String, String>,
     ) {
-        use FieldKind as K;
         for (i, copy) in copies.iter().enumerate() {
             let cpath = format!("{path}.copy_from[{i}]");
             self.id(&copy.id, &cpath);
@@ -658,7 +445,7 @@ impl<'p> Checker<'p> {
                         tpath,
                         format!("{target:?} is not a field of this section or group"),
                     );
-                } else if f.kind == K::Group || f.is_computed() || !place.tables.is_empty() {
+                } else if f.group().is_some() || f.is_computed() || !place.tables.is_empty() {
                     self.bad(tpath, format!("{target:?} cannot be answered by a copy"));
                 } else if target_kinds.insert(target.as_str(), f).is_some() {
                     self.bad(tpath, format!("{target:?} is both copied and set"));
@@ -672,9 +459,7 @@ impl<'p> Checker<'p> {
                 // table matters, so any day will do.
                 let fits = crate::date::Date::new(2000, 1, 1)
                     .map(crate::form::Env::new)
-                    .is_some_and(|env| {
-                        matches!(crate::form::normalize(f, value, &env), Ok(Some(_)))
-                    });
+                    .is_some_and(|env| matches!(f.kind.normalize(value, &env), Ok(Some(_))));
                 if !fits {
                     self.bad(
                         format!("{cpath}.set{}", crate::logic::json_key(target)),
@@ -694,13 +479,13 @@ impl<'p> Checker<'p> {
                 let f = place.field;
                 if members.contains(&source.as_str()) || place.order >= owner.0 {
                     self.fail(spath, SchemaProblem::ForwardReference(source.clone()));
-                } else if f.kind == K::Group || f.is_computed() || !place.tables.is_empty() {
+                } else if f.group().is_some() || f.is_computed() || !place.tables.is_empty() {
                     self.bad(spath, format!("{source:?} cannot be copied"));
-                } else if f.kind != t.kind
+                } else if f.kind.as_str() != t.kind.as_str()
                     || !f
-                        .options
+                        .options()
                         .iter()
-                        .all(|o| t.options.iter().any(|to| to.value == o.value))
+                        .all(|o| t.options().iter().any(|to| to.value == o.value))
                 {
                     self.bad(
                         spath,
@@ -898,7 +683,7 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
         let mut groups = Vec::new();
         crate::schema::walk_fields(&section.fields, &mut Vec::new(), &mut |f, _| {
             members.push(f.id.as_str());
-            if !f.copy_from.is_empty() {
+            if f.group().is_some_and(|g| !g.copy_from.is_empty()) {
                 groups.push(f);
             }
         });
@@ -916,19 +701,19 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
             };
             let (gpath, order, ancestors) =
                 (place.path.clone(), place.order, place.ancestors.clone());
-            if group.kind != FieldKind::Group || group.repeatable || !place.tables.is_empty() {
+            let Some(rules) = group.plain_group().filter(|_| place.tables.is_empty()) else {
                 c.bad(
                     format!("{gpath}.copy_from"),
                     "copy_from applies to sections and to plain groups outside tables",
                 );
                 continue;
-            }
+            };
             let mut inner = Vec::new();
-            crate::schema::walk_fields(&group.fields, &mut Vec::new(), &mut |f, _| {
+            crate::schema::walk_fields(&rules.fields, &mut Vec::new(), &mut |f, _| {
                 inner.push(f.id.as_str());
             });
             c.copies(
-                &group.copy_from,
+                &rules.copy_from,
                 &gpath,
                 &inner,
                 (order, &ancestors),
@@ -942,7 +727,10 @@ pub(crate) fn check(p: &Procedure) -> Vec<SchemaIssue> {
             None => c.fail("$.subject", SchemaProblem::UnknownField(subject.clone())),
             Some(place)
                 if !place.tables.is_empty()
-                    || !matches!(place.field.kind, FieldKind::Text | FieldKind::PersonName) =>
+                    || !matches!(
+                        place.field.kind,
+                        FieldKind::Text(_) | FieldKind::PersonName(_)
+                    ) =>
             {
                 c.fail(
                     "$.subject",

@@ -17,7 +17,7 @@ use crate::catalog::Procedure;
 use crate::form::Evaluation;
 use crate::i18n::LocalizedText;
 use crate::logic::Logic;
-use crate::schema::{Field, FieldKind};
+use crate::schema::Field;
 
 /// One "same as …" offer of a section or a plain group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,9 +56,9 @@ impl Procedure {
     pub fn copy_offers(&self) -> Vec<&CopyFrom> {
         fn walk<'f>(fields: &'f [Field], out: &mut Vec<&'f CopyFrom>) {
             for f in fields {
-                if f.kind == FieldKind::Group {
-                    out.extend(&f.copy_from);
-                    walk(&f.fields, out);
+                if let Some(group) = f.group() {
+                    out.extend(&group.copy_from);
+                    walk(&group.fields, out);
                 }
             }
         }

@@ -46,6 +46,7 @@ mod form;
 mod i18n;
 mod ids;
 mod json_schema;
+mod kind;
 mod logic;
 mod messages;
 mod schema;
@@ -68,9 +69,14 @@ pub use form::{Env, Evaluation, FieldError};
 pub use i18n::{Lang, LocalizedText};
 pub use ids::{BirthPlace, Email, MobilePhone, PersonalId, Sex, TaxCode};
 pub use json_schema::JSON_SCHEMA_DIALECT;
+pub use kind::{
+    ChoiceOption, ChoiceRules, DateBound, DateRules, FieldKind, GroupRules, LengthRules, MAX_MONEY,
+    Money, MoneyError, MoneyRules, MultiChoiceRules, NumberRules, PersonalIdRules, TableRules,
+    TaxCodeKind, TaxCodeRules, TextRules,
+};
 pub use logic::Logic;
 pub use messages::ErrorCode;
-pub use schema::{ChoiceOption, Field, FieldKind, Rule, Section, TaxCodeKind};
+pub use schema::{Field, Rule, Section};
 pub use text::{fold, matches_query};
 pub use units::{
     AdminUnits, Commune, CommuneCode, CommuneKind, Province, ProvinceCode, ProvinceKind,

@@ -69,6 +69,8 @@ pub enum ErrorCode {
     CommuneNotInProvince,
     /// A name holds characters names do not have.
     InvalidName,
+    /// Not an amount of money in whole đồng.
+    InvalidAmount,
     /// Fewer rows than `min_rows`.
     TooFewRows,
     /// More rows than `max_rows`.
@@ -114,6 +116,7 @@ impl ErrorCode {
             Self::UnknownCommune => "unknown_commune",
             Self::CommuneNotInProvince => "commune_not_in_province",
             Self::InvalidName => "invalid_name",
+            Self::InvalidAmount => "invalid_amount",
             Self::TooFewRows => "too_few_rows",
             Self::TooManyRows => "too_many_rows",
             Self::UnknownField => "unknown_field",
@@ -201,6 +204,10 @@ impl Fault {
             ErrorCode::InvalidName => (
                 "họ tên chỉ gồm chữ cái, dấu cách và các dấu ' - .",
                 "a name has only letters, spaces and the marks ' - .",
+            ),
+            ErrorCode::InvalidAmount => (
+                "nhập số tiền bằng chữ số, ví dụ 1.500.000",
+                "enter the amount in digits, for example 1.500.000",
             ),
             ErrorCode::UnknownField => (
                 "trường này không có trong biểu mẫu",

@@ -154,7 +154,7 @@ fn collect_hints<'f>(
         if let Some(h) = &f.hint {
             out.push((&f.id, h));
         }
-        collect_hints(&f.fields, out);
+        collect_hints(f.fields(), out);
     }
 }
 

@@ -5,6 +5,7 @@
 pub(crate) mod choice;
 pub(crate) mod group;
 pub(crate) mod input;
+pub(crate) mod money;
 pub(crate) mod unit;
 
 use std::rc::Rc;
@@ -148,14 +149,23 @@ pub(crate) fn FieldView(props: &FieldViewProps) -> Html {
     let field = Rc::clone(field);
     let path = props.path.clone();
     let section = Rc::clone(&props.section);
-    match field.kind {
-        FieldKind::Group => html! { <group::GroupView {field} {path} {section} /> },
-        FieldKind::YesNo | FieldKind::Choice | FieldKind::MultiChoice => {
+    match &field.kind {
+        FieldKind::Group(_) => html! { <group::GroupView {field} {path} {section} /> },
+        FieldKind::YesNo | FieldKind::Choice(_) | FieldKind::MultiChoice(_) => {
             html! { <choice::ChoiceView {field} {path} {frame} /> }
         }
         FieldKind::AdminUnit | FieldKind::Address => {
             html! { <unit::UnitView {field} {path} {frame} /> }
         }
-        _ => html! { <input::InputView {field} {path} {frame} /> },
+        FieldKind::Money(_) => html! { <money::MoneyView {field} {path} {frame} /> },
+        FieldKind::Date(_) => html! { <input::DateView {field} {path} {frame} /> },
+        FieldKind::Text(_)
+        | FieldKind::LongText(_)
+        | FieldKind::PersonName(_)
+        | FieldKind::Number(_)
+        | FieldKind::Email
+        | FieldKind::Phone
+        | FieldKind::PersonalId(_)
+        | FieldKind::TaxCode(_) => html! { <input::InputView {field} {path} {frame} /> },
     }
 }

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use motcua_forms::{Field, FieldKind, Lang};
+use motcua_forms::{Field, Lang};
 use serde_json::Value;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -37,11 +37,11 @@ fn collect(
         if !filing.evaluation.is_visible(&path) {
             continue;
         }
-        if field.kind == FieldKind::Group && !field.repeatable {
-            collect(filing, section, &field.fields, prefix, data, lang, rows);
+        if let Some(group) = field.plain_group() {
+            collect(filing, section, &group.fields, prefix, data, lang, rows);
             continue;
         }
-        if field.repeatable {
+        if let Some((group, table)) = field.table() {
             let count = motcua_forms::row_count(&filing.values, &path);
             for i in 0..count {
                 let row_prefix = format!("{path}[{i}].");
@@ -54,7 +54,7 @@ fn collect(
                 collect(
                     filing,
                     section,
-                    &field.fields,
+                    &group.fields,
                     &row_prefix,
                     &row_data,
                     lang,
@@ -62,7 +62,7 @@ fn collect(
                 );
                 let title = format!(
                     "{} {}",
-                    field.row_label.as_ref().unwrap_or(&field.label).get(lang),
+                    table.row_label.as_ref().unwrap_or(&field.label).get(lang),
                     i + 1
                 );
                 for row in &mut rows[before..] {

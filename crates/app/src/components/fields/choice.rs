@@ -39,7 +39,7 @@ pub(crate) fn ChoiceView(props: &ChoiceViewProps) -> Html {
             (Value::Bool(false), Ui::No.get(lang).to_owned()),
         ],
         _ => field
-            .options
+            .options()
             .iter()
             .map(|o| (Value::String(o.value.clone()), o.label.get(lang).to_owned()))
             .collect(),
@@ -54,7 +54,7 @@ pub(crate) fn ChoiceView(props: &ChoiceViewProps) -> Html {
     let class = classes!("mc-field", frame.error.as_ref().map(|_| "mc-field-error"));
     let label = label_text(field, lang, frame.required);
 
-    if field.kind == FieldKind::Choice && options.len() > MAX_RADIOS {
+    if matches!(field.kind, FieldKind::Choice(_)) && options.len() > MAX_RADIOS {
         let onchange = {
             let filing = filing;
             let path = props.path.clone();
@@ -93,7 +93,7 @@ pub(crate) fn ChoiceView(props: &ChoiceViewProps) -> Html {
         };
     }
 
-    let multi = field.kind == FieldKind::MultiChoice;
+    let multi = matches!(field.kind, FieldKind::MultiChoice(_));
     let chosen: Vec<Value> = match (&current, multi) {
         (Some(Value::Array(values)), true) => values.clone(),
         _ => Vec::new(),

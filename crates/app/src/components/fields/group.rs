@@ -27,11 +27,16 @@ fn sibling_prefix(path: &str) -> &str {
 }
 
 fn row_name(field: &Field, lang: Lang, index: usize) -> String {
-    let label = field.row_label.as_ref().map_or_else(
+    let label = row_label(field).map_or_else(
         || field.label.get(lang).to_owned(),
         |l| l.get(lang).to_owned(),
     );
     format!("{label} {}", index + 1)
+}
+
+/// The label of one row of a table, if it has one.
+fn row_label(field: &Field) -> Option<&motcua_forms::LocalizedText> {
+    field.table().and_then(|(_, t)| t.row_label.as_ref())
 }
 
 /// A fieldset, or a table of rows.
@@ -42,8 +47,11 @@ pub(crate) fn GroupView(props: &GroupViewProps) -> Html {
         return Html::default();
     };
     let field = &props.field;
+    let Some(group) = field.group() else {
+        return Html::default();
+    };
     let children = |prefix: &str| -> Html {
-        field
+        group
             .fields
             .iter()
             .map(|child| {
@@ -54,25 +62,25 @@ pub(crate) fn GroupView(props: &GroupViewProps) -> Html {
             })
             .collect()
     };
-    if !field.repeatable {
+    let Some(table) = &group.table else {
         return html! {
             <fieldset class="mc-fieldset mc-group" id={field_dom_id(&props.path)}>
                 <legend class="mc-group-title">{ field.label.get(lang) }</legend>
                 if let Some(hint) = &field.hint {
                     <p class="mc-hint">{ hint.get(lang) }</p>
                 }
-                <CopyOffers offers={Rc::<[_]>::from(field.copy_from.as_slice())} />
+                <CopyOffers offers={Rc::<[_]>::from(group.copy_from.as_slice())} />
                 { children(sibling_prefix(&props.path)) }
             </fieldset>
         };
-    }
+    };
     let frame = FieldFrame::new(&filing, lang, &props.path, &props.section);
     let rows = motcua_forms::row_count(&filing.values, &props.path);
-    let max = field.max_rows.map_or(usize::MAX, |m| m as usize);
+    let max = table.max_rows.map_or(usize::MAX, |m| m as usize);
     let add = {
         let filing = filing.clone();
         let path = props.path.clone();
-        let first_child = field.fields.first().map(|c| c.id.clone());
+        let first_child = group.fields.first().map(|c| c.id.clone());
         Callback::from(move |_: MouseEvent| {
             filing.dispatch(FilingAction::AddRow(path.clone()));
             if let Some(child) = &first_child {
@@ -105,9 +113,7 @@ pub(crate) fn GroupView(props: &GroupViewProps) -> Html {
     let add_label = format!(
         "{} {}",
         Ui::AddRow.get(lang),
-        field
-            .row_label
-            .as_ref()
+        row_label(field)
             .map_or_else(|| field.label.get(lang), |l| l.get(lang))
             .to_lowercase()
     );

@@ -19,7 +19,7 @@ pub(crate) struct InputViewProps {
     pub(crate) frame: FieldFrame,
 }
 
-fn text_of(value: Option<&Value>) -> String {
+pub(super) fn text_of(value: Option<&Value>) -> String {
     match value {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -29,19 +29,67 @@ fn text_of(value: Option<&Value>) -> String {
 
 /// The `type` attribute: the browser's own checks stay off (`novalidate` on
 /// the form), but the keyboard and autofill follow it.
-fn input_type(kind: FieldKind) -> &'static str {
+fn input_type(kind: &FieldKind) -> &'static str {
     match kind {
         FieldKind::Email => "email",
         FieldKind::Phone => "tel",
-        _ => "text",
+        FieldKind::Text(_)
+        | FieldKind::LongText(_)
+        | FieldKind::PersonName(_)
+        | FieldKind::Number(_)
+        | FieldKind::Money(_)
+        | FieldKind::Date(_)
+        | FieldKind::YesNo
+        | FieldKind::Choice(_)
+        | FieldKind::MultiChoice(_)
+        | FieldKind::PersonalId(_)
+        | FieldKind::TaxCode(_)
+        | FieldKind::AdminUnit
+        | FieldKind::Address
+        | FieldKind::Group(_) => "text",
     }
 }
 
-fn autocomplete(kind: FieldKind) -> &'static str {
+/// Autofill only where the browser knows the citizen's own answer.
+fn autocomplete(kind: &FieldKind) -> &'static str {
     match kind {
         FieldKind::Email => "email",
         FieldKind::Phone => "tel",
-        _ => "off",
+        FieldKind::Text(_)
+        | FieldKind::LongText(_)
+        | FieldKind::PersonName(_)
+        | FieldKind::Number(_)
+        | FieldKind::Money(_)
+        | FieldKind::Date(_)
+        | FieldKind::YesNo
+        | FieldKind::Choice(_)
+        | FieldKind::MultiChoice(_)
+        | FieldKind::PersonalId(_)
+        | FieldKind::TaxCode(_)
+        | FieldKind::AdminUnit
+        | FieldKind::Address
+        | FieldKind::Group(_) => "off",
+    }
+}
+
+/// The longest answer the schema allows, for the box's `maxlength`.
+fn max_length(kind: &FieldKind) -> Option<u32> {
+    match kind {
+        FieldKind::Text(r) => r.length.max_length,
+        FieldKind::LongText(r) | FieldKind::PersonName(r) => r.max_length,
+        FieldKind::Number(_)
+        | FieldKind::Money(_)
+        | FieldKind::Date(_)
+        | FieldKind::YesNo
+        | FieldKind::Choice(_)
+        | FieldKind::MultiChoice(_)
+        | FieldKind::Email
+        | FieldKind::Phone
+        | FieldKind::PersonalId(_)
+        | FieldKind::TaxCode(_)
+        | FieldKind::AdminUnit
+        | FieldKind::Address
+        | FieldKind::Group(_) => None,
     }
 }
 
@@ -54,9 +102,6 @@ pub(crate) fn InputView(props: &InputViewProps) -> Html {
     };
     let field = &props.field;
     let frame = &props.frame;
-    if field.kind == FieldKind::Date {
-        return html! { <DateView field={Rc::clone(field)} path={props.path.clone()} frame={frame.clone()} /> };
-    }
     let value = text_of(motcua_forms::value_at(&filing.values, &props.path));
     let onblur = {
         let filing = filing.clone();
@@ -67,7 +112,7 @@ pub(crate) fn InputView(props: &InputViewProps) -> Html {
     let described = frame.described_by(hint.is_some());
     let invalid = frame.error.is_some().then_some("true");
     let class = classes!("mc-field", frame.error.as_ref().map(|_| "mc-field-error"));
-    let control = if field.kind == FieldKind::LongText {
+    let control = if matches!(field.kind, FieldKind::LongText(_)) {
         let oninput = {
             let filing = filing;
             let path = props.path.clone();
@@ -79,7 +124,7 @@ pub(crate) fn InputView(props: &InputViewProps) -> Html {
         html! {
             <textarea class="mc-textarea" id={frame.id.clone()} rows="5" {value} {oninput} {onblur}
                 aria-describedby={described} aria-invalid={invalid}
-                maxlength={field.max_length.map(|n| n.to_string())} />
+                maxlength={max_length(&field.kind).map(|n| n.to_string())} />
         }
     } else {
         let oninput = {
@@ -90,19 +135,25 @@ pub(crate) fn InputView(props: &InputViewProps) -> Html {
                 filing.dispatch(FilingAction::Set(path.clone(), Value::String(text)));
             })
         };
-        let width = match field.kind {
-            FieldKind::Phone | FieldKind::PersonalId | FieldKind::TaxCode | FieldKind::Number => {
-                Some("mc-input-short")
-            }
-            _ => None,
-        };
+        let short = matches!(
+            field.kind,
+            FieldKind::Phone
+                | FieldKind::PersonalId(_)
+                | FieldKind::TaxCode(_)
+                | FieldKind::Number(_)
+        );
+        let width = short.then_some("mc-input-short");
         let input = html! {
-            <input class={classes!("mc-input", width)} id={frame.id.clone()} type={input_type(field.kind)}
-                inputmode={field.kind.input_mode()} autocomplete={autocomplete(field.kind)}
+            <input class={classes!("mc-input", width)} id={frame.id.clone()} type={input_type(&field.kind)}
+                inputmode={field.kind.input_mode()} autocomplete={autocomplete(&field.kind)}
                 spellcheck="false" {value} {oninput} {onblur}
                 aria-describedby={described} aria-invalid={invalid} />
         };
-        match &field.suffix {
+        let suffix = match &field.kind {
+            FieldKind::Number(rules) => rules.suffix.as_ref(),
+            _ => None,
+        };
+        match suffix {
             Some(suffix) => html! {
                 <div class="mc-input-wrap">{ input }<span class="mc-suffix">{ suffix.get(lang) }</span></div>
             },
@@ -140,7 +191,7 @@ fn date_parts(text: &str) -> [String; 3] {
 /// The three boxes of a date (GOV.UK date input): phones show a number pad,
 /// which has no `/`, so the parts are typed apart and joined as `dd/mm/yyyy`.
 #[component]
-fn DateView(props: &InputViewProps) -> Html {
+pub(crate) fn DateView(props: &InputViewProps) -> Html {
     let lang = use_lang();
     let Some(filing) = use_context::<FilingContext>() else {
         return Html::default();

@@ -62,7 +62,7 @@ pub(crate) fn UnitView(props: &UnitViewProps) -> Html {
                 let filing = filing.clone();
                 let path = props.path.clone();
                 let street = street.clone();
-                let is_address = field.kind == FieldKind::Address;
+                let is_address = matches!(field.kind, FieldKind::Address);
                 move |province: &str, commune: &str| {
                     let mut value = json!({ "province": province, "commune": commune });
                     if is_address {
@@ -109,7 +109,7 @@ pub(crate) fn UnitView(props: &UnitViewProps) -> Html {
         }
     };
 
-    let street_part = (field.kind == FieldKind::Address).then(|| {
+    let street_part = matches!(field.kind, FieldKind::Address).then(|| {
         let id = format!("{}-street", frame.id);
         let oninput = {
             let filing = filing.clone();
