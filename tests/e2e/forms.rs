@@ -479,3 +479,75 @@ async fn small_texts_say_things_once_and_plainly() {
     )
     .await;
 }
+
+/// Issue #13 item 2: a business owner types the capital of a household
+/// business as an amount of đồng, sees it grouped and read back in words,
+/// is told plainly when it is not an amount, and finds it on the review.
+#[tokio::test]
+async fn business_capital_is_typed_grouped_and_read_back_in_words() {
+    with_app(
+        "business_capital_is_typed_grouped_and_read_back_in_words",
+        360,
+        780,
+        |client, url| async move {
+            let mut values = example("2.000720");
+            values.as_object_mut().unwrap().remove("capital");
+            client.goto(&url).await.unwrap();
+            seed_draft(&client, "2.000720", &values).await;
+            client
+                .goto(&format!("{url}procedure/2.000720/form/business"))
+                .await
+                .unwrap();
+            title_is(&client, "Hộ kinh doanh").await;
+            let mode = client
+                .find(Locator::Id("f-capital"))
+                .await
+                .unwrap()
+                .attr("inputmode")
+                .await
+                .unwrap();
+            assert_eq!(mode.as_deref(), Some("numeric"), "a number pad on phones");
+            // Typed without dots: read back at once, grouped when the box is left.
+            fill(&client, "f-capital", "1500000000").await;
+            let words = eventually("the amount in words", || async {
+                let t = text(&client, "#f-capital-words").await?;
+                (!t.is_empty()).then_some(t)
+            })
+            .await;
+            assert_eq!(words, "Bằng chữ: Một tỷ năm trăm triệu đồng");
+            click_css(&client, "h1").await;
+            eventually("the amount grouped", || async {
+                (value_of(&client, "f-capital").await == "1.500.000.000").then_some(())
+            })
+            .await;
+            // A comma is a fraction of a đồng: refused, with the reason.
+            retype(&client, "f-capital", "1.500,5").await;
+            click_css(&client, "h1").await;
+            continue_(&client).await;
+            let problems = summary(&client).await;
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(problems[0].contains("Vốn kinh doanh"), "{problems:?}");
+            assert!(problems[0].contains("không có phần lẻ"), "{problems:?}");
+            assert_eq!(
+                text(&client, "#f-capital-words").await.unwrap_or_default(),
+                ""
+            );
+            retype(&client, "f-capital", "200.000.000 đ").await;
+            click_css(&client, "h1").await;
+            eventually("the summary gone", || async {
+                (count(&client, ".mc-error-summary").await == 0).then_some(())
+            })
+            .await;
+            continue_(&client).await;
+            title_is(&client, "Chủ thể thành lập").await;
+            continue_(&client).await;
+            title_is(&client, "Kiểm tra lại thông tin").await;
+            let page = text(&client, "main").await.unwrap();
+            assert!(
+                page.contains("200.000.000 đồng"),
+                "review lacks the capital: {page}"
+            );
+        },
+    )
+    .await;
+}
