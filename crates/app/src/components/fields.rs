@@ -82,6 +82,28 @@ pub(crate) fn label_text(field: &Field, lang: motcua_forms::Lang, required: bool
     }
 }
 
+/// A field's frame around its control: label, hint, error, then the
+/// control (GOV.UK order: the error sits between the hint and the box).
+pub(crate) fn labelled(
+    field: &Field,
+    frame: &FieldFrame,
+    lang: motcua_forms::Lang,
+    hint: Option<String>,
+    control: Html,
+) -> Html {
+    let class = classes!("mc-field", frame.error.as_ref().map(|_| "mc-field-error"));
+    html! {
+        <div {class}>
+            <label class="mc-label" for={frame.id.clone()}>{ label_text(field, lang, frame.required) }</label>
+            if let Some(hint) = hint {
+                <p class="mc-hint" id={frame.hint_id.clone()}>{ hint }</p>
+            }
+            { error_message(frame, lang) }
+            { control }
+        </div>
+    }
+}
+
 /// The error message element, announced with a hidden "Error:" prefix.
 pub(crate) fn error_message(frame: &FieldFrame, lang: motcua_forms::Lang) -> Html {
     match &frame.error {

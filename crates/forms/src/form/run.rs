@@ -83,9 +83,18 @@ impl<'p, 'e> Run<'p, 'e> {
         });
     }
 
-    fn unknown_keys(&mut self, raw: &Map<String, Value>, fields: &[Field], prefix: &str) {
+    /// Reports the keys of `raw` that are no field of `levels` (one level
+    /// of form data: its fields, looking through plain groups).
+    fn unknown_keys<'f>(
+        &mut self,
+        raw: &Map<String, Value>,
+        levels: impl IntoIterator<Item = &'f [Field]>,
+        prefix: &str,
+    ) {
         let mut ids = HashSet::new();
-        level_ids(fields, &mut ids);
+        for fields in levels {
+            level_ids(fields, &mut ids);
+        }
         let unknown: Vec<String> = raw
             .keys()
             .filter(|k| !ids.contains(k.as_str()))
@@ -111,20 +120,8 @@ impl<'p, 'e> Run<'p, 'e> {
                 &empty
             }
         };
-        let mut ids = HashSet::new();
-        for s in &self.proc.sections {
-            level_ids(&s.fields, &mut ids);
-        }
-        let unknown: Vec<String> = raw
-            .keys()
-            .filter(|k| !ids.contains(k.as_str()))
-            .cloned()
-            .collect();
-        for key in unknown {
-            let f = Fault::of(ErrorCode::UnknownField);
-            let label = LocalizedText::new(key.clone(), key.clone());
-            self.error(&key, None, f.code, messages::message(&f, &label));
-        }
+        let proc = self.proc;
+        self.unknown_keys(raw, proc.sections.iter().map(|s| s.fields.as_slice()), "");
 
         // Step 1: visibility and normalization, in form order.
         let mut data = Value::Object(Map::new());
@@ -344,7 +341,7 @@ impl<'p, 'e> Run<'p, 'e> {
                 }
             };
             if visible {
-                self.unknown_keys(row_raw, &group.fields, &row_prefix);
+                self.unknown_keys(row_raw, [group.fields.as_slice()], &row_prefix);
             }
             let mut row_out = Value::Object(Map::new());
             let mut row_coords = rows.to_vec();

@@ -8,7 +8,7 @@ use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::{FieldFrame, error_message, label_text, leave_group};
+use super::{FieldFrame, error_message, label_text, labelled, leave_group};
 use crate::filing::{FilingAction, FilingContext};
 use crate::state::use_lang;
 
@@ -27,12 +27,13 @@ pub(super) fn text_of(value: Option<&Value>) -> String {
     }
 }
 
-/// The `type` attribute: the browser's own checks stay off (`novalidate` on
-/// the form), but the keyboard and autofill follow it.
-fn input_type(kind: &FieldKind) -> &'static str {
+/// The `type` and `autocomplete` attributes: the browser's own checks stay
+/// off (`novalidate` on the form), but the keyboard and autofill follow
+/// them; autofill only where the browser knows the citizen's own answer.
+fn browser_hints(kind: &FieldKind) -> (&'static str, &'static str) {
     match kind {
-        FieldKind::Email => "email",
-        FieldKind::Phone => "tel",
+        FieldKind::Email => ("email", "email"),
+        FieldKind::Phone => ("tel", "tel"),
         FieldKind::Text(_)
         | FieldKind::LongText(_)
         | FieldKind::PersonName(_)
@@ -46,29 +47,7 @@ fn input_type(kind: &FieldKind) -> &'static str {
         | FieldKind::TaxCode(_)
         | FieldKind::AdminUnit
         | FieldKind::Address
-        | FieldKind::Group(_) => "text",
-    }
-}
-
-/// Autofill only where the browser knows the citizen's own answer.
-fn autocomplete(kind: &FieldKind) -> &'static str {
-    match kind {
-        FieldKind::Email => "email",
-        FieldKind::Phone => "tel",
-        FieldKind::Text(_)
-        | FieldKind::LongText(_)
-        | FieldKind::PersonName(_)
-        | FieldKind::Number(_)
-        | FieldKind::Money(_)
-        | FieldKind::Date(_)
-        | FieldKind::YesNo
-        | FieldKind::Choice(_)
-        | FieldKind::MultiChoice(_)
-        | FieldKind::PersonalId(_)
-        | FieldKind::TaxCode(_)
-        | FieldKind::AdminUnit
-        | FieldKind::Address
-        | FieldKind::Group(_) => "off",
+        | FieldKind::Group(_) => ("text", "off"),
     }
 }
 
@@ -111,7 +90,6 @@ pub(crate) fn InputView(props: &InputViewProps) -> Html {
     let hint = field.hint.as_ref().map(|h| h.get(lang).to_owned());
     let described = frame.described_by(hint.is_some());
     let invalid = frame.error.is_some().then_some("true");
-    let class = classes!("mc-field", frame.error.as_ref().map(|_| "mc-field-error"));
     let control = if matches!(field.kind, FieldKind::LongText(_)) {
         let oninput = {
             let filing = filing;
@@ -143,9 +121,10 @@ pub(crate) fn InputView(props: &InputViewProps) -> Html {
                 | FieldKind::Number(_)
         );
         let width = short.then_some("mc-input-short");
+        let (input_type, autocomplete) = browser_hints(&field.kind);
         let input = html! {
-            <input class={classes!("mc-input", width)} id={frame.id.clone()} type={input_type(&field.kind)}
-                inputmode={field.kind.input_mode()} autocomplete={autocomplete(&field.kind)}
+            <input class={classes!("mc-input", width)} id={frame.id.clone()} type={input_type}
+                inputmode={field.kind.input_mode()} {autocomplete}
                 spellcheck="false" {value} {oninput} {onblur}
                 aria-describedby={described} aria-invalid={invalid} />
         };
@@ -160,16 +139,7 @@ pub(crate) fn InputView(props: &InputViewProps) -> Html {
             None => input,
         }
     };
-    html! {
-        <div {class}>
-            <label class="mc-label" for={frame.id.clone()}>{ label_text(field, lang, frame.required) }</label>
-            if let Some(hint) = hint {
-                <p class="mc-hint" id={frame.hint_id.clone()}>{ hint }</p>
-            }
-            { error_message(frame, lang) }
-            { control }
-        </div>
-    }
+    labelled(field, frame, lang, hint, control)
 }
 
 /// Splits a typed date into day, month and year boxes: `d/m/yyyy` as typed

@@ -10,7 +10,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::input::text_of;
-use super::{FieldFrame, error_message, label_text};
+use super::{FieldFrame, labelled};
 use crate::filing::{FilingAction, FilingContext};
 use crate::state::use_lang;
 use crate::text::Ui;
@@ -63,14 +63,8 @@ pub(crate) fn MoneyView(props: &MoneyViewProps) -> Html {
         None => words_id.clone(),
     };
     let invalid = frame.error.is_some().then_some("true");
-    let class = classes!("mc-field", frame.error.as_ref().map(|_| "mc-field-error"));
-    html! {
-        <div {class}>
-            <label class="mc-label" for={frame.id.clone()}>{ label_text(field, lang, frame.required) }</label>
-            if let Some(hint) = hint {
-                <p class="mc-hint" id={frame.hint_id.clone()}>{ hint }</p>
-            }
-            { error_message(frame, lang) }
+    let control = html! {
+        <>
             <div class="mc-input-wrap">
                 <input class="mc-input" id={frame.id.clone()} type="text"
                     inputmode={field.kind.input_mode()} autocomplete="off" spellcheck="false"
@@ -82,8 +76,9 @@ pub(crate) fn MoneyView(props: &MoneyViewProps) -> Html {
                     { format!("{}: {}", Ui::AmountInWords.get(lang), capitalized(&amount.words())) }
                 }
             </p>
-        </div>
-    }
+        </>
+    };
+    labelled(field, frame, lang, hint, control)
 }
 
 /// The first letter upper-cased, as a sentence starts.
