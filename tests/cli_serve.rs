@@ -3,8 +3,38 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Starts `command` (the binary, or a shell that runs it) as `motcua serve`
+/// on a free port with `data` and `dist`: the child, the rest of its
+/// stdout, and the `host:port` it serves on.
+fn serve(
+    mut command: Command,
+    data: &Path,
+    dist: &Path,
+) -> (Child, BufReader<ChildStdout>, String) {
+    let mut child = command
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data)
+        .arg("--dist")
+        .arg(dist)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let authority = line
+        .trim()
+        .strip_prefix("motcua: serving on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    (child, stdout, authority)
+}
 
 #[test]
 fn starts_answers_and_stops_cleanly_on_ctrl_c() {
@@ -18,27 +48,8 @@ fn starts_answers_and_stops_cleanly_on_ctrl_c() {
     .unwrap();
     let data = dir.path().join("fresh/data");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(&data)
-        .arg("--dist")
-        .arg(&dist)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("motcua: serving on ")
-        .unwrap()
-        .to_owned();
-    let authority = url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
+    let (mut child, mut stdout, authority) =
+        serve(Command::new(env!("CARGO_BIN_EXE_motcua")), &data, &dist);
     assert!(
         data.join("motcua.sqlite3").is_file(),
         "database not created"
@@ -101,26 +112,11 @@ fn the_data_directory_is_owner_only_under_umask_022() {
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
     let data = dir.path().join("data");
-    let mut child = Command::new("sh")
+    let mut umask = Command::new("sh");
+    umask
         .args(["-c", "umask 022 && exec \"$0\" \"$@\""])
-        .arg(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(&data)
-        .arg("--dist")
-        .arg(&dist)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let authority = line
-        .trim()
-        .strip_prefix("motcua: serving on http://")
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
+        .arg(env!("CARGO_BIN_EXE_motcua"));
+    let (mut child, _stdout, authority) = serve(umask, &data, &dist);
     // One finished upload, so that a blob is stored.
     let mut stream = TcpStream::connect(&authority).unwrap();
     write!(

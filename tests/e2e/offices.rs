@@ -29,28 +29,10 @@ async fn cards(client: &Client) -> Vec<Value> {
 
 /// `2026-12-01T22:45:35Z` as "05:45 02/12/2026": seven hours on, no DST.
 fn vietnam_time(utc: &str) -> String {
-    let num = |range: std::ops::Range<usize>| utc[range].parse::<i64>().unwrap();
-    let (y, m, d, h, min) = (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16));
-    // Days since the epoch (Howard Hinnant's days_from_civil), then back.
-    let days = {
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-    };
-    let minutes = days * 1440 + h * 60 + min + 7 * 60;
-    let (days, minutes) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{:02}:{:02} {d:02}/{m:02}/{y}", minutes / 60, minutes % 60)
+    let unix = utc.parse::<motcua_protocol::Timestamp>().unwrap().unix();
+    let day = motcua_protocol::Date::in_vietnam_at(unix).unwrap();
+    let minutes = (unix + 7 * 3600).rem_euclid(86_400) / 60;
+    format!("{:02}:{:02} {day}", minutes / 60, minutes % 60)
 }
 
 #[test]
