@@ -1,6 +1,11 @@
 //! `motcua serve` as a process: starts on a free port, creates its data
 //! directory, answers, and stops cleanly on Ctrl-C (SIGINT).
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] fns: a panic is a test failure"
+)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
