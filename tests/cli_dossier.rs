@@ -12,7 +12,7 @@ use serde_json::Value;
 mod support;
 
 use motcua_testkit::data;
-use support::{json_of as json, motcua, text};
+use support::{json_of as json, motcua, seal_args, text};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -62,21 +62,7 @@ impl Work {
     fn seal(&self, out: &str, extra: &[&str]) -> Output {
         let attach = format!("birth_certificate={}", self.path("giay-chung-sinh.pdf"));
         let (key, data, out) = (self.path("dev.key"), self.path("data.json"), self.path(out));
-        let mut args = vec![
-            "seal",
-            "--key",
-            &key,
-            "--procedure",
-            "1.001193",
-            "--office",
-            "00004",
-            "--data",
-            &data,
-            "--attach",
-            &attach,
-            "-o",
-            &out,
-        ];
+        let mut args = seal_args(&key, "1.001193", "00004", &data, &[&attach], &out);
         args.extend_from_slice(extra);
         motcua(&args)
     }
@@ -360,20 +346,15 @@ fn verify_refuses_changes() {
 fn seal_refusals() {
     let work = Work::new();
     let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args([
-            "seal",
-            "--key",
+        .args(seal_args(
             &work.path("dev.key"),
-            "--procedure",
             "1.001193",
-            "--office",
             "00004",
-            "--data",
             &work.path("data.json"),
-            "-o",
+            &[],
             &work.path("a.json"),
-            "--json",
-        ])
+        ))
+        .arg("--json")
         .env("MOTCUA_PASSPHRASE", "not the passphrase")
         .output()
         .unwrap();
@@ -381,37 +362,25 @@ fn seal_refusals() {
     assert_eq!(json(&out)["error"]["code"], "wrong_passphrase");
     assert!(!Path::new(&work.path("a.json")).exists());
 
-    let out = motcua(&[
-        "seal",
-        "--key",
+    let out = motcua(&seal_args(
         &work.path("dev.key"),
-        "--procedure",
         "9.999999",
-        "--office",
         "00004",
-        "--data",
         &work.path("data.json"),
-        "-o",
+        &[],
         &work.path("b.json"),
-    ]);
+    ));
     assert_eq!(code(&out), 2, "{}", text(&out));
 
     let attach = format!("no_such_component={}", work.path("giay-chung-sinh.pdf"));
-    let out = motcua(&[
-        "seal",
-        "--key",
+    let out = motcua(&seal_args(
         &work.path("dev.key"),
-        "--procedure",
         "1.001193",
-        "--office",
         "00004",
-        "--data",
         &work.path("data.json"),
-        "--attach",
-        &attach,
-        "-o",
+        &[&attach],
         &work.path("c.json"),
-    ]);
+    ));
     assert_eq!(code(&out), 1, "{}", text(&out));
     assert!(
         text(&out).contains("birth_certificate"),
@@ -423,21 +392,14 @@ fn seal_refusals() {
     let jpeg = work.path("photo.jpg");
     std::fs::write(&jpeg, b"\xff\xd8\xff\xe0JFIF").unwrap();
     let attach = format!("birth_certificate={jpeg}");
-    let out = motcua(&[
-        "seal",
-        "--key",
+    let out = motcua(&seal_args(
         &work.path("dev.key"),
-        "--procedure",
         "1.001193",
-        "--office",
         "00004",
-        "--data",
         &work.path("data.json"),
-        "--attach",
-        &attach,
-        "-o",
+        &[&attach],
         &work.path("d.json"),
-    ]);
+    ));
     assert_eq!(code(&out), 1, "{}", text(&out));
     assert!(
         text(&out).contains("refused") && text(&out).contains("truncated"),
@@ -446,34 +408,24 @@ fn seal_refusals() {
     );
 
     std::fs::write(work.path("dup.json"), br#"{"a":1,"a":2}"#).unwrap();
-    let out = motcua(&[
-        "seal",
-        "--key",
+    let out = motcua(&seal_args(
         &work.path("dev.key"),
-        "--procedure",
         "1.001193",
-        "--office",
         "00004",
-        "--data",
         &work.path("dup.json"),
-        "-o",
+        &[],
         &work.path("e.json"),
-    ]);
+    ));
     assert_eq!(code(&out), 1, "{}", text(&out));
 
-    let out = motcua(&[
-        "seal",
-        "--key",
+    let out = motcua(&seal_args(
         &work.path("dev.key"),
-        "--procedure",
         "1.001193",
-        "--office",
         "bad code",
-        "--data",
         &work.path("data.json"),
-        "-o",
+        &[],
         &work.path("f.json"),
-    ]);
+    ));
     assert_eq!(
         code(&out),
         2,
@@ -518,24 +470,20 @@ fn seal_turns_photos_into_one_pdf_and_checks_the_form() {
         "birth_certificate={}",
         data::path("documents/graph-paper-ink_938x735.jpg").display()
     );
-    let out = motcua(&[
-        "seal",
-        "--key",
-        &work.path("dev.key"),
-        "--procedure",
-        "1.001193",
-        "--office",
-        "00004",
-        "--data",
-        &work.path("data.json"),
-        "--attach",
-        &photo,
-        "--attach",
-        &page,
-        "-o",
-        &work.path("photos.json"),
-        "--json",
-    ]);
+    let out = motcua(
+        &[
+            seal_args(
+                &work.path("dev.key"),
+                "1.001193",
+                "00004",
+                &work.path("data.json"),
+                &[&photo, &page],
+                &work.path("photos.json"),
+            ),
+            vec!["--json"],
+        ]
+        .concat(),
+    );
     assert_eq!(code(&out), 0, "{}", text(&out));
     let sealed: Value =
         serde_json::from_slice(&std::fs::read(work.path("photos.json")).unwrap()).unwrap();
@@ -555,19 +503,14 @@ fn seal_turns_photos_into_one_pdf_and_checks_the_form() {
         serde_json::from_slice(&std::fs::read(work.path("data.json")).unwrap()).unwrap();
     bad["requester_phone"] = "0212".into();
     std::fs::write(work.path("bad.json"), bad.to_string()).unwrap();
-    let out = motcua(&[
-        "seal",
-        "--key",
+    let out = motcua(&seal_args(
         &work.path("dev.key"),
-        "--procedure",
         "1.001193",
-        "--office",
         "00004",
-        "--data",
         &work.path("bad.json"),
-        "-o",
+        &[],
         &work.path("bad-sealed.json"),
-    ]);
+    ));
     assert_eq!(code(&out), 1, "{}", text(&out));
     assert!(text(&out).contains("requester_phone"), "{}", text(&out));
     assert!(!std::path::Path::new(&work.path("bad-sealed.json")).exists());
@@ -578,20 +521,20 @@ fn seal_turns_photos_into_one_pdf_and_checks_the_form() {
 #[test]
 fn seal_refuses_a_dossier_without_its_required_paper() {
     let work = Work::new();
-    let out = motcua(&[
-        "seal",
-        "--key",
-        &work.path("dev.key"),
-        "--procedure",
-        "1.001193",
-        "--office",
-        "00004",
-        "--data",
-        &work.path("data.json"),
-        "-o",
-        &work.path("c.json"),
-        "--json",
-    ]);
+    let out = motcua(
+        &[
+            seal_args(
+                &work.path("dev.key"),
+                "1.001193",
+                "00004",
+                &work.path("data.json"),
+                &[],
+                &work.path("c.json"),
+            ),
+            vec!["--json"],
+        ]
+        .concat(),
+    );
     assert_eq!(code(&out), 1, "{}", text(&out));
     let report = json(&out);
     assert_eq!(report["errors"][0]["path"], "components/birth_certificate");

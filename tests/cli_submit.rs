@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 mod support;
 
-use support::{Server, birth_form, json_of, motcua, pdf, runtime, text};
+use support::{Server, birth_form, json_of, motcua, pdf, runtime, seal_args, text};
 
 const PERSONAL_ID: &str = "001093012345";
 
@@ -36,21 +36,14 @@ impl Work {
         std::fs::write(work.dir.path().join("data.json"), form.to_string()).unwrap();
         std::fs::write(work.dir.path().join("giay-chung-sinh.pdf"), pdf(size, 7)).unwrap();
         let attach = format!("birth_certificate={}", work.path("giay-chung-sinh.pdf"));
-        let out = motcua(&[
-            "seal",
-            "--key",
+        let out = motcua(&seal_args(
             &work.path("dev.key"),
-            "--procedure",
             "1.001193",
-            "--office",
             "00004",
-            "--data",
             &work.path("data.json"),
-            "--attach",
-            &attach,
-            "-o",
+            &[&attach],
             &work.path("d.json"),
-        ]);
+        ));
         assert!(out.status.success(), "{}", text(&out));
         work
     }

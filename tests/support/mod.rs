@@ -33,6 +33,34 @@ pub(crate) fn motcua(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The arguments of `motcua seal` for `procedure` at `office`, each of
+/// `attach` a `component=path`; flags may follow.
+pub(crate) fn seal_args<'a>(
+    key: &'a str,
+    procedure: &'a str,
+    office: &'a str,
+    data: &'a str,
+    attach: &[&'a str],
+    out: &'a str,
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "seal",
+        "--key",
+        key,
+        "--procedure",
+        procedure,
+        "--office",
+        office,
+        "--data",
+        data,
+    ];
+    for a in attach {
+        args.extend(["--attach", a]);
+    }
+    args.extend(["-o", out]);
+    args
+}
+
 /// Stdout and stderr, for assertion messages.
 pub(crate) fn text(out: &Output) -> String {
     format!(
