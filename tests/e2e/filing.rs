@@ -8,7 +8,7 @@ use std::path::Path;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use crate::harness::{count, eventually, seed_draft, test_data, text, with_app};
+use crate::harness::{count, eventually, open_with_draft, test_data, text, with_app};
 use crate::steps::{add_page, click, example};
 
 async fn upload(client: &Client, input_id: &str, file: &Path) {
@@ -57,12 +57,7 @@ async fn photos_to_pdf_signed_pdf_kept_key_made_dossier_sealed() {
         412,
         900,
         |client, url| async move {
-            client.goto(&url).await.unwrap();
-            seed_draft(&client, "1.001193", &example("1.001193")).await;
-            client
-                .goto(&format!("{url}procedure/1.001193/attachments"))
-                .await
-                .unwrap();
+            open_with_draft(&client, &url, "1.001193", &example("1.001193"), "attachments").await;
             eventually("the attach areas", || async {
                 (count(&client, ".mc-attach").await >= 2).then_some(())
             })
@@ -380,10 +375,15 @@ async fn deletions_can_be_undone_and_the_text_page_choice_is_kept() {
         360,
         780,
         |client, url| async move {
-            client.goto(&url).await.unwrap();
-            seed_draft(&client, "1.001193", &example("1.001193")).await;
+            open_with_draft(
+                &client,
+                &url,
+                "1.001193",
+                &example("1.001193"),
+                "attachments",
+            )
+            .await;
             let attachments = format!("{url}procedure/1.001193/attachments");
-            client.goto(&attachments).await.unwrap();
             eventually("the attach areas", || async {
                 (count(&client, ".mc-attach").await >= 2).then_some(())
             })

@@ -5,7 +5,7 @@
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
-use crate::harness::{count, eventually, seed_draft, text, with_app};
+use crate::harness::{count, eventually, open_with_draft, text, with_app};
 use crate::steps::{click_id as click, date, example, fill, title_is, unit, value_of};
 
 async fn continue_(client: &Client) {
@@ -231,12 +231,7 @@ async fn birth_registration_with_mistakes_draft_and_review() {
 /// The birth registration's example without the keys `drop` keeps: a draft
 /// seeded with it, then the app opened at `section`.
 async fn open_birth_section(client: &Client, url: &str, values: &Value, section: &str) {
-    client.goto(url).await.unwrap();
-    seed_draft(client, "1.001193", values).await;
-    client
-        .goto(&format!("{url}procedure/1.001193/form/{section}"))
-        .await
-        .unwrap();
+    open_with_draft(client, url, "1.001193", values, &format!("form/{section}")).await;
 }
 
 fn birth_example_without(prefix: &str) -> Value {
@@ -492,12 +487,7 @@ async fn business_capital_is_typed_grouped_and_read_back_in_words() {
         |client, url| async move {
             let mut values = example("2.000720");
             values.as_object_mut().unwrap().remove("capital");
-            client.goto(&url).await.unwrap();
-            seed_draft(&client, "2.000720", &values).await;
-            client
-                .goto(&format!("{url}procedure/2.000720/form/business"))
-                .await
-                .unwrap();
+            open_with_draft(&client, &url, "2.000720", &values, "form/business").await;
             title_is(&client, "Hộ kinh doanh").await;
             let mode = client
                 .find(Locator::Id("f-capital"))

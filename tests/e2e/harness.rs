@@ -413,6 +413,24 @@ pub(crate) fn test_data(relative: &str) -> PathBuf {
     path.canonicalize().unwrap_or(path)
 }
 
+/// Opens the app, seeds the draft of procedure `code` with `values`, and
+/// goes to `page` of that procedure (`form/requester`, `attachments`,
+/// `review`): a citizen coming back to a form already filled in.
+pub(crate) async fn open_with_draft(
+    client: &Client,
+    url: &str,
+    code: &str,
+    values: &serde_json::Value,
+    page: &str,
+) {
+    client.goto(url).await.unwrap();
+    seed_draft(client, code, values).await;
+    client
+        .goto(&format!("{url}procedure/{code}/{page}"))
+        .await
+        .unwrap();
+}
+
 /// Puts a draft for `code` into the app's device storage, as if the citizen
 /// had filled the form: `values` are the answers as typed.
 pub(crate) async fn seed_draft(client: &Client, code: &str, values: &serde_json::Value) {

@@ -8,7 +8,9 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
-use crate::harness::{Browser, Intake, count, eventually, seed_draft, set_offline, text, with_app};
+use crate::harness::{
+    Browser, Intake, count, eventually, open_with_draft, set_offline, text, with_app,
+};
 use crate::steps::{
     add_page, click, click_id, date, example, fill, seal_birth_registration, title_is, unit,
     value_of,
@@ -217,12 +219,7 @@ async fn the_first_tap_on_continue_is_not_lost_to_a_blur_error() {
         WIDTH,
         HEIGHT,
         |client, url| async move {
-            client.goto(&url).await.unwrap();
-            seed_draft(&client, "1.001193", &requester_left_empty()).await;
-            client
-                .goto(&format!("{url}procedure/1.001193/form/requester"))
-                .await
-                .unwrap();
+            open_with_draft(&client, &url, "1.001193", &requester_left_empty(), "form/requester").await;
             title_is(&client, "Người yêu cầu").await;
             // A wrong e-mail address, then straight to "continue": leaving
             // the field is what shows its error, above the button.
@@ -257,12 +254,14 @@ async fn each_step_opens_at_its_top_with_focus_on_its_heading() {
         WIDTH,
         HEIGHT,
         |client, url| async move {
-            client.goto(&url).await.unwrap();
-            seed_draft(&client, "1.001193", &example("1.001193")).await;
-            client
-                .goto(&format!("{url}procedure/1.001193/form/requester"))
-                .await
-                .unwrap();
+            open_with_draft(
+                &client,
+                &url,
+                "1.001193",
+                &example("1.001193"),
+                "form/requester",
+            )
+            .await;
             title_is(&client, "Người yêu cầu").await;
             for next in ["Người được khai sinh", "Người mẹ"] {
                 continue_(&client).await;
@@ -289,12 +288,7 @@ async fn change_on_the_review_returns_to_the_review() {
         WIDTH,
         HEIGHT,
         |client, url| async move {
-            client.goto(&url).await.unwrap();
-            seed_draft(&client, "1.001193", &example("1.001193")).await;
-            client
-                .goto(&format!("{url}procedure/1.001193/review"))
-                .await
-                .unwrap();
+            open_with_draft(&client, &url, "1.001193", &example("1.001193"), "review").await;
             title_is(&client, "Kiểm tra lại thông tin").await;
             eventually("the phone's row", || async {
                 let page = text(&client, "main").await?;

@@ -6,7 +6,7 @@ use std::path::Path;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use crate::harness::{count, eventually, seed_draft, test_data, text};
+use crate::harness::{count, eventually, open_with_draft, test_data, text};
 
 /// The worked example of a procedure's form data.
 pub(crate) fn example(code: &str) -> Value {
@@ -86,12 +86,7 @@ pub(crate) async fn ready_to_sign(client: &Client, url: &str) -> String {
 
 /// As [`ready_to_sign`], with this form data for the birth registration.
 pub(crate) async fn ready_to_sign_with(client: &Client, url: &str, form: &Value) -> String {
-    client.goto(url).await.unwrap();
-    seed_draft(client, "1.001193", form).await;
-    client
-        .goto(&format!("{url}procedure/1.001193/attachments"))
-        .await
-        .unwrap();
+    open_with_draft(client, url, "1.001193", form, "attachments").await;
     eventually("the attach areas", || async {
         (count(client, ".mc-attach").await >= 2).then_some(())
     })
