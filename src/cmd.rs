@@ -15,6 +15,7 @@ mod schema;
 mod seal;
 mod serve;
 mod submit;
+mod template;
 mod verify;
 
 /// Exit status when the input could not be used at all (unreadable file,
@@ -42,6 +43,9 @@ pub(crate) enum Command {
     Schema(schema::Args),
     /// Print the example form data a procedure ships.
     Example(example::Args),
+    /// Write the spreadsheet (XLSX or CSV) a business fills in to file many
+    /// dossiers of a procedure at once.
+    Template(template::Args),
     /// Turn photos of paper documents into one A4 PDF (or check a PDF and
     /// keep it byte for byte); print its size, pages and SHA-256.
     Scan(scan::Args),
@@ -65,6 +69,7 @@ impl Command {
             Self::Check(args) => check::run(args),
             Self::Schema(args) => schema::run(args),
             Self::Example(args) => example::run(args),
+            Self::Template(args) => template::run(args),
             Self::Scan(args) => scan::run(args),
             Self::Submit(args) => submit::run(args),
             Self::Directory(args) => directory::run(args),

@@ -283,3 +283,71 @@ fn a_catalog_directory_is_used_and_checked() {
         "{stderr}"
     );
 }
+
+#[test]
+fn template_writes_a_spreadsheet_of_valid_example_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("ho-kinh-doanh.csv");
+    let out = motcua(&[
+        "template",
+        "--procedure",
+        "2.000720",
+        "--example-rows",
+        "5",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().contains("Vốn kinh doanh"));
+    assert_eq!(lines.count(), 5);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("5 rows"), "{stderr}");
+
+    let xlsx = dir.path().join("t.xlsx");
+    let out = motcua(&[
+        "template",
+        "--procedure",
+        "1.001193",
+        "--lang",
+        "en",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read(&xlsx).unwrap().starts_with(b"PK"),
+        "a zip (XLSX)"
+    );
+
+    // A name that says no format, an unknown procedure: exit 2, nothing written.
+    let odd = dir.path().join("t.txt");
+    let out = motcua(&[
+        "template",
+        "--procedure",
+        "1.001193",
+        "-o",
+        odd.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
+    assert!(!odd.exists());
+    let out = motcua(&[
+        "template",
+        "--procedure",
+        "9.999999",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
