@@ -18,8 +18,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use motcua_dossier::{
-    Attachment, ClientVersion, ComponentId, DossierId, FileName, KeyFile, MANIFEST_FORMAT,
-    Manifest, MediaType, OfficeCode, ProcedureRef, SealedDossier, Signer, Timestamp,
+    Attachment, ClientVersion, ComponentId, DossierId, FileName, KeyFile, Manifest, MediaType,
+    OfficeCode, ProcedureRef, SealedDossier, Signer, Timestamp,
 };
 use motcua_forms::{Component, Date, Env, Procedure, ProcedureCode};
 use motcua_protocol::Limits as OfficeLimits;
@@ -174,22 +174,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let manifest = Manifest {
-        format: MANIFEST_FORMAT,
-        id: match args.id {
+    let procedure_ref = ProcedureRef {
+        code: procedure.code.clone(),
+        version: procedure.version.parse()?,
+    };
+    let manifest = Manifest::builder(procedure_ref, args.office.clone())
+        .form(form)
+        .attachments(attachments)
+        .id(match args.id {
             Some(id) => id,
             None => DossierId::generate()?,
-        },
-        procedure: ProcedureRef {
-            code: procedure.code.clone(),
-            version: procedure.version.parse()?,
-        },
-        office: args.office.clone(),
-        form,
-        attachments,
-        created: now,
-        client: cli_client_version()?,
-    };
+        })
+        .created(now)
+        .client(cli_client_version()?)
+        .build()?;
 
     let key = match key_file.decrypt(&passphrase(false)?) {
         Ok(key) => key,

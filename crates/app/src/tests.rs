@@ -261,16 +261,19 @@ async fn worker_prepares_and_seals_a_manifest() {
 
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("../../../web/procedures/1.001193.json")).unwrap();
-    let manifest = serde_json::json!({
-        "procedure": { "code": "1.001193", "version": schema["version"] },
-        "office": "00004",
-        "form": schema["example"],
-        "attachments": [],
-    });
+    let parts = crate::worker::ManifestParts {
+        procedure: motcua_dossier::ProcedureRef {
+            code: "1.001193".parse().unwrap(),
+            version: schema["version"].as_str().unwrap().parse().unwrap(),
+        },
+        office: "00004".parse().unwrap(),
+        form: serde_json::to_vec(&schema["example"]).unwrap(),
+        attachments: Vec::new(),
+    };
     let mut progress = |_, _| {};
     // Through the worker's codec, as the page sends it.
     let task = Task::PrepareManifest {
-        manifest: serde_json::to_vec(&manifest).unwrap(),
+        parts,
         now: 1_764_000_000,
     };
     let task: Task = bincode_round_trip(&task);
@@ -281,7 +284,7 @@ async fn worker_prepares_and_seals_a_manifest() {
     else {
         panic!("not prepared: {prepared:?}");
     };
-    assert_eq!(digest.len(), 64);
+    assert_eq!(digest.to_string().len(), 64);
     let key = run(
         Task::CreateKey {
             passphrase: "mat khau rat dai".into(),

@@ -9,13 +9,15 @@
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use motcua_dossier::{
-    Certificate, DossierId, KeyFile, Manifest, SealedDossier, SigningKey, Timestamp,
+    Certificate, DossierId, KeyFile, Manifest, OfficeCode, ProcedureRef, SealedDossier, Sha256,
+    SigningKey, Timestamp,
 };
 use motcua_forms::{AttachmentRule, Lang, LocalizedText};
 use motcua_protocol::Limits as OfficeLimits;
 use motcua_scan::{Limits, PageImage, PdfMeta, Settings};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+
+use crate::filing::AttachedFile;
 
 /// Something for the worker to do.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -32,11 +34,10 @@ pub(crate) enum Task {
         passphrase: String,
         label: Option<String>,
     },
-    /// Complete a manifest (JSON without id, time, format and client) and
-    /// return its canonical bytes and hash, so the citizen sees what will be
-    /// signed. JSON travels as bytes: the worker's message codec (bincode)
-    /// cannot carry a self-describing `serde_json::Value`.
-    PrepareManifest { manifest: Vec<u8>, now: i64 },
+    /// Build the manifest of `parts` with a new id, the time `now` and this
+    /// client's version, and return its canonical bytes and hash, so the
+    /// citizen sees what will be signed.
+    PrepareManifest { parts: ManifestParts, now: i64 },
     /// Turn one photo (JPEG, PNG, WebP) into an A4 page image.
     ScanPage {
         bytes: Vec<u8>,
@@ -87,6 +88,18 @@ pub(crate) enum Task {
     },
 }
 
+/// What the page knows of a manifest: all but the id, time and client,
+/// which the worker adds ([`motcua_dossier::ManifestBuilder`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ManifestParts {
+    pub(crate) procedure: ProcedureRef,
+    pub(crate) office: OfficeCode,
+    /// The form values as JSON text: the worker's message codec (bincode)
+    /// cannot carry a self-describing `serde_json::Value`.
+    pub(crate) form: Vec<u8>,
+    pub(crate) attachments: Vec<AttachedFile>,
+}
+
 /// The limits of making an attachment for `rule` at an office with
 /// `office` limits, `used` bytes of the dossier already taken.
 fn scan_limits(office: &OfficeLimits, rule: &AttachmentRule, used: u64) -> Limits {
@@ -98,11 +111,11 @@ fn scan_limits(office: &OfficeLimits, rule: &AttachmentRule, used: u64) -> Limit
 pub(crate) enum Outcome {
     /// A new key file (JSON) and its key id.
     Key { key_file: Vec<u8>, kid: String },
-    /// A manifest ready to sign.
+    /// A manifest ready to sign: its canonical bytes, their hash, its id.
     Prepared {
         manifest: Vec<u8>,
-        digest: String,
-        id: String,
+        digest: Sha256,
+        id: DossierId,
     },
     /// A sealed dossier (JSON).
     Sealed { dossier: Vec<u8> },
@@ -116,7 +129,7 @@ pub(crate) enum Outcome {
     Pdf {
         bytes: Vec<u8>,
         pages: u32,
-        sha256: String,
+        sha256: Sha256,
     },
     /// A verified office directory (its JSON document).
     Directory { json: Vec<u8> },
@@ -270,7 +283,7 @@ pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
             match images.and_then(|images| motcua_scan::assemble_pdf(&images, &meta, &limits)) {
                 Ok(pdf) => Outcome::Pdf {
                     pages: pdf.info.pages,
-                    sha256: pdf.info.sha256.to_string(),
+                    sha256: pdf.info.sha256,
                     bytes: pdf.bytes,
                 },
                 Err(err) => scan_failed(&err),
@@ -287,7 +300,7 @@ pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
                 Ok(info) => Outcome::Pdf {
                     bytes: Vec::new(),
                     pages: info.pages,
-                    sha256: info.sha256.to_string(),
+                    sha256: info.sha256,
                 },
                 Err(err) => scan_failed(&err),
             }
@@ -317,35 +330,28 @@ pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
                 Err(err) => failed(&err),
             }
         }
-        Task::PrepareManifest { manifest, now } => {
-            let Ok(mut manifest) = serde_json::from_slice::<Value>(&manifest) else {
-                return Outcome::Failed {
-                    code: "manifest_json".into(),
-                    message: LocalizedText::new(
-                        "Dữ liệu hồ sơ hỏng.",
-                        "The dossier data is broken.",
-                    ),
-                };
-            };
-            let prepared = DossierId::generate()
-                .map_err(motcua_dossier::Error::from)
-                .and_then(|id| {
-                    manifest["format"] = Value::from(motcua_dossier::MANIFEST_FORMAT);
-                    manifest["id"] = Value::String(id.to_string());
-                    manifest["created"] =
-                        serde_json::to_value(Timestamp::from_unix(now)?).unwrap_or(Value::Null);
-                    manifest["client"] = Value::String(crate::CLIENT_VERSION.to_owned());
-                    let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
-                    let manifest = Manifest::from_json(&bytes)?;
-                    Ok(Outcome::Prepared {
-                        manifest: manifest.canonical_bytes()?,
-                        digest: manifest.digest()?.to_string(),
-                        id: id.to_string(),
-                    })
-                });
-            prepared.unwrap_or_else(|err| failed(&err))
-        }
+        Task::PrepareManifest { parts, now } => match prepare_manifest(parts, now) {
+            Ok(outcome) => outcome,
+            Err(err) => failed(&err),
+        },
     }
+}
+
+/// Builds the manifest of `parts`, made now by this client.
+fn prepare_manifest(parts: ManifestParts, now: i64) -> Result<Outcome, motcua_dossier::Error> {
+    let id = DossierId::generate()?;
+    let built = Manifest::builder(parts.procedure, parts.office)
+        .form_json(&parts.form)?
+        .attachments(parts.attachments.iter().map(AttachedFile::attachment))
+        .id(id)
+        .created(Timestamp::from_unix(now)?)
+        .client(crate::CLIENT_VERSION.parse()?)
+        .canonical()?;
+    Ok(Outcome::Prepared {
+        manifest: built.bytes,
+        digest: built.digest,
+        id,
+    })
 }
 
 /// Unlocks the key (WebCrypto where the browser has it) and seals the

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use motcua_dossier::{MediaType, Sha256};
 use motcua_forms::{Component, LocalizedText};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -47,6 +48,37 @@ fn jpeg_url(bytes: &[u8]) -> Option<String> {
     options.set_type("image/jpeg");
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options).ok()?;
     web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// The component's one PDF, as the manifest will name it.
+fn pdf_file(
+    component: &Component,
+    pages: u32,
+    size: u64,
+    sha256: Sha256,
+) -> Result<AttachedFile, LocalizedText> {
+    let unusable = || {
+        LocalizedText::new(
+            format!(
+                "Thủ tục này có mã giấy tờ \"{}\" không hợp lệ.",
+                component.id
+            ),
+            format!(
+                "This procedure has an invalid paper id \"{}\".",
+                component.id
+            ),
+        )
+    };
+    Ok(AttachedFile {
+        component: component.id.parse().map_err(|_| unusable())?,
+        name: format!("{}.pdf", component.id)
+            .parse()
+            .map_err(|_| unusable())?,
+        media_type: MediaType::pdf(),
+        size,
+        pages: Some(pages),
+        sha256,
+    })
 }
 
 /// What the citizen just deleted, kept so one tap brings it back (the bytes
@@ -120,7 +152,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
     let attached: Option<AttachedFile> = filing.as_ref().and_then(|f| {
         f.attachments
             .iter()
-            .find(|a| a.component == component.id)
+            .find(|a| a.is_for(&component.id))
             .cloned()
     });
     // "Trang chữ" is kept with the draft, so it survives a reload.
@@ -132,7 +164,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
         .map(|f| {
             f.attachments
                 .iter()
-                .filter(|a| a.component != component.id)
+                .filter(|a| !a.is_for(&component.id))
                 .map(|a| a.size)
                 .sum()
         })
@@ -167,8 +199,8 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
         let pdf_preview = pdf_preview.clone();
         let own_pdf = attached
             .as_ref()
-            .filter(|file| pages.is_empty() && file.media_type == "application/pdf")
-            .map(|file| file.sha256.clone());
+            .filter(|file| pages.is_empty() && file.media_type == MediaType::pdf())
+            .map(|file| file.sha256.to_string());
         use_effect_with(own_pdf, move |own_pdf| {
             let current = (*pdf_preview).clone();
             match own_pdf.clone() {
@@ -236,15 +268,24 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                         bytes,
                         pages,
                         sha256,
-                    } if store.put_bytes(Area::Files, &sha256, &bytes).await.is_ok() => {
-                        filing.dispatch(FilingAction::Attach(AttachedFile {
-                            component: component.id.clone(),
-                            name: format!("{}.pdf", component.id),
-                            media_type: "application/pdf".into(),
-                            size: bytes.len() as u64,
-                            pages: Some(pages),
-                            sha256,
-                        }));
+                    } if store
+                        .put_bytes(Area::Files, &sha256.to_string(), &bytes)
+                        .await
+                        .is_ok() =>
+                    {
+                        match pdf_file(&component, pages, bytes.len() as u64, sha256) {
+                            Ok(file) => filing.dispatch(FilingAction::Attach(file)),
+                            Err(message) => {
+                                let mut list = (*processing).clone();
+                                list.push(Processing {
+                                    name: format!("{}.pdf", component.id),
+                                    done: 0,
+                                    total: 1,
+                                    error: Some(message),
+                                });
+                                processing.set(list);
+                            }
+                        }
                     }
                     Outcome::Failed { message, .. } => {
                         let mut list = (*processing).clone();
@@ -320,23 +361,25 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                                 pages: count,
                                 sha256,
                                 ..
-                            } if store.put_bytes(Area::Files, &sha256, &bytes).await.is_ok() => {
-                                if let Some(filing) = &filing {
-                                    filing.dispatch(FilingAction::SetPages(
-                                        component.id.clone(),
-                                        Vec::new(),
-                                    ));
-                                    filing.dispatch(FilingAction::Attach(AttachedFile {
-                                        component: component.id.clone(),
-                                        name: format!("{}.pdf", component.id),
-                                        media_type: "application/pdf".into(),
-                                        size: bytes.len() as u64,
-                                        pages: Some(count),
-                                        sha256,
-                                    }));
+                            } if store
+                                .put_bytes(Area::Files, &sha256.to_string(), &bytes)
+                                .await
+                                .is_ok() =>
+                            {
+                                match pdf_file(&component, count, bytes.len() as u64, sha256) {
+                                    Ok(file) => {
+                                        if let Some(filing) = &filing {
+                                            filing.dispatch(FilingAction::SetPages(
+                                                component.id.clone(),
+                                                Vec::new(),
+                                            ));
+                                            filing.dispatch(FilingAction::Attach(file));
+                                        }
+                                        pages.clear();
+                                        list[i].done = 1;
+                                    }
+                                    Err(message) => list[i].error = Some(message),
                                 }
-                                pages.clear();
-                                list[i].done = 1;
                             }
                             Outcome::Failed { message, .. } => list[i].error = Some(message),
                             _ => {}

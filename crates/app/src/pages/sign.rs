@@ -4,16 +4,16 @@
 
 use std::rc::Rc;
 
-use motcua_dossier::{Manifest, SealedDossier};
+use motcua_dossier::{DossierId, Manifest, ProcedureRef, SealedDossier, Sha256};
 use motcua_forms::{Level, LocalizedText};
-use serde_json::{Value, json};
+use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::keys::KeyChooser;
 use crate::components::office_chooser::OfficeChooser;
-use crate::filing::{Draft, FilingAction, FilingContext};
+use crate::filing::{AttachedFile, Draft, FilingAction, FilingContext};
 use crate::format;
 use crate::route::Route;
 use crate::services::directory::{self, Offices};
@@ -22,14 +22,14 @@ use crate::services::outbox::{self, Delivery, OutboxEntry};
 use crate::services::{drafts, worker};
 use crate::state::use_lang;
 use crate::text::{self, Ui, tr};
-use crate::worker::{Outcome, Task};
+use crate::worker::{ManifestParts, Outcome, Task};
 
 /// The manifest as prepared for signing.
 #[derive(Debug, Clone, PartialEq)]
 struct Prepared {
     manifest: Rc<Vec<u8>>,
-    digest: String,
-    id: String,
+    digest: Sha256,
+    id: DossierId,
 }
 
 /// Where the sealing stands.
@@ -60,6 +60,40 @@ async fn already_in_outbox(manifest: &[u8]) -> bool {
             SealedDossier::from_json(entry.dossier.as_bytes())
                 .is_ok_and(|earlier| new.repeats(earlier.manifest()))
         })
+}
+
+/// What the page knows of the manifest: procedure, office, answers and
+/// files. A value the manifest cannot hold (an office code from a stale
+/// draft) is said to the citizen, never a panic.
+fn manifest_parts(
+    procedure: &motcua_forms::Procedure,
+    office: &str,
+    data: &Value,
+    attachments: &[AttachedFile],
+) -> Result<ManifestParts, LocalizedText> {
+    let office = office.parse().map_err(|_| {
+        LocalizedText::new(
+            format!("Mã nơi nhận hồ sơ \"{office}\" không hợp lệ: hãy chọn lại nơi nhận."),
+            format!(
+                "The receiving office code \"{office}\" is not valid: choose the office again."
+            ),
+        )
+    })?;
+    let version = procedure.version.parse().map_err(|_| {
+        LocalizedText::new(
+            "Phiên bản biểu mẫu của thủ tục này không hợp lệ.",
+            "This procedure's form version is not valid.",
+        )
+    })?;
+    Ok(ManifestParts {
+        procedure: ProcedureRef {
+            code: procedure.code.clone(),
+            version,
+        },
+        office,
+        form: serde_json::to_vec(data).unwrap_or_default(),
+        attachments: attachments.to_vec(),
+    })
 }
 
 fn now_seconds() -> i64 {
@@ -161,18 +195,17 @@ pub(crate) fn Sign() -> Html {
                 return;
             };
             stage.set(Stage::Preparing);
-            let manifest = json!({
-                "procedure": { "code": procedure.code.as_str(), "version": procedure.version },
-                "office": office,
-                "form": data,
-                "attachments": attachments.iter().map(|a| json!({
-                    "component": a.component, "name": a.name, "media_type": a.media_type,
-                    "size": a.size, "pages": a.pages, "sha256": a.sha256,
-                })).collect::<Vec<_>>(),
-            });
+            let parts = manifest_parts(&procedure, &office, &data, &attachments);
             wasm_bindgen_futures::spawn_local(async move {
+                let parts = match parts {
+                    Ok(parts) => parts,
+                    Err(message) => {
+                        stage.set(Stage::Failed(None, message));
+                        return;
+                    }
+                };
                 let task = Task::PrepareManifest {
-                    manifest: serde_json::to_vec(&manifest).unwrap_or_default(),
+                    parts,
                     now: now_seconds(),
                 };
                 stage.set(match worker::run(task, None).await {
@@ -293,7 +326,7 @@ pub(crate) fn Sign() -> Html {
                             filing.units.as_deref(),
                         );
                         let entry = OutboxEntry {
-                            id: prepared.id.clone(),
+                            id: prepared.id.to_string(),
                             procedure: filing.procedure.code.to_string(),
                             procedure_name: filing.procedure.name.clone(),
                             office,
@@ -315,13 +348,13 @@ pub(crate) fn Sign() -> Html {
                             applicant_id,
                             applicant_name,
                             protocol: None,
-                            digest: prepared.digest.clone(),
+                            digest: prepared.digest.to_string(),
                             dossier: String::from_utf8_lossy(&dossier).into_owned(),
                             values: Some(filing.values.clone()),
                             files: filing
                                 .attachments
                                 .iter()
-                                .map(|a| a.sha256.clone())
+                                .map(|a| a.sha256.to_string())
                                 .collect(),
                             sealed_at: js_sys::Date::now(),
                             delivery: Delivery::Waiting,
@@ -339,11 +372,11 @@ pub(crate) fn Sign() -> Html {
                                 // the same, but the page is left at once.
                                 let record = Draft::sealed_as(
                                     filing.procedure.version.clone(),
-                                    prepared.id.clone(),
+                                    prepared.id.to_string(),
                                     js_sys::Date::now(),
                                 );
                                 let _ = drafts::save(&filing.procedure.code, &record).await;
-                                filing.dispatch(FilingAction::Sealed(prepared.id.clone()));
+                                filing.dispatch(FilingAction::Sealed(prepared.id.to_string()));
                                 // Replace: Back from the outbox does not
                                 // land on this step again.
                                 if let Some(navigator) = navigator {
@@ -447,13 +480,13 @@ pub(crate) fn Sign() -> Html {
                 <div class="mc-summary-row">
                     <dt class="mc-summary-key">{ tr(lang, "Mã băm hồ sơ (SHA-256)", "Dossier hash (SHA-256)") }</dt>
                     <dd class="mc-summary-value mc-code mc-digest" id="mc-digest">
-                        { prepared.as_ref().map(|p| p.digest.clone()).unwrap_or_else(|| Ui::Loading.get(lang).to_owned()) }
+                        { prepared.as_ref().map(|p| p.digest.to_string()).unwrap_or_else(|| Ui::Loading.get(lang).to_owned()) }
                     </dd>
                 </div>
                 { for filing.attachments.iter().map(|a| html! {
                     <div class="mc-summary-row">
                         <dt class="mc-summary-key">{ format!("SHA-256 · {}", a.name) }</dt>
-                        <dd class="mc-summary-value mc-code">{ a.sha256.clone() }</dd>
+                        <dd class="mc-summary-value mc-code">{ a.sha256.to_string() }</dd>
                     </div>
                 }) }
             </dl>
