@@ -17,6 +17,7 @@ mod dom_files;
 mod filing;
 mod format;
 mod hooks;
+mod jobs;
 mod pages;
 mod preview;
 mod route;

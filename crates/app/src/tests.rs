@@ -257,11 +257,12 @@ fn bincode_round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: 
 
 #[wasm_bindgen_test]
 async fn worker_prepares_and_seals_a_manifest() {
-    use crate::worker::{Outcome, Task, run};
+    use crate::jobs::{CreateKey, ManifestParts, PrepareManifest, Seal};
+    use crate::worker::{create_key, prepare_manifest, seal};
 
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("../../../web/procedures/1.001193.json")).unwrap();
-    let parts = crate::worker::ManifestParts {
+    let parts = ManifestParts {
         procedure: motcua_dossier::ProcedureRef {
             code: "1.001193".parse().unwrap(),
             version: schema["version"].as_str().unwrap().parse().unwrap(),
@@ -270,38 +271,82 @@ async fn worker_prepares_and_seals_a_manifest() {
         form: serde_json::to_vec(&schema["example"]).unwrap(),
         attachments: Vec::new(),
     };
-    let mut progress = |_, _| {};
     // Through the worker's codec, as the page sends it.
-    let task = Task::PrepareManifest {
+    let job = PrepareManifest {
         parts,
         now: 1_764_000_000,
     };
-    let task: Task = bincode_round_trip(&task);
-    let prepared = run(task, &mut progress);
-    let Outcome::Prepared {
-        manifest, digest, ..
-    } = prepared
-    else {
+    let job: PrepareManifest = bincode_round_trip(&job);
+    let prepared = prepare_manifest(job);
+    let Ok(prepared) = prepared else {
         panic!("not prepared: {prepared:?}");
     };
+    let (manifest, digest) = (prepared.manifest, prepared.digest);
     assert_eq!(digest.to_string().len(), 64);
-    let key = run(
-        Task::CreateKey {
-            passphrase: "mat khau rat dai".into(),
-            label: Some("thử".into()),
-        },
-        &mut progress,
-    );
-    let Outcome::Key { key_file, .. } = key else {
+    let key = create_key(CreateKey {
+        passphrase: "mat khau rat dai".into(),
+        label: Some("thử".into()),
+    });
+    let Ok(key) = key else {
         panic!("no key: {key:?}")
     };
-    let wrong = crate::worker::seal(&key_file, "sai", &manifest, 1_764_000_001).await;
-    let Outcome::Failed { code, .. } = &wrong else {
+    let sealing = |passphrase: &str| Seal {
+        key_file: key.key_file.clone(),
+        passphrase: passphrase.into(),
+        manifest: manifest.clone(),
+        now: 1_764_000_001,
+    };
+    let wrong = seal(sealing("sai")).await;
+    let Err(crate::jobs::JobError { code, .. }) = &wrong else {
         panic!("sealed with a wrong passphrase: {wrong:?}");
     };
     assert_eq!(code, "wrong_passphrase", "{wrong:?}");
-    let sealed = crate::worker::seal(&key_file, "mat khau rat dai", &manifest, 1_764_000_001).await;
-    assert!(matches!(sealed, Outcome::Sealed { .. }), "{sealed:?}");
+    let sealed = seal(sealing("mat khau rat dai")).await;
+    assert!(
+        matches!(sealed, Ok(crate::jobs::Sealed { .. })),
+        "{sealed:?}"
+    );
+}
+
+/// What used to kill the worker: form data that is not a JSON object is a
+/// typed error of the job, and the worker lives on.
+#[wasm_bindgen_test]
+fn a_manifest_of_form_data_that_is_not_an_object_is_refused() {
+    use crate::jobs::{ManifestParts, PrepareManifest};
+    let job = PrepareManifest {
+        parts: ManifestParts {
+            procedure: motcua_dossier::ProcedureRef {
+                code: "1.001193".parse().unwrap(),
+                version: "2025.1".parse().unwrap(),
+            },
+            office: "00004".parse().unwrap(),
+            form: b"[1, 2]".to_vec(),
+            attachments: Vec::new(),
+        },
+        now: 1_764_000_000,
+    };
+    let refused = crate::worker::prepare_manifest(bincode_round_trip(&job));
+    assert!(
+        matches!(&refused, Err(e) if e.code == "form_not_object"),
+        "{refused:?}"
+    );
+}
+
+/// A write to device storage that fails (here: a closed database) is an
+/// error the citizen can act on, not a silence that freezes the progress
+/// bar.
+#[wasm_bindgen_test]
+async fn a_failed_write_of_a_paper_says_so() {
+    use crate::services::attach;
+    use crate::services::store::Store;
+    let store = Store::open().await.unwrap();
+    store.close();
+    let kept = attach::keep(&store, "test-page", b"jpeg").await;
+    let Err(message) = kept else {
+        panic!("a closed database took the write");
+    };
+    assert!(message.en.contains("Free some space"), "{}", message.en);
+    assert!(message.vi.contains("giải phóng"), "{}", message.vi);
 }
 
 /// WebCrypto opens the key files ring writes (the worker's unlock path):
