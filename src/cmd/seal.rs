@@ -23,7 +23,7 @@ use motcua_dossier::{
 };
 use motcua_forms::{Component, Date, Env, Procedure, ProcedureCode};
 use motcua_protocol::Limits as OfficeLimits;
-use motcua_scan::{Limits, PdfMeta, Settings, assemble_pdf, attach_pdf, scan_image};
+use motcua_scan::{Limits, PdfMeta, Settings, assemble_pdf, attach_pdf, scan_image, sniff};
 use serde_json::{Map, Value};
 
 use crate::cmd::EXIT_UNUSABLE;
@@ -319,7 +319,9 @@ fn prepare_attachments(
     for path in paths {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         let refused = |e: motcua_scan::Error| format!("{}: {e}", path.display());
-        if bytes.starts_with(b"%PDF-") {
+        // PDF or photo by the magic bytes, as the scanner (and so the app
+        // and the office) tells them.
+        if sniff(&bytes) == Ok(motcua_scan::MediaType::Pdf) {
             let info = match attach_pdf(&bytes, &limits) {
                 Ok(info) => info,
                 Err(e) => return Ok(Err(refused(e))),

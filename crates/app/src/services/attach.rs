@@ -76,9 +76,10 @@ fn page_id(component: &str) -> String {
 }
 
 /// Whether these bytes are a PDF (kept as it is) rather than a photo (made
-/// into a page).
+/// into a page), told by their magic bytes as the scanner, the command
+/// line and the office tell them.
 pub(crate) fn is_pdf(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"%PDF-")
+    motcua_scan::sniff(bytes) == Ok(motcua_scan::MediaType::Pdf)
 }
 
 /// Checks a PDF the citizen gave and keeps it, byte for byte, under its
@@ -435,5 +436,16 @@ mod tests {
         );
         assert_eq!(pushed.files.len(), 2);
         assert_eq!(pushed.files[1].error, Some(message()));
+    }
+
+    /// PDF or photo is told as the scanner tells it: a PDF header a few
+    /// bytes in (as readers accept) is a PDF, a JPEG is not.
+    #[test]
+    fn pdfs_are_told_by_the_scanners_sniffing() {
+        assert!(is_pdf(b"%PDF-1.7\n"));
+        assert!(is_pdf(b"\r\n%PDF-1.4\n"));
+        assert!(!is_pdf(&[0xFF, 0xD8, 0xFF, 0xE0]));
+        assert!(!is_pdf(b""));
+        assert!(!is_pdf(b"GIF89a"));
     }
 }
