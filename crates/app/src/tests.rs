@@ -357,14 +357,15 @@ async fn webcrypto_opens_ring_key_files() {
     use motcua_dossier::{Error, KeyFile, Signer, SigningKey};
     let key = SigningKey::generate_device_key().unwrap();
     let file = KeyFile::encrypt(&key, "mật khẩu dài đủ", Some("Điện thoại".into())).unwrap();
-    let opened = crate::unlock::open_key_file(&file, "mật khẩu dài đủ")
+    let opened = crate::worker::unlock::open_key_file(&file, "mật khẩu dài đủ")
         .await
         .unwrap();
     assert_eq!(opened.public_key(), key.public_key());
     // ...and it was WebCrypto that opened it, not the ring fallback.
-    let subtle = crate::unlock::subtle_crypto().expect("WebCrypto in a secure context");
+    let subtle = crate::worker::unlock::subtle_crypto().expect("WebCrypto in a secure context");
     let sealed = file.sealed_key().unwrap();
-    let Ok(pkcs8) = crate::unlock::open_with_webcrypto(&subtle, &sealed, "mật khẩu dài đủ").await
+    let Ok(pkcs8) =
+        crate::worker::unlock::open_with_webcrypto(&subtle, &sealed, "mật khẩu dài đủ").await
     else {
         panic!("WebCrypto did not open the file");
     };
@@ -377,12 +378,12 @@ async fn webcrypto_opens_ring_key_files() {
         .verify(motcua_dossier::Algorithm::Es256, b"ho so", &signature)
         .unwrap();
 
-    let wrong = crate::unlock::open_key_file(&file, "mat khau dai du").await;
+    let wrong = crate::worker::unlock::open_key_file(&file, "mat khau dai du").await;
     assert!(matches!(wrong, Err(Error::WrongPassphrase)), "{wrong:?}");
 
     let mut relabelled = file.clone();
     relabelled.label = Some("Máy khác".into());
-    let changed = crate::unlock::open_key_file(&relabelled, "mật khẩu dài đủ").await;
+    let changed = crate::worker::unlock::open_key_file(&relabelled, "mật khẩu dài đủ").await;
     assert!(
         matches!(changed, Err(Error::WrongPassphrase)),
         "{changed:?}"

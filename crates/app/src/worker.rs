@@ -12,6 +12,9 @@
 //! the answer goes back tagged with the job's id, after zero or more
 //! progress events.
 
+mod delivery;
+pub(crate) mod unlock;
+
 use std::rc::Rc;
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
@@ -167,7 +170,7 @@ fn check_pdf(job: CheckPdf) -> Result<CheckedPdf, JobError> {
 
 /// Sends an outbox entry; how it ended is in the entry in device storage.
 async fn send_entry(job: SendEntry, progress: Progress) -> Result<Delivered, JobError> {
-    crate::delivery::send(&job.id, job.now, move |sent, total| progress(sent, total)).await;
+    delivery::send(&job.id, job.now, move |sent, total| progress(sent, total)).await;
     Ok(Delivered)
 }
 
@@ -192,7 +195,7 @@ fn verify_directory(job: VerifyDirectory) -> Result<VerifiedDirectory, JobError>
 /// canonical manifest.
 pub(crate) async fn seal(job: Seal) -> Result<Sealed, JobError> {
     let file = KeyFile::from_json(&job.key_file)?;
-    let key = crate::unlock::open_key_file(&file, &job.passphrase).await?;
+    let key = unlock::open_key_file(&file, &job.passphrase).await?;
     let manifest = Manifest::from_json(&job.manifest)?;
     let now = Timestamp::from_unix(job.now).map_err(motcua_dossier::Error::from)?;
     let dossier = SealedDossier::seal(manifest, &key, now)?;
