@@ -62,7 +62,7 @@ fn schedule(state: SendingContext, entries: &[outbox::OutboxEntry]) {
     let now = js_sys::Date::now();
     let next = entries
         .iter()
-        .filter_map(|e| match &e.delivery {
+        .filter_map(|e| match e.delivery() {
             outbox::Delivery::Failed {
                 retryable: true,
                 next_attempt_at: Some(at),

@@ -13,7 +13,7 @@ use crate::filing::{AttachedFile, Draft, Filing};
 use crate::format;
 use crate::jobs::ManifestParts;
 use crate::services::directory::Offices;
-use crate::services::outbox::{self, Delivery, OutboxEntry};
+use crate::services::outbox::{self, About, OutboxEntry, SendState};
 use crate::services::{drafts, worker};
 
 /// The manifest as prepared for signing.
@@ -162,7 +162,7 @@ fn outbox_entry(
     };
     let office = filing.office.clone().unwrap_or_default();
     let label = format::office_label(&office, office_entry.as_ref(), filing.units.as_deref());
-    OutboxEntry {
+    let about = About {
         id: prepared.id.to_string(),
         procedure: filing.procedure.code.to_string(),
         procedure_name: filing.procedure.name.clone(),
@@ -184,7 +184,6 @@ fn outbox_entry(
             .unwrap_or_default(),
         applicant_id: answer(filing.procedure.applicant_id_field()),
         applicant_name: answer(filing.procedure.applicant_name_field()),
-        protocol: None,
         digest: prepared.digest.to_string(),
         dossier: String::from_utf8_lossy(&dossier).into_owned(),
         values: Some(filing.values.clone()),
@@ -194,6 +193,6 @@ fn outbox_entry(
             .map(|a| a.sha256.to_string())
             .collect(),
         sealed_at: js_sys::Date::now(),
-        delivery: Delivery::Waiting,
-    }
+    };
+    OutboxEntry::new(about, SendState::Sealed)
 }
