@@ -18,12 +18,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use motcua_dossier::{
-    Attachment, ClientVersion, ComponentId, DossierId, FileName, KeyFile, MANIFEST_FORMAT,
-    Manifest, MediaType, OfficeCode, ProcedureRef, SealedDossier, Signer, Timestamp,
+    Attachment, ClientVersion, ComponentId, DossierId, FileName, KeyFile, Manifest, MediaType,
+    OfficeCode, ProcedureRef, SealedDossier, Signer, Timestamp,
 };
 use motcua_forms::{Component, Date, Env, Procedure, ProcedureCode};
 use motcua_protocol::Limits as OfficeLimits;
-use motcua_scan::{Limits, PdfMeta, Settings, assemble_pdf, attach_pdf, scan_image};
+use motcua_scan::{Limits, PdfMeta, Settings, assemble_pdf, attach_pdf, scan_image, sniff};
 use serde_json::{Map, Value};
 
 use crate::cmd::EXIT_UNUSABLE;
@@ -174,22 +174,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let manifest = Manifest {
-        format: MANIFEST_FORMAT,
-        id: match args.id {
+    let procedure_ref = ProcedureRef {
+        code: procedure.code.clone(),
+        version: procedure.version.parse()?,
+    };
+    let manifest = Manifest::builder(procedure_ref, args.office.clone())
+        .form(form)
+        .attachments(attachments)
+        .id(match args.id {
             Some(id) => id,
             None => DossierId::generate()?,
-        },
-        procedure: ProcedureRef {
-            code: procedure.code.clone(),
-            version: procedure.version.parse()?,
-        },
-        office: args.office.clone(),
-        form,
-        attachments,
-        created: now,
-        client: cli_client_version()?,
-    };
+        })
+        .created(now)
+        .client(cli_client_version()?)
+        .build()?;
 
     let key = match key_file.decrypt(&passphrase(false)?) {
         Ok(key) => key,
@@ -321,7 +319,9 @@ fn prepare_attachments(
     for path in paths {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         let refused = |e: motcua_scan::Error| format!("{}: {e}", path.display());
-        if bytes.starts_with(b"%PDF-") {
+        // PDF or photo by the magic bytes, as the scanner (and so the app
+        // and the office) tells them.
+        if sniff(&bytes) == Ok(motcua_scan::MediaType::Pdf) {
             let info = match attach_pdf(&bytes, &limits) {
                 Ok(info) => info,
                 Err(e) => return Ok(Err(refused(e))),

@@ -241,6 +241,7 @@ async fn a_tampered_seal_or_attachment_is_refused_and_nothing_is_stored() {
                 entry.dossier = JSON.stringify(dossier);
                 entry.protocol = null;
                 entry.delivery = { state: "waiting" };
+                delete entry.send;
                 store.put(JSON.stringify(entry), entry.id);
             };
             tx.oncomplete = () => done(true);

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::rc::Rc;
 
+use motcua_dossier::{Attachment, ComponentId, FileName, MediaType, Sha256};
 use motcua_forms::{AdminUnits, Date, Env, Evaluation, Procedure};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -59,30 +60,51 @@ impl Draft {
 }
 
 /// A processed attachment of a dossier component, ready for the manifest.
+///
+/// Kept in drafts (JSON, each value in its manifest spelling) and carried
+/// to the worker (bincode: so no `Option` is skipped when serializing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct AttachedFile {
     /// The dossier component (thành phần hồ sơ) it is for.
-    pub(crate) component: String,
+    pub(crate) component: ComponentId,
     /// File name, unique in the dossier.
-    pub(crate) name: String,
+    pub(crate) name: FileName,
     /// Media type (always `application/pdf` from the scanner).
-    pub(crate) media_type: String,
+    pub(crate) media_type: MediaType,
     pub(crate) size: u64,
     pub(crate) pages: Option<u32>,
-    /// Lowercase hex SHA-256; also the key of its bytes in device storage.
-    pub(crate) sha256: String,
+    /// SHA-256 of the bytes; also (in lowercase hex) the key of its bytes
+    /// in device storage.
+    pub(crate) sha256: Sha256,
 }
 
 impl AttachedFile {
     /// What the protocol's conformance check reads of it.
     pub(crate) fn described(&self) -> motcua_protocol::AttachedFile<'_> {
         motcua_protocol::AttachedFile {
-            component: &self.component,
-            name: &self.name,
-            media_type: &self.media_type,
+            component: self.component.as_str(),
+            name: self.name.as_str(),
+            media_type: self.media_type.as_str(),
             size: self.size,
             pages: self.pages,
         }
+    }
+
+    /// Its entry in the manifest.
+    pub(crate) fn attachment(&self) -> Attachment {
+        Attachment {
+            component: self.component.clone(),
+            name: self.name.clone(),
+            media_type: self.media_type.clone(),
+            size: self.size,
+            pages: self.pages,
+            sha256: self.sha256,
+        }
+    }
+
+    /// Whether it is the file of the component with this id.
+    pub(crate) fn is_for(&self, component: &str) -> bool {
+        self.component.as_str() == component
     }
 }
 
@@ -398,7 +420,7 @@ impl Reducible for Filing {
                 next.revision += 1;
             }
             FilingAction::Detach(component) => {
-                Rc::make_mut(&mut next.attachments).retain(|f| f.component != component);
+                Rc::make_mut(&mut next.attachments).retain(|f| !f.is_for(&component));
                 next.revision += 1;
             }
             FilingAction::SetPages(component, pages) => {

@@ -7,16 +7,34 @@
 //! [`mount`] renders the app into a host element, so that a provincial portal
 //! can embed it in its own page; the `motcua-app` binary mounts it into
 //! `#motcua` (or `<body>`) of the app's own `index.html`.
+//!
+//! # Where code runs
+//!
+//! One crate, three wasm binaries (`src/bin/`): the page (`motcua-app`), the
+//! web worker (`motcua-worker`) and the PDF preview worker
+//! (`motcua-preview`). The modules say where their code runs:
+//!
+//! - on the page: `pages` (one per screen), `components`, `hooks`, `route`,
+//!   `state` and `filing` (reducers), `services` (what the screens ask of
+//!   device storage, the network and the workers: `services::worker` is the
+//!   page's side of the web worker, one async function per job);
+//! - in the web worker only: `worker` and everything below it
+//!   (`worker::delivery` sends the outbox, `worker::unlock` opens key
+//!   files), one async function per job;
+//! - on both sides of that boundary: `jobs`, the messages between them,
+//!   and the device storage they share (`services::store`,
+//!   `services::outbox`);
+//! - in the preview worker: `preview` (its page side and its worker side).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 mod components;
-mod delivery;
 mod dom;
 mod dom_files;
 mod filing;
 mod format;
 mod hooks;
+mod jobs;
 mod pages;
 mod preview;
 mod route;
@@ -27,7 +45,6 @@ mod state;
 #[cfg(target_arch = "wasm32")]
 mod tests;
 mod text;
-mod unlock;
 mod worker;
 
 use yew::prelude::*;

@@ -257,48 +257,96 @@ fn bincode_round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: 
 
 #[wasm_bindgen_test]
 async fn worker_prepares_and_seals_a_manifest() {
-    use crate::worker::{Outcome, Task, run};
+    use crate::jobs::{CreateKey, ManifestParts, PrepareManifest, Seal};
+    use crate::worker::{create_key, prepare_manifest, seal};
 
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("../../../web/procedures/1.001193.json")).unwrap();
-    let manifest = serde_json::json!({
-        "procedure": { "code": "1.001193", "version": schema["version"] },
-        "office": "00004",
-        "form": schema["example"],
-        "attachments": [],
-    });
-    let mut progress = |_, _| {};
+    let parts = ManifestParts {
+        procedure: motcua_dossier::ProcedureRef {
+            code: "1.001193".parse().unwrap(),
+            version: schema["version"].as_str().unwrap().parse().unwrap(),
+        },
+        office: "00004".parse().unwrap(),
+        form: serde_json::to_vec(&schema["example"]).unwrap(),
+        attachments: Vec::new(),
+    };
     // Through the worker's codec, as the page sends it.
-    let task = Task::PrepareManifest {
-        manifest: serde_json::to_vec(&manifest).unwrap(),
+    let job = PrepareManifest {
+        parts,
         now: 1_764_000_000,
     };
-    let task: Task = bincode_round_trip(&task);
-    let prepared = run(task, &mut progress);
-    let Outcome::Prepared {
-        manifest, digest, ..
-    } = prepared
-    else {
+    let job: PrepareManifest = bincode_round_trip(&job);
+    let prepared = prepare_manifest(job);
+    let Ok(prepared) = prepared else {
         panic!("not prepared: {prepared:?}");
     };
-    assert_eq!(digest.len(), 64);
-    let key = run(
-        Task::CreateKey {
-            passphrase: "mat khau rat dai".into(),
-            label: Some("thử".into()),
-        },
-        &mut progress,
-    );
-    let Outcome::Key { key_file, .. } = key else {
+    let (manifest, digest) = (prepared.manifest, prepared.digest);
+    assert_eq!(digest.to_string().len(), 64);
+    let key = create_key(CreateKey {
+        passphrase: "mat khau rat dai".into(),
+        label: Some("thử".into()),
+    });
+    let Ok(key) = key else {
         panic!("no key: {key:?}")
     };
-    let wrong = crate::worker::seal(&key_file, "sai", &manifest, 1_764_000_001).await;
-    let Outcome::Failed { code, .. } = &wrong else {
+    let sealing = |passphrase: &str| Seal {
+        key_file: key.key_file.clone(),
+        passphrase: passphrase.into(),
+        manifest: manifest.clone(),
+        now: 1_764_000_001,
+    };
+    let wrong = seal(sealing("sai")).await;
+    let Err(crate::jobs::JobError { code, .. }) = &wrong else {
         panic!("sealed with a wrong passphrase: {wrong:?}");
     };
     assert_eq!(code, "wrong_passphrase", "{wrong:?}");
-    let sealed = crate::worker::seal(&key_file, "mat khau rat dai", &manifest, 1_764_000_001).await;
-    assert!(matches!(sealed, Outcome::Sealed { .. }), "{sealed:?}");
+    let sealed = seal(sealing("mat khau rat dai")).await;
+    assert!(
+        matches!(sealed, Ok(crate::jobs::Sealed { .. })),
+        "{sealed:?}"
+    );
+}
+
+/// What used to kill the worker: form data that is not a JSON object is a
+/// typed error of the job, and the worker lives on.
+#[wasm_bindgen_test]
+fn a_manifest_of_form_data_that_is_not_an_object_is_refused() {
+    use crate::jobs::{ManifestParts, PrepareManifest};
+    let job = PrepareManifest {
+        parts: ManifestParts {
+            procedure: motcua_dossier::ProcedureRef {
+                code: "1.001193".parse().unwrap(),
+                version: "2025.1".parse().unwrap(),
+            },
+            office: "00004".parse().unwrap(),
+            form: b"[1, 2]".to_vec(),
+            attachments: Vec::new(),
+        },
+        now: 1_764_000_000,
+    };
+    let refused = crate::worker::prepare_manifest(bincode_round_trip(&job));
+    assert!(
+        matches!(&refused, Err(e) if e.code == "form_not_object"),
+        "{refused:?}"
+    );
+}
+
+/// A write to device storage that fails (here: a closed database) is an
+/// error the citizen can act on, not a silence that freezes the progress
+/// bar.
+#[wasm_bindgen_test]
+async fn a_failed_write_of_a_paper_says_so() {
+    use crate::services::attach;
+    use crate::services::store::Store;
+    let store = Store::open().await.unwrap();
+    store.close();
+    let kept = attach::keep(&store, "test-page", b"jpeg").await;
+    let Err(message) = kept else {
+        panic!("a closed database took the write");
+    };
+    assert!(message.en.contains("Free some space"), "{}", message.en);
+    assert!(message.vi.contains("giải phóng"), "{}", message.vi);
 }
 
 /// WebCrypto opens the key files ring writes (the worker's unlock path):
@@ -309,14 +357,15 @@ async fn webcrypto_opens_ring_key_files() {
     use motcua_dossier::{Error, KeyFile, Signer, SigningKey};
     let key = SigningKey::generate_device_key().unwrap();
     let file = KeyFile::encrypt(&key, "mật khẩu dài đủ", Some("Điện thoại".into())).unwrap();
-    let opened = crate::unlock::open_key_file(&file, "mật khẩu dài đủ")
+    let opened = crate::worker::unlock::open_key_file(&file, "mật khẩu dài đủ")
         .await
         .unwrap();
     assert_eq!(opened.public_key(), key.public_key());
     // ...and it was WebCrypto that opened it, not the ring fallback.
-    let subtle = crate::unlock::subtle_crypto().expect("WebCrypto in a secure context");
+    let subtle = crate::worker::unlock::subtle_crypto().expect("WebCrypto in a secure context");
     let sealed = file.sealed_key().unwrap();
-    let Ok(pkcs8) = crate::unlock::open_with_webcrypto(&subtle, &sealed, "mật khẩu dài đủ").await
+    let Ok(pkcs8) =
+        crate::worker::unlock::open_with_webcrypto(&subtle, &sealed, "mật khẩu dài đủ").await
     else {
         panic!("WebCrypto did not open the file");
     };
@@ -329,12 +378,12 @@ async fn webcrypto_opens_ring_key_files() {
         .verify(motcua_dossier::Algorithm::Es256, b"ho so", &signature)
         .unwrap();
 
-    let wrong = crate::unlock::open_key_file(&file, "mat khau dai du").await;
+    let wrong = crate::worker::unlock::open_key_file(&file, "mat khau dai du").await;
     assert!(matches!(wrong, Err(Error::WrongPassphrase)), "{wrong:?}");
 
     let mut relabelled = file.clone();
     relabelled.label = Some("Máy khác".into());
-    let changed = crate::unlock::open_key_file(&relabelled, "mật khẩu dài đủ").await;
+    let changed = crate::worker::unlock::open_key_file(&relabelled, "mật khẩu dài đủ").await;
     assert!(
         matches!(changed, Err(Error::WrongPassphrase)),
         "{changed:?}"

@@ -1,152 +1,40 @@
-//! The app's web worker: the heavy work (key derivation, signing, later
-//! scanning) runs here so the page stays responsive (DESIGN.md: "Heavy work
+//! The app's web worker: the heavy work (key derivation, signing, scanning,
+//! sending) runs here so the page stays responsive (DESIGN.md: "Heavy work
 //! runs in a web worker").
 //!
-//! [`Engine`] is a gloo-worker actor. The page sends a [`Job`] (an id and a
-//! [`Task`]); the worker answers with zero or more progress events and one
-//! final [`Outcome`], all tagged with the job id. Both sides are in this
-//! module so the message types cannot drift apart.
+//! Code in this module and below it runs only in the worker (the
+//! `motcua-worker` binary), never on the page; the messages both sides
+//! share are in [`crate::jobs`], the page's side in
+//! `crate::services::worker`.
+//!
+//! [`Engine`] is a gloo-worker actor. Each [`Envelope`] it receives runs as
+//! one async function per job, each returning that job's typed `Result`;
+//! the answer goes back tagged with the job's id, after zero or more
+//! progress events.
+
+mod delivery;
+pub(crate) mod unlock;
+
+use std::rc::Rc;
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use motcua_dossier::{
     Certificate, DossierId, KeyFile, Manifest, SealedDossier, SigningKey, Timestamp,
 };
-use motcua_forms::{AttachmentRule, Lang, LocalizedText};
+use motcua_forms::AttachmentRule;
 use motcua_protocol::Limits as OfficeLimits;
-use motcua_scan::{Limits, PageImage, PdfMeta, Settings};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use motcua_scan::{Limits, PageImage, PdfMeta};
 
-/// Something for the worker to do.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) enum Task {
-    /// Make an ES256 device key and encrypt it under `passphrase`.
-    CreateKey {
-        passphrase: String,
-        label: Option<String>,
-    },
-    /// Import a PKCS#8 key (PEM text or DER) with an optional PEM chain.
-    ImportKey {
-        key: Vec<u8>,
-        certificates: Option<String>,
-        passphrase: String,
-        label: Option<String>,
-    },
-    /// Complete a manifest (JSON without id, time, format and client) and
-    /// return its canonical bytes and hash, so the citizen sees what will be
-    /// signed. JSON travels as bytes: the worker's message codec (bincode)
-    /// cannot carry a self-describing `serde_json::Value`.
-    PrepareManifest { manifest: Vec<u8>, now: i64 },
-    /// Turn one photo (JPEG, PNG, WebP) into an A4 page image.
-    ScanPage {
-        bytes: Vec<u8>,
-        settings: Settings,
-        rule: AttachmentRule,
-        office: OfficeLimits,
-    },
-    /// Put page images (JPEG, as made by `ScanPage`) into one PDF.
-    AssemblePdf {
-        pages: Vec<Vec<u8>>,
-        title: String,
-        rule: AttachmentRule,
-        office: OfficeLimits,
-        dossier_bytes_used: u64,
-    },
-    /// Check a PDF the citizen gave (kept byte for byte): type, pages, hash.
-    CheckPdf {
-        bytes: Vec<u8>,
-        rule: AttachmentRule,
-        office: OfficeLimits,
-        dossier_bytes_used: u64,
-    },
-    /// Send outbox entry `id` to its office (asynchronous: the worker keeps
-    /// answering other jobs while it waits on the network).
-    /// With `now`, a stopped entry is tried again at once, its failure
-    /// count reset (the citizen pressed "try again"); without, it resumes
-    /// keeping the count, so waits keep growing.
-    Send { id: String, now: bool },
-    /// Check a signed office directory against the pinned publisher keys
-    /// (a JWK Set) at `now` (Unix seconds).
-    VerifyDirectory {
-        signed: Vec<u8>,
-        pins: Vec<u8>,
-        now: i64,
-    },
-    /// Unlock a key file and seal canonical manifest bytes with it.
-    Seal {
-        key_file: Vec<u8>,
-        passphrase: String,
-        manifest: Vec<u8>,
-        now: i64,
-    },
-    /// Lay out the printable receipt (motcua-receipt) with `font`.
-    ReceiptPdf {
-        slip: Box<motcua_receipt::Slip>,
-        font: Vec<u8>,
-        lang: Lang,
-    },
-}
+use crate::filing::AttachedFile;
+use crate::jobs::{
+    AssemblePdf, AssembledPdf, CheckPdf, CheckedPdf, CreateKey, Delivered, Envelope, Event,
+    ImportKey, JobError, NewKey, PrepareManifest, PreparedManifest, ReceiptPdf, ReceiptPdfBytes,
+    Request, Response, ScanPage, ScannedPage, Seal, Sealed, SendEntry, VerifiedDirectory,
+    VerifyDirectory,
+};
 
-/// The limits of making an attachment for `rule` at an office with
-/// `office` limits, `used` bytes of the dossier already taken.
-fn scan_limits(office: &OfficeLimits, rule: &AttachmentRule, used: u64) -> Limits {
-    Limits::for_component(rule, office).with_dossier_bytes_used(used)
-}
-
-/// The end of a job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) enum Outcome {
-    /// A new key file (JSON) and its key id.
-    Key { key_file: Vec<u8>, kid: String },
-    /// A manifest ready to sign.
-    Prepared {
-        manifest: Vec<u8>,
-        digest: String,
-        id: String,
-    },
-    /// A sealed dossier (JSON).
-    Sealed { dossier: Vec<u8> },
-    /// A page image (JPEG) and its size in pixels.
-    Page {
-        jpeg: Vec<u8>,
-        width: u32,
-        height: u32,
-    },
-    /// A PDF: its bytes (empty when they are the caller's own), pages, hash.
-    Pdf {
-        bytes: Vec<u8>,
-        pages: u32,
-        sha256: String,
-    },
-    /// A verified office directory (its JSON document).
-    Directory { json: Vec<u8> },
-    /// A sending ended (acknowledged, or stopped for now); the outbox entry
-    /// in device storage says how.
-    Delivered,
-    /// The printable receipt.
-    ReceiptPdf { bytes: Vec<u8> },
-    /// The job failed; `code` is stable, `message` is for people.
-    Failed {
-        code: String,
-        message: LocalizedText,
-    },
-}
-
-/// A job sent to the worker.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Job {
-    pub(crate) id: u32,
-    pub(crate) task: Task,
-}
-
-/// What the worker sends back.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) enum Event {
-    /// How far a job has come: `done` of `total` units.
-    Progress { job: u32, done: u64, total: u64 },
-    /// A job ended.
-    Done { job: u32, outcome: Outcome },
-}
+/// Hears how far a job has come: `(done, total)`.
+pub(crate) type Progress = Rc<dyn Fn(u64, u64)>;
 
 /// The worker itself.
 #[derive(Debug)]
@@ -158,220 +46,174 @@ pub fn register_worker() {
     Engine::registrar().register();
 }
 
-fn failed(err: &motcua_dossier::Error) -> Outcome {
-    Outcome::Failed {
-        code: err.code().to_owned(),
-        message: err.message(),
+/// Runs one job to its end.
+pub(crate) async fn answer(request: Request, progress: Progress) -> Response {
+    match request {
+        Request::CreateKey(job) => Response::CreateKey(create_key(job)),
+        Request::ImportKey(job) => Response::ImportKey(import_key(job)),
+        Request::PrepareManifest(job) => Response::PrepareManifest(prepare_manifest(job)),
+        Request::ScanPage(job) => Response::ScanPage(scan_page(job, &*progress)),
+        Request::AssemblePdf(job) => Response::AssemblePdf(assemble_pdf(job)),
+        Request::CheckPdf(job) => Response::CheckPdf(check_pdf(job)),
+        Request::SendEntry(job) => Response::SendEntry(send_entry(job, progress).await),
+        Request::VerifyDirectory(job) => Response::VerifyDirectory(verify_directory(job)),
+        Request::Seal(job) => Response::Seal(seal(job).await),
+        Request::ReceiptPdf(job) => Response::ReceiptPdf(receipt_pdf(job)),
     }
+}
+
+/// The limits of making an attachment for `rule` at an office with
+/// `office` limits, `used` bytes of the dossier already taken.
+fn scan_limits(office: &OfficeLimits, rule: &AttachmentRule, used: u64) -> Limits {
+    Limits::for_component(rule, office).with_dossier_bytes_used(used)
 }
 
 fn label_of(label: Option<String>) -> Option<String> {
     label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty())
 }
 
-fn key_outcome(key: &SigningKey, passphrase: &str, label: Option<String>) -> Outcome {
-    match KeyFile::encrypt(key, passphrase, label_of(label)) {
-        Ok(file) => Outcome::Key {
-            key_file: file.to_json(),
-            kid: key.kid(),
-        },
-        Err(err) => failed(&err),
-    }
+fn new_key(key: &SigningKey, passphrase: &str, label: Option<String>) -> Result<NewKey, JobError> {
+    let file = KeyFile::encrypt(key, passphrase, label_of(label))?;
+    Ok(NewKey {
+        key_file: file.to_json(),
+        kid: key.kid(),
+    })
 }
 
-fn scan_failed(err: &motcua_scan::Error) -> Outcome {
-    Outcome::Failed {
-        code: err.code().to_owned(),
-        message: LocalizedText::new(err.message(Lang::Vi), err.message(Lang::En)),
-    }
+/// Makes an ES256 device key and encrypts it.
+pub(crate) fn create_key(job: CreateKey) -> Result<NewKey, JobError> {
+    let key = SigningKey::generate_device_key()?;
+    new_key(&key, &job.passphrase, job.label)
+}
+
+/// Reads a PKCS#8 key (PEM or DER) and its chain, and encrypts it.
+fn import_key(job: ImportKey) -> Result<NewKey, JobError> {
+    let parsed = match std::str::from_utf8(&job.key) {
+        Ok(pem) if pem.contains("-----BEGIN") => SigningKey::from_pem(pem, None),
+        _ => SigningKey::from_pkcs8_der(&job.key, None),
+    };
+    let key = parsed.and_then(|key| match job.certificates {
+        Some(pem) if !pem.trim().is_empty() => {
+            Certificate::from_pem_chain(&pem).and_then(|chain| key.with_certificates(chain))
+        }
+        _ => Ok(key),
+    })?;
+    new_key(&key, &job.passphrase, job.label)
+}
+
+/// Builds the manifest of the page's parts, made now by this client.
+pub(crate) fn prepare_manifest(job: PrepareManifest) -> Result<PreparedManifest, JobError> {
+    let parts = job.parts;
+    let id = DossierId::generate().map_err(motcua_dossier::Error::from)?;
+    let client = crate::CLIENT_VERSION
+        .parse()
+        .map_err(motcua_dossier::Error::from)?;
+    let built = Manifest::builder(parts.procedure, parts.office)
+        .form_json(&parts.form)?
+        .attachments(parts.attachments.iter().map(AttachedFile::attachment))
+        .id(id)
+        .created(Timestamp::from_unix(job.now).map_err(motcua_dossier::Error::from)?)
+        .client(client)
+        .canonical()?;
+    Ok(PreparedManifest {
+        manifest: built.bytes,
+        digest: built.digest,
+        id,
+    })
+}
+
+/// Scans one photo into an A4 page, reporting its four stages.
+fn scan_page(job: ScanPage, progress: &dyn Fn(u64, u64)) -> Result<ScannedPage, JobError> {
+    let limits = scan_limits(&job.office, &job.rule, 0);
+    let stages = 4;
+    let mut done = 0;
+    let page = motcua_scan::scan_image_with_progress(&job.bytes, &job.settings, &limits, |_| {
+        done += 1;
+        progress(done, stages);
+    })?;
+    Ok(ScannedPage {
+        width: page.width(),
+        height: page.height(),
+        jpeg: page.into_jpeg(),
+    })
+}
+
+/// Puts page images into one PDF.
+fn assemble_pdf(job: AssemblePdf) -> Result<AssembledPdf, JobError> {
+    let limits = scan_limits(&job.office, &job.rule, job.dossier_bytes_used);
+    let images = job
+        .pages
+        .into_iter()
+        .map(|jpeg| PageImage::from_jpeg(jpeg, &limits))
+        .collect::<Result<Vec<_>, _>>()?;
+    let meta = PdfMeta {
+        title: Some(job.title),
+        created: None,
+    };
+    let pdf = motcua_scan::assemble_pdf(&images, &meta, &limits)?;
+    Ok(AssembledPdf {
+        pages: pdf.info.pages,
+        sha256: pdf.info.sha256,
+        bytes: pdf.bytes,
+    })
+}
+
+/// Checks a PDF the citizen gave.
+fn check_pdf(job: CheckPdf) -> Result<CheckedPdf, JobError> {
+    let limits = scan_limits(&job.office, &job.rule, job.dossier_bytes_used);
+    let info = motcua_scan::attach_pdf(&job.bytes, &limits)?;
+    Ok(CheckedPdf {
+        pages: info.pages,
+        sha256: info.sha256,
+    })
+}
+
+/// Sends an outbox entry; how it ended is in the entry in device storage.
+async fn send_entry(job: SendEntry, progress: Progress) -> Result<Delivered, JobError> {
+    delivery::send(&job.id, job.now, move |sent, total| progress(sent, total)).await;
+    Ok(Delivered)
 }
 
 /// Verifies a signed office directory against the pinned publisher keys.
-fn verify_directory(signed: &[u8], pins: &[u8], now: i64) -> Outcome {
-    let refused = |err: motcua_submit::Error| Outcome::Failed {
-        code: "directory".into(),
-        message: err.message(),
-    };
-    let pins = match motcua_submit::PublisherPins::new().with_json(pins) {
-        Ok(pins) => pins,
-        Err(err) => return refused(err),
-    };
-    let now = match Timestamp::from_unix(now) {
-        Ok(now) => now,
-        Err(err) => {
-            return refused(motcua_submit::Error::from(&motcua_dossier::Error::from(
-                err,
-            )));
-        }
-    };
-    match motcua_submit::Directory::verify(signed, &pins, now) {
-        Ok(verified) => Outcome::Directory {
-            json: serde_json::to_vec(verified.directory()).unwrap_or_default(),
-        },
-        Err(err) => refused(err),
-    }
-}
-
-pub(crate) fn run(task: Task, progress: &mut dyn FnMut(u64, u64)) -> Outcome {
-    match task {
-        Task::VerifyDirectory { signed, pins, now } => verify_directory(&signed, &pins, now),
-        Task::ReceiptPdf { slip, font, lang } => match motcua_receipt::render(&slip, &font, lang) {
-            Ok(bytes) => Outcome::ReceiptPdf { bytes },
-            Err(err) => Outcome::Failed {
-                code: "receipt_pdf".into(),
-                message: err.localized(),
-            },
-        },
-        Task::Send { .. } | Task::Seal { .. } => Outcome::Failed {
-            code: "async_task".into(),
-            message: LocalizedText::new(
-                "Việc này chạy bất đồng bộ, không qua hàng đợi đồng bộ.",
-                "This task runs asynchronously, not through the synchronous queue.",
-            ),
-        },
-        Task::ScanPage {
-            bytes,
-            settings,
-            rule,
-            office,
-        } => {
-            let limits = scan_limits(&office, &rule, 0);
-            let stages = 4;
-            let mut done = 0;
-            let page = motcua_scan::scan_image_with_progress(&bytes, &settings, &limits, |_| {
-                done += 1;
-                progress(done, stages);
-            });
-            match page {
-                Ok(page) => Outcome::Page {
-                    width: page.width(),
-                    height: page.height(),
-                    jpeg: page.into_jpeg(),
-                },
-                Err(err) => scan_failed(&err),
-            }
-        }
-        Task::AssemblePdf {
-            pages,
-            title,
-            rule,
-            office,
-            dossier_bytes_used,
-        } => {
-            let limits = scan_limits(&office, &rule, dossier_bytes_used);
-            let images: Result<Vec<PageImage>, _> = pages
-                .into_iter()
-                .map(|jpeg| PageImage::from_jpeg(jpeg, &limits))
-                .collect();
-            let meta = PdfMeta {
-                title: Some(title),
-                created: None,
-            };
-            match images.and_then(|images| motcua_scan::assemble_pdf(&images, &meta, &limits)) {
-                Ok(pdf) => Outcome::Pdf {
-                    pages: pdf.info.pages,
-                    sha256: pdf.info.sha256.to_string(),
-                    bytes: pdf.bytes,
-                },
-                Err(err) => scan_failed(&err),
-            }
-        }
-        Task::CheckPdf {
-            bytes,
-            rule,
-            office,
-            dossier_bytes_used,
-        } => {
-            match motcua_scan::attach_pdf(&bytes, &scan_limits(&office, &rule, dossier_bytes_used))
-            {
-                Ok(info) => Outcome::Pdf {
-                    bytes: Vec::new(),
-                    pages: info.pages,
-                    sha256: info.sha256.to_string(),
-                },
-                Err(err) => scan_failed(&err),
-            }
-        }
-        Task::CreateKey { passphrase, label } => match SigningKey::generate_device_key() {
-            Ok(key) => key_outcome(&key, &passphrase, label),
-            Err(err) => failed(&err),
-        },
-        Task::ImportKey {
-            key,
-            certificates,
-            passphrase,
-            label,
-        } => {
-            let parsed = match std::str::from_utf8(&key) {
-                Ok(pem) if pem.contains("-----BEGIN") => SigningKey::from_pem(pem, None),
-                _ => SigningKey::from_pkcs8_der(&key, None),
-            };
-            let with_chain = parsed.and_then(|key| match certificates {
-                Some(pem) if !pem.trim().is_empty() => {
-                    Certificate::from_pem_chain(&pem).and_then(|chain| key.with_certificates(chain))
-                }
-                _ => Ok(key),
-            });
-            match with_chain {
-                Ok(key) => key_outcome(&key, &passphrase, label),
-                Err(err) => failed(&err),
-            }
-        }
-        Task::PrepareManifest { manifest, now } => {
-            let Ok(mut manifest) = serde_json::from_slice::<Value>(&manifest) else {
-                return Outcome::Failed {
-                    code: "manifest_json".into(),
-                    message: LocalizedText::new(
-                        "Dữ liệu hồ sơ hỏng.",
-                        "The dossier data is broken.",
-                    ),
-                };
-            };
-            let prepared = DossierId::generate()
-                .map_err(motcua_dossier::Error::from)
-                .and_then(|id| {
-                    manifest["format"] = Value::from(motcua_dossier::MANIFEST_FORMAT);
-                    manifest["id"] = Value::String(id.to_string());
-                    manifest["created"] =
-                        serde_json::to_value(Timestamp::from_unix(now)?).unwrap_or(Value::Null);
-                    manifest["client"] = Value::String(crate::CLIENT_VERSION.to_owned());
-                    let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
-                    let manifest = Manifest::from_json(&bytes)?;
-                    Ok(Outcome::Prepared {
-                        manifest: manifest.canonical_bytes()?,
-                        digest: manifest.digest()?.to_string(),
-                        id: id.to_string(),
-                    })
-                });
-            prepared.unwrap_or_else(|err| failed(&err))
-        }
-    }
+fn verify_directory(job: VerifyDirectory) -> Result<VerifiedDirectory, JobError> {
+    let refused = |err: motcua_submit::Error| JobError::new("directory", err.message());
+    let pins = motcua_submit::PublisherPins::new()
+        .with_json(&job.pins)
+        .map_err(refused)?;
+    let now = Timestamp::from_unix(job.now).map_err(|err| {
+        refused(motcua_submit::Error::from(&motcua_dossier::Error::from(
+            err,
+        )))
+    })?;
+    let verified = motcua_submit::Directory::verify(&job.signed, &pins, now).map_err(refused)?;
+    Ok(VerifiedDirectory {
+        json: serde_json::to_vec(verified.directory()).unwrap_or_default(),
+    })
 }
 
 /// Unlocks the key (WebCrypto where the browser has it) and seals the
 /// canonical manifest.
-pub(crate) async fn seal(key_file: &[u8], passphrase: &str, manifest: &[u8], now: i64) -> Outcome {
-    let file = match KeyFile::from_json(key_file) {
-        Ok(file) => file,
-        Err(err) => return failed(&err),
-    };
-    let key = match crate::unlock::open_key_file(&file, passphrase).await {
-        Ok(key) => key,
-        Err(err) => return failed(&err),
-    };
-    let sealed = Manifest::from_json(manifest)
-        .and_then(|manifest| SealedDossier::seal(manifest, &key, Timestamp::from_unix(now)?));
-    match sealed {
-        Ok(dossier) => Outcome::Sealed {
-            dossier: dossier.to_json(),
-        },
-        Err(err) => failed(&err),
-    }
+pub(crate) async fn seal(job: Seal) -> Result<Sealed, JobError> {
+    let file = KeyFile::from_json(&job.key_file)?;
+    let key = unlock::open_key_file(&file, &job.passphrase).await?;
+    let manifest = Manifest::from_json(&job.manifest)?;
+    let now = Timestamp::from_unix(job.now).map_err(motcua_dossier::Error::from)?;
+    let dossier = SealedDossier::seal(manifest, &key, now)?;
+    Ok(Sealed {
+        dossier: dossier.to_json(),
+    })
+}
+
+/// Lays out the printable receipt.
+fn receipt_pdf(job: ReceiptPdf) -> Result<ReceiptPdfBytes, JobError> {
+    motcua_receipt::render(&job.slip, &job.font, job.lang)
+        .map(|bytes| ReceiptPdfBytes { bytes })
+        .map_err(|err| JobError::new("receipt_pdf", err.localized()))
 }
 
 impl Worker for Engine {
     type Message = ();
-    type Input = Job;
+    type Input = Envelope;
     type Output = Event;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
@@ -380,60 +222,18 @@ impl Worker for Engine {
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
 
-    fn received(&mut self, scope: &WorkerScope<Self>, job: Job, who: HandlerId) {
-        let id = job.id;
-        if let Task::Seal {
-            key_file,
-            passphrase,
-            manifest,
-            now,
-        } = job.task
-        {
+    fn received(&mut self, scope: &WorkerScope<Self>, envelope: Envelope, who: HandlerId) {
+        let job = envelope.id;
+        let progress: Progress = {
             let scope = scope.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let outcome = seal(&key_file, &passphrase, &manifest, now).await;
-                scope.respond(who, Event::Done { job: id, outcome });
-            });
-            return;
-        }
-        if let Task::Send { id: entry, now } = job.task {
-            let scope = scope.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let progress = {
-                    let scope = scope.clone();
-                    move |done, total| {
-                        scope.respond(
-                            who,
-                            Event::Progress {
-                                job: id,
-                                done,
-                                total,
-                            },
-                        )
-                    }
-                };
-                crate::delivery::send(&entry, now, progress).await;
-                scope.respond(
-                    who,
-                    Event::Done {
-                        job: id,
-                        outcome: Outcome::Delivered,
-                    },
-                );
-            });
-            return;
-        }
-        let mut progress = |done, total| {
-            scope.respond(
-                who,
-                Event::Progress {
-                    job: id,
-                    done,
-                    total,
-                },
-            )
+            Rc::new(move |done, total| scope.respond(who, Event::Progress { job, done, total }))
         };
-        let outcome = run(job.task, &mut progress);
-        scope.respond(who, Event::Done { job: id, outcome });
+        let scope = scope.clone();
+        // Every job runs as a task of its own: one waiting on the network
+        // or on WebCrypto does not hold up the others.
+        wasm_bindgen_futures::spawn_local(async move {
+            let response = answer(envelope.request, progress).await;
+            scope.respond(who, Event::Done { job, response });
+        });
     }
 }

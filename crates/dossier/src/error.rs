@@ -115,6 +115,20 @@ pub enum Error {
         /// The name.
         name: String,
     },
+    /// The form values given to a [`ManifestBuilder`](crate::ManifestBuilder)
+    /// are not a JSON object.
+    #[error("the form data is {found}, expected a JSON object")]
+    FormNotObject {
+        /// The JSON type found, e.g. "an array".
+        found: &'static str,
+    },
+    /// A [`ManifestBuilder`](crate::ManifestBuilder) was built without a
+    /// part every manifest has.
+    #[error("the manifest has no {missing}")]
+    ManifestIncomplete {
+        /// The part: "id", "created" or "client".
+        missing: &'static str,
+    },
 
     /// The sealed dossier has no signature.
     #[error("the seal has no signature")]
@@ -422,6 +436,8 @@ impl Error {
             Self::Timestamp(_) => "timestamp",
             Self::Limit { .. } => "limit",
             Self::DuplicateAttachmentName { .. } => "duplicate_attachment_name",
+            Self::FormNotObject { .. } => "form_not_object",
+            Self::ManifestIncomplete { .. } => "manifest_incomplete",
             Self::NoSignatures => "no_signatures",
             Self::HeaderTooLarge { .. } => "header_too_large",
             Self::UnprotectedHeader => "unprotected_header",
@@ -514,6 +530,14 @@ impl Error {
             Self::DuplicateAttachmentName { name } => t(
                 format!("Có hai tệp đính kèm cùng tên \"{name}\"."),
                 format!("Two attachments are named \"{name}\"."),
+            ),
+            Self::FormNotObject { .. } => t(
+                "Dữ liệu tờ khai hỏng: không phải một đối tượng JSON.".into(),
+                "The form data is broken: it is not a JSON object.".into(),
+            ),
+            Self::ManifestIncomplete { missing } => t(
+                format!("Bản kê khai hồ sơ chưa đủ: thiếu \"{missing}\"."),
+                format!("The dossier manifest is incomplete: it has no \"{missing}\"."),
             ),
             Self::NoSignatures => t("Hồ sơ chưa được ký.".into(), "The dossier has no signature.".into()),
             Self::HeaderTooLarge { limit, found } => t(
@@ -683,6 +707,7 @@ fn vi_what(what: &str) -> &'static str {
         "key file" => "khóa",
         "protected header" => "phần đầu chữ ký",
         "JSON document" => "JSON",
+        "form data" => "dữ liệu tờ khai",
         _ => "dữ liệu",
     }
 }

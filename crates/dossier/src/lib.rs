@@ -1,6 +1,6 @@
 //! Dossier manifest, RFC 8785 canonical bytes, JWS seals and signing keys.
 //!
-//! A dossier is a [`Manifest`] — form values plus the size and SHA-256 of
+//! A dossier is a [`Manifest`] (made by a [`ManifestBuilder`]) — form values plus the size and SHA-256 of
 //! every attachment — sealed with one or more JWS signatures over its
 //! RFC 8785 canonical bytes (detached, unencoded: RFC 7797). A
 //! [`SealedDossier`] is the file an office receives; any stock JOSE library
@@ -13,20 +13,16 @@
 //! ```
 //! use motcua_dossier::{
 //!     DossierId, KeyFile, Manifest, ProcedureRef, SealedDossier, SigningKey, Timestamp,
-//!     VerifyOptions, MANIFEST_FORMAT,
+//!     VerifyOptions,
 //! };
 //!
 //! let key = SigningKey::generate_device_key()?;
-//! let manifest = Manifest {
-//!     format: MANIFEST_FORMAT,
-//!     id: DossierId::generate()?,
-//!     procedure: ProcedureRef { code: "1.001193".parse()?, version: "2025.1".parse()? },
-//!     office: "00004".parse()?,
-//!     form: Default::default(),
-//!     attachments: Vec::new(),
-//!     created: Timestamp::from_unix(1_795_600_000)?,
-//!     client: "motcua-doc/0.1.0".parse()?,
-//! };
+//! let procedure = ProcedureRef { code: "1.001193".parse()?, version: "2025.1".parse()? };
+//! let manifest = Manifest::builder(procedure, "00004".parse()?)
+//!     .id(DossierId::generate()?)
+//!     .created(Timestamp::from_unix(1_795_600_000)?)
+//!     .client("motcua-doc/0.1.0".parse()?)
+//!     .build()?;
 //! let sealed = SealedDossier::seal(manifest, &key, Timestamp::from_unix(1_795_600_000)?)?;
 //! let checked = SealedDossier::from_json(&sealed.to_json())?;
 //! assert!(checked.verify(&VerifyOptions::default()).is_valid());
@@ -36,6 +32,7 @@
 #![deny(missing_docs)]
 
 mod b64;
+mod builder;
 mod cert;
 mod der;
 mod error;
@@ -47,6 +44,7 @@ mod receipt;
 mod seal;
 mod signer;
 
+pub use builder::{CanonicalManifest, ManifestBuilder};
 pub use cert::Certificate;
 pub use error::Error;
 pub use json::canonicalize;

@@ -6,26 +6,16 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use motcua_dossier::MediaType;
 use motcua_forms::{Component, LocalizedText};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::dom_files::read_picked;
 use crate::filing::{AttachedFile, FilingAction, FilingContext, PageRef};
-use crate::services::store::{Area, Store};
-use crate::services::worker;
+use crate::services::attach::{self, Processing, ProcessingAction};
 use crate::state::use_lang;
 use crate::text::{self, tr};
-use crate::worker::{Outcome, Task};
-
-/// A file being processed, for its progress bar.
-#[derive(Debug, Clone, PartialEq)]
-struct Processing {
-    name: String,
-    done: u64,
-    total: u64,
-    error: Option<LocalizedText>,
-}
 
 #[derive(Debug, PartialEq, Properties)]
 pub(crate) struct ComponentAttachProps {
@@ -33,20 +23,6 @@ pub(crate) struct ComponentAttachProps {
     pub(crate) office: motcua_protocol::Limits,
     /// Whether to show that this required component is missing.
     pub(crate) show_missing: bool,
-}
-
-fn random_id(prefix: &str) -> String {
-    let n = (js_sys::Math::random() * 1e15) as u64;
-    format!("{prefix}-{n:x}-{:x}", js_sys::Date::now() as u64)
-}
-
-/// An object URL showing a JPEG, for thumbnails.
-fn jpeg_url(bytes: &[u8]) -> Option<String> {
-    let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("image/jpeg");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &options).ok()?;
-    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// What the citizen just deleted, kept so one tap brings it back (the bytes
@@ -107,7 +83,7 @@ impl PdfPreview {
 pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
     let lang = use_lang();
     let filing = use_context::<FilingContext>();
-    let processing = use_state(Vec::<Processing>::new);
+    let processing = use_reducer(Processing::default);
     let thumbs = use_state(HashMap::<String, String>::new);
     let removed = use_state(|| None::<Removed>);
     let pdf_preview = use_state(|| None::<PdfPreview>);
@@ -120,7 +96,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
     let attached: Option<AttachedFile> = filing.as_ref().and_then(|f| {
         f.attachments
             .iter()
-            .find(|a| a.component == component.id)
+            .find(|a| a.is_for(&component.id))
             .cloned()
     });
     // "Trang chữ" is kept with the draft, so it survives a reload.
@@ -132,7 +108,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
         .map(|f| {
             f.attachments
                 .iter()
-                .filter(|a| a.component != component.id)
+                .filter(|a| !a.is_for(&component.id))
                 .map(|a| a.size)
                 .sum()
         })
@@ -144,18 +120,9 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
         use_effect_with(pages.clone(), move |pages| {
             let pages = pages.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let Ok(store) = Store::open().await else {
-                    return;
-                };
+                let found = attach::thumbnails(&pages, &thumbs).await;
                 let mut next = (*thumbs).clone();
-                for page in &pages {
-                    if !next.contains_key(&page.id)
-                        && let Ok(Some(jpeg)) = store.get_bytes(Area::Files, &page.id).await
-                        && let Some(url) = jpeg_url(&jpeg)
-                    {
-                        next.insert(page.id.clone(), url);
-                    }
-                }
+                next.extend(found);
                 thumbs.set(next);
             });
         });
@@ -167,8 +134,8 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
         let pdf_preview = pdf_preview.clone();
         let own_pdf = attached
             .as_ref()
-            .filter(|file| pages.is_empty() && file.media_type == "application/pdf")
-            .map(|file| file.sha256.clone());
+            .filter(|file| pages.is_empty() && file.media_type == MediaType::pdf())
+            .map(|file| file.sha256.to_string());
         use_effect_with(own_pdf, move |own_pdf| {
             let current = (*pdf_preview).clone();
             match own_pdf.clone() {
@@ -177,20 +144,9 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                 Some(sha256) => {
                     pdf_preview.set(Some(PdfPreview::Rendering(sha256.clone())));
                     wasm_bindgen_futures::spawn_local(async move {
-                        let bytes = match Store::open().await {
-                            Ok(store) => store.get_bytes(Area::Files, &sha256).await.ok().flatten(),
-                            Err(_) => None,
-                        };
                         // Whatever fails, the screen leaves "drawing…" with a reason.
-                        let rendered = match bytes {
-                            Some(bytes) => crate::preview::first_page(&bytes).await,
-                            None => Err(crate::preview::unavailable()),
-                        };
-                        let preview = match rendered.map(|thumb| jpeg_url(&thumb.jpeg)) {
-                            Ok(Some(url)) => PdfPreview::Ready { sha256, url },
-                            Ok(None) => {
-                                PdfPreview::Unavailable(sha256, crate::preview::unavailable())
-                            }
+                        let preview = match attach::first_page_url(&sha256).await {
+                            Ok(url) => PdfPreview::Ready { sha256, url },
                             Err(why) => PdfPreview::Unavailable(sha256, why),
                         };
                         pdf_preview.set(Some(preview));
@@ -215,48 +171,12 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                     filing.dispatch(FilingAction::Detach(component.id.clone()));
                     return;
                 }
-                let Ok(store) = Store::open().await else {
-                    return;
-                };
-                let mut jpegs = Vec::new();
-                for page in &pages {
-                    if let Ok(Some(jpeg)) = store.get_bytes(Area::Files, &page.id).await {
-                        jpegs.push(jpeg);
-                    }
-                }
-                let task = Task::AssemblePdf {
-                    pages: jpegs,
-                    title: component.name.vi.clone(),
-                    rule: component.attachment.clone(),
-                    office,
-                    dossier_bytes_used: other_bytes,
-                };
-                match worker::run(task, None).await {
-                    Outcome::Pdf {
-                        bytes,
-                        pages,
-                        sha256,
-                    } if store.put_bytes(Area::Files, &sha256, &bytes).await.is_ok() => {
-                        filing.dispatch(FilingAction::Attach(AttachedFile {
-                            component: component.id.clone(),
-                            name: format!("{}.pdf", component.id),
-                            media_type: "application/pdf".into(),
-                            size: bytes.len() as u64,
-                            pages: Some(pages),
-                            sha256,
-                        }));
-                    }
-                    Outcome::Failed { message, .. } => {
-                        let mut list = (*processing).clone();
-                        list.push(Processing {
-                            name: format!("{}.pdf", component.id),
-                            done: 0,
-                            total: 1,
-                            error: Some(message),
-                        });
-                        processing.set(list);
-                    }
-                    _ => {}
+                match attach::assemble(&component, &pages, office, other_bytes).await {
+                    Ok(file) => filing.dispatch(FilingAction::Attach(file)),
+                    Err(message) => processing.dispatch(ProcessingAction::Push(
+                        format!("{}.pdf", component.id),
+                        message,
+                    )),
                 }
             });
         })
@@ -284,117 +204,36 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
         let pages = pages.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
-            let (processing, filing, component, set_pages) = (
-                processing.clone(),
+            let (filing, component, set_pages, pages) = (
                 filing.clone(),
                 Rc::clone(&component),
                 set_pages.clone(),
+                pages.clone(),
             );
-            let mut pages = pages.clone();
+            let report = {
+                let processing = processing.clone();
+                Callback::from(move |action| processing.dispatch(action))
+            };
             wasm_bindgen_futures::spawn_local(async move {
                 let files = read_picked(&input).await;
                 input.set_value("");
-                let Ok(store) = Store::open().await else {
-                    return;
-                };
-                let mut list: Vec<Processing> = files
-                    .iter()
-                    .map(|(name, _)| Processing {
-                        name: name.clone(),
-                        done: 0,
-                        total: 1,
-                        error: None,
-                    })
-                    .collect();
-                processing.set(list.clone());
-                for (i, (_, bytes)) in files.into_iter().enumerate() {
-                    if bytes.starts_with(b"%PDF-") {
-                        let task = Task::CheckPdf {
-                            bytes: bytes.clone(),
-                            rule: component.attachment.clone(),
-                            office,
-                            dossier_bytes_used: other_bytes,
-                        };
-                        match worker::run(task, None).await {
-                            Outcome::Pdf {
-                                pages: count,
-                                sha256,
-                                ..
-                            } if store.put_bytes(Area::Files, &sha256, &bytes).await.is_ok() => {
-                                if let Some(filing) = &filing {
-                                    filing.dispatch(FilingAction::SetPages(
-                                        component.id.clone(),
-                                        Vec::new(),
-                                    ));
-                                    filing.dispatch(FilingAction::Attach(AttachedFile {
-                                        component: component.id.clone(),
-                                        name: format!("{}.pdf", component.id),
-                                        media_type: "application/pdf".into(),
-                                        size: bytes.len() as u64,
-                                        pages: Some(count),
-                                        sha256,
-                                    }));
-                                }
-                                pages.clear();
-                                list[i].done = 1;
-                            }
-                            Outcome::Failed { message, .. } => list[i].error = Some(message),
-                            _ => {}
-                        }
-                        processing.set(list.clone());
-                        continue;
-                    }
-                    let progress = {
-                        let processing = processing.clone();
-                        let list = list.clone();
-                        Callback::from(move |(done, total): (u64, u64)| {
-                            let mut list = list.clone();
-                            list[i].done = done;
-                            list[i].total = total;
-                            processing.set(list);
-                        })
-                    };
-                    let settings = motcua_scan::Settings {
-                        mode: if document_mode {
-                            motcua_scan::ColorMode::Document
-                        } else {
-                            motcua_scan::ColorMode::Color
-                        },
-                        ..motcua_scan::Settings::default()
-                    };
-                    let task = Task::ScanPage {
-                        bytes,
-                        settings,
-                        rule: component.attachment.clone(),
-                        office,
-                    };
-                    match worker::run(task, Some(progress)).await {
-                        Outcome::Page {
-                            jpeg,
-                            width,
-                            height,
-                        } => {
-                            let id = random_id(&component.id);
-                            if store.put_bytes(Area::Files, &id, &jpeg).await.is_ok() {
-                                pages.push(PageRef {
-                                    id,
-                                    width,
-                                    height,
-                                    bytes: jpeg.len() as u64,
-                                });
-                                list[i].done = 1;
-                                list[i].total = 1;
-                            }
-                        }
-                        Outcome::Failed { message, .. } => list[i].error = Some(message),
-                        _ => {}
-                    }
-                    processing.set(list.clone());
+                let picked = attach::add_picked(
+                    files,
+                    &component,
+                    document_mode,
+                    office,
+                    other_bytes,
+                    pages,
+                    report,
+                )
+                .await;
+                if let (Some(file), Some(filing)) = (picked.pdf, &filing) {
+                    filing.dispatch(FilingAction::SetPages(component.id.clone(), Vec::new()));
+                    filing.dispatch(FilingAction::Attach(file));
                 }
-                if !pages.is_empty() {
+                if let Some(pages) = picked.pages {
                     set_pages.emit(pages);
                 }
-                processing.set(list.into_iter().filter(|p| p.error.is_some()).collect());
             });
         })
     };
@@ -443,7 +282,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
             </li>
         }
     });
-    let progress_views = processing.iter().map(|p| {
+    let progress_views = processing.files.iter().map(|p| {
         html! {
             <li class="mc-processing">
                 <span>{ p.name.clone() }</span>
@@ -530,7 +369,7 @@ pub(crate) fn ComponentAttach(props: &ComponentAttachProps) -> Html {
                     <button type="button" class="mc-link-button" onclick={undo}>{ tr(lang, "Hoàn tác", "Undo") }</button>
                 </p>
             }
-            if !processing.is_empty() {
+            if !processing.files.is_empty() {
                 <ul class="mc-processing-list" aria-live="polite">{ for progress_views }</ul>
             }
             if let Some(preview) = &*pdf_preview {

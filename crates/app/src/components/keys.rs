@@ -7,11 +7,11 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::dom_files::{download, read_picked};
+use crate::jobs::{CreateKey, ImportKey, NewKey};
 use crate::services::keys::{self, StoredKey};
-use crate::services::worker;
+use crate::services::worker::{self, KeyJob};
 use crate::state::use_lang;
 use crate::text::tr;
-use crate::worker::{Outcome, Task};
 
 /// Shortest passphrase for a new key (motcua-dossier refuses shorter ones).
 const MIN_PASSPHRASE: usize = motcua_dossier::MIN_PASSPHRASE_CHARS;
@@ -94,30 +94,26 @@ pub(crate) fn KeyChooser(props: &KeyChooserProps) -> Html {
         let error = error.clone();
         let keep = keep.clone();
         let on_made_with = props.on_made_with.clone();
-        Callback::from(move |task: Task| {
+        Callback::from(move |task: KeyJob| {
             let busy = busy.clone();
             let error = error.clone();
             let keep = keep.clone();
             let on_made_with = on_made_with.clone();
             let made_with = match &task {
-                Task::CreateKey { passphrase, .. } => Some(passphrase.clone()),
-                _ => None,
+                KeyJob::Create(job) => Some(job.passphrase.clone()),
+                KeyJob::Import(_) => None,
             };
             busy.set(true);
             error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                match worker::run(task, None).await {
-                    Outcome::Key { key_file, kid } => {
+                match worker::make_key(task).await {
+                    Ok(NewKey { key_file, kid }) => {
                         keep.emit((kid, key_file));
                         if let Some(passphrase) = made_with {
                             on_made_with.emit(passphrase);
                         }
                     }
-                    Outcome::Failed { message, .. } => error.set(Some(message)),
-                    other => error.set(Some(LocalizedText::new(
-                        format!("Kết quả không mong đợi: {other:?}"),
-                        format!("Unexpected result: {other:?}"),
-                    ))),
+                    Err(err) => error.set(Some(err.message)),
                 }
                 busy.set(false);
             });
@@ -227,7 +223,7 @@ pub(crate) fn KeyChooser(props: &KeyChooserProps) -> Html {
 #[derive(Debug, PartialEq, Properties)]
 struct KeyFormProps {
     busy: bool,
-    on_submit: Callback<Task>,
+    on_submit: Callback<KeyJob>,
 }
 
 fn input_value(node: &NodeRef) -> String {
@@ -265,10 +261,10 @@ fn CreateKeyForm(props: &KeyFormProps) -> Html {
                 )));
             } else {
                 problem.set(None);
-                on_submit.emit(Task::CreateKey {
+                on_submit.emit(KeyJob::Create(CreateKey {
                     passphrase,
                     label: Some(input_value(&label)),
-                });
+                }));
             }
         })
     };
@@ -348,12 +344,12 @@ fn ImportKeyForm(props: &KeyFormProps) -> Html {
                     None => None,
                 };
                 problem.set(None);
-                on_submit.emit(Task::ImportKey {
+                on_submit.emit(KeyJob::Import(ImportKey {
                     key: key_bytes,
                     certificates,
                     passphrase,
                     label: None,
-                });
+                }));
             });
         })
     };

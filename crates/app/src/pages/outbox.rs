@@ -66,12 +66,12 @@ fn view_entry(
     lang: motcua_forms::Lang,
 ) -> Html {
     // Live progress from the worker, else the last stored progress.
-    let stored = match &entry.delivery {
+    let stored = match entry.delivery() {
         Delivery::Sending { sent, total } => Some((*sent, *total)),
         _ => None,
     };
     let progress = progress.or(stored);
-    let (tag, detail) = match (&entry.delivery, progress) {
+    let (tag, detail) = match (entry.delivery(), progress) {
         (Delivery::Sent(sent), _) => (
             html! { <span class="mc-tag mc-tag-ok">{ tr(lang, "Đã gửi", "Sent") }</span> },
             html! {

@@ -41,7 +41,7 @@ pub(crate) fn ReceiptPage(props: &ReceiptPageProps) -> Html {
     let Some(found) = &*entry else {
         return html! { <>{ back }<Loading /></> };
     };
-    let Some((entry, sent)) = found.as_ref().and_then(|e| match &e.delivery {
+    let Some((entry, sent)) = found.as_ref().and_then(|e| match e.delivery() {
         Delivery::Sent(sent) => Some((e, sent)),
         _ => None,
     }) else {

@@ -48,7 +48,12 @@ pub(crate) fn Sealed() -> Html {
                 copy_failed.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match outbox::get(&id).await.ok().flatten().and_then(|e| e.values) {
+                match outbox::get(&id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.about.values)
+                {
                     Some(values) => {
                         filing.dispatch(FilingAction::CopyFrom(values));
                         if let Some(navigator) = navigator {

@@ -1,36 +1,27 @@
 //! Sealing the dossier: choose the receiving office and a key, see exactly
 //! what will be signed (summary and manifest hash), enter the passphrase,
-//! seal in the worker, and keep the sealed dossier in the outbox.
+//! seal in the worker, and keep the sealed dossier in the outbox. The
+//! steps themselves are in `services::signing`; this page shows where
+//! they stand.
 
 use std::rc::Rc;
 
-use motcua_dossier::{Manifest, SealedDossier};
 use motcua_forms::{Level, LocalizedText};
-use serde_json::{Value, json};
+use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::keys::KeyChooser;
 use crate::components::office_chooser::OfficeChooser;
-use crate::filing::{Draft, FilingAction, FilingContext};
+use crate::filing::{FilingAction, FilingContext};
 use crate::format;
 use crate::route::Route;
 use crate::services::directory::{self, Offices};
 use crate::services::keys::StoredKey;
-use crate::services::outbox::{self, Delivery, OutboxEntry};
-use crate::services::{drafts, worker};
+use crate::services::signing::{self, Prepared};
 use crate::state::use_lang;
 use crate::text::{self, Ui, tr};
-use crate::worker::{Outcome, Task};
-
-/// The manifest as prepared for signing.
-#[derive(Debug, Clone, PartialEq)]
-struct Prepared {
-    manifest: Rc<Vec<u8>>,
-    digest: String,
-    id: String,
-}
 
 /// Where the sealing stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,26 +35,6 @@ enum Stage {
     /// same office: sealing again waits for the citizen to say so.
     Duplicate(Prepared),
     Failed(Option<Prepared>, LocalizedText),
-}
-
-/// Whether the outbox already holds a dossier with the answers of
-/// `manifest` (canonical bytes, as prepared) for the same office.
-async fn already_in_outbox(manifest: &[u8]) -> bool {
-    let Ok(new) = Manifest::from_json(manifest) else {
-        return false;
-    };
-    outbox::list()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .any(|entry| {
-            SealedDossier::from_json(entry.dossier.as_bytes())
-                .is_ok_and(|earlier| new.repeats(earlier.manifest()))
-        })
-}
-
-fn now_seconds() -> i64 {
-    (js_sys::Date::now() / 1000.0).floor() as i64
 }
 
 /// The default office: the commune (or province, for province-level
@@ -161,36 +132,13 @@ pub(crate) fn Sign() -> Html {
                 return;
             };
             stage.set(Stage::Preparing);
-            let manifest = json!({
-                "procedure": { "code": procedure.code.as_str(), "version": procedure.version },
-                "office": office,
-                "form": data,
-                "attachments": attachments.iter().map(|a| json!({
-                    "component": a.component, "name": a.name, "media_type": a.media_type,
-                    "size": a.size, "pages": a.pages, "sha256": a.sha256,
-                })).collect::<Vec<_>>(),
-            });
             wasm_bindgen_futures::spawn_local(async move {
-                let task = Task::PrepareManifest {
-                    manifest: serde_json::to_vec(&manifest).unwrap_or_default(),
-                    now: now_seconds(),
-                };
-                stage.set(match worker::run(task, None).await {
-                    Outcome::Prepared {
-                        manifest,
-                        digest,
-                        id,
-                    } => Stage::Ready(Prepared {
-                        manifest: Rc::new(manifest),
-                        digest,
-                        id,
-                    }),
-                    Outcome::Failed { message, .. } => Stage::Failed(None, message),
-                    other => Stage::Failed(
-                        None,
-                        LocalizedText::new(format!("{other:?}"), format!("{other:?}")),
-                    ),
-                });
+                stage.set(
+                    match signing::prepare(&procedure, &office, &data, &attachments).await {
+                        Ok(prepared) => Stage::Ready(prepared),
+                        Err(message) => Stage::Failed(None, message),
+                    },
+                );
             });
         });
     }
@@ -256,113 +204,32 @@ pub(crate) fn Sign() -> Html {
             let offices = (*offices).clone();
             let check_repeat = !confirmed.replace(false);
             wasm_bindgen_futures::spawn_local(async move {
-                if check_repeat && already_in_outbox(&prepared.manifest).await {
+                if check_repeat && signing::already_in_outbox(&prepared.manifest).await {
                     stage.set(Stage::Duplicate(prepared));
                     return;
                 }
-                let task = Task::Seal {
-                    key_file: key.file.clone(),
-                    passphrase: secret,
-                    manifest: (*prepared.manifest).clone(),
-                    now: now_seconds(),
-                };
-                match worker::run(task, None).await {
-                    Outcome::Sealed { dossier } => {
-                        let answer = |field: Option<&motcua_forms::Field>| {
-                            filing
-                                .evaluation
-                                .data()?
-                                .get(&field?.id)?
-                                .as_str()
-                                .map(str::to_owned)
-                        };
-                        let applicant_id = answer(filing.procedure.applicant_id_field());
-                        let applicant_name = answer(filing.procedure.applicant_name_field());
-                        let office_entry = match &offices {
-                            Some(Offices::Directory(directory)) => filing
-                                .office
-                                .as_deref()
-                                .and_then(|code| code.parse().ok())
-                                .and_then(|code| directory.office(&code).cloned()),
-                            _ => None,
-                        };
-                        let office = filing.office.clone().unwrap_or_default();
-                        let label = format::office_label(
-                            &office,
-                            office_entry.as_ref(),
-                            filing.units.as_deref(),
-                        );
-                        let entry = OutboxEntry {
-                            id: prepared.id.clone(),
-                            procedure: filing.procedure.code.to_string(),
-                            procedure_name: filing.procedure.name.clone(),
-                            office,
-                            office_name: Some(label.name),
-                            office_place: label.place,
-                            subject: filing
-                                .evaluation
-                                .data()
-                                .and_then(|data| format::dossier_subject(&filing.procedure, data)),
-                            office_entry: office_entry
-                                .as_ref()
-                                .and_then(|o| serde_json::to_string(o).ok()),
-                            // The office's server: until a directory names
-                            // another, the one that serves this app.
-                            endpoint: gloo::utils::window()
-                                .location()
-                                .origin()
-                                .unwrap_or_default(),
-                            applicant_id,
-                            applicant_name,
-                            protocol: None,
-                            digest: prepared.digest.clone(),
-                            dossier: String::from_utf8_lossy(&dossier).into_owned(),
-                            values: Some(filing.values.clone()),
-                            files: filing
-                                .attachments
-                                .iter()
-                                .map(|a| a.sha256.clone())
-                                .collect(),
-                            sealed_at: js_sys::Date::now(),
-                            delivery: Delivery::Waiting,
-                        };
-                        match outbox::put(&entry).await {
-                            Ok(()) => {
-                                if let Some(sending) = &sending {
-                                    crate::services::sender::send_due(sending.clone(), None);
-                                }
-                                // The draft ends here: its answers live on in
-                                // the outbox only, and what is left says the
-                                // filing was sealed, so that neither a new
-                                // filing nor Back brings them back (issue
-                                // #11, faults 1 and 2). The autosave would do
-                                // the same, but the page is left at once.
-                                let record = Draft::sealed_as(
-                                    filing.procedure.version.clone(),
-                                    prepared.id.clone(),
-                                    js_sys::Date::now(),
-                                );
-                                let _ = drafts::save(&filing.procedure.code, &record).await;
-                                filing.dispatch(FilingAction::Sealed(prepared.id.clone()));
-                                // Replace: Back from the outbox does not
-                                // land on this step again.
-                                if let Some(navigator) = navigator {
-                                    navigator.replace(&Route::Outbox);
-                                }
-                            }
-                            Err(_) => stage.set(Stage::Failed(Some(prepared), LocalizedText::new(
-                                "Đã ký nhưng không lưu được vào hộp thư đi trên thiết bị này.",
-                                "Sealed, but it could not be kept in the outbox on this device.",
-                            ))),
+                let sealed = signing::seal_into_outbox(
+                    &filing,
+                    offices.as_ref(),
+                    key.file.clone(),
+                    secret,
+                    &prepared,
+                )
+                .await;
+                match sealed {
+                    Ok(()) => {
+                        if let Some(sending) = &sending {
+                            crate::services::sender::send_due(sending.clone(), None);
+                        }
+                        signing::end_draft(&filing, prepared.id).await;
+                        filing.dispatch(FilingAction::Sealed(prepared.id.to_string()));
+                        // Replace: Back from the outbox does not land on
+                        // this step again.
+                        if let Some(navigator) = navigator {
+                            navigator.replace(&Route::Outbox);
                         }
                     }
-                    Outcome::Failed { message, .. } => {
-                        stage.set(Stage::Failed(Some(prepared), message))
-                    }
-                    other => stage.set(Stage::Failed(
-                        Some(prepared),
-                        LocalizedText::new(format!("{other:?}"), format!("{other:?}")),
-                    )),
+                    Err(message) => stage.set(Stage::Failed(Some(prepared), message)),
                 }
             });
         })
@@ -447,13 +314,13 @@ pub(crate) fn Sign() -> Html {
                 <div class="mc-summary-row">
                     <dt class="mc-summary-key">{ tr(lang, "Mã băm hồ sơ (SHA-256)", "Dossier hash (SHA-256)") }</dt>
                     <dd class="mc-summary-value mc-code mc-digest" id="mc-digest">
-                        { prepared.as_ref().map(|p| p.digest.clone()).unwrap_or_else(|| Ui::Loading.get(lang).to_owned()) }
+                        { prepared.as_ref().map(|p| p.digest.to_string()).unwrap_or_else(|| Ui::Loading.get(lang).to_owned()) }
                     </dd>
                 </div>
                 { for filing.attachments.iter().map(|a| html! {
                     <div class="mc-summary-row">
                         <dt class="mc-summary-key">{ format!("SHA-256 · {}", a.name) }</dt>
-                        <dd class="mc-summary-value mc-code">{ a.sha256.clone() }</dd>
+                        <dd class="mc-summary-value mc-code">{ a.sha256.to_string() }</dd>
                     </div>
                 }) }
             </dl>

@@ -17,7 +17,6 @@ use motcua_submit::Directory;
 
 use crate::services::store::{Area, Store};
 use crate::services::worker;
-use crate::worker::{Outcome, Task};
 
 /// Where the server publishes its directory.
 pub(crate) const DIRECTORY_URL: &str = "/.well-known/motcua-directory";
@@ -82,13 +81,8 @@ pub(crate) async fn load() -> Offices {
         _ => cached(CACHED_PUBLISHERS).await.unwrap_or_default(),
     };
     let now = (js_sys::Date::now() / 1000.0).floor() as i64;
-    let task = Task::VerifyDirectory {
-        signed: signed.clone(),
-        pins: pins.clone(),
-        now,
-    };
-    match worker::run(task, None).await {
-        Outcome::Directory { json } => match Directory::from_json(&json) {
+    match worker::verify_directory(signed.clone(), pins.clone(), now).await {
+        Ok(json) => match Directory::from_json(&json) {
             Ok(directory) => {
                 if let Some(store) = &store {
                     let _ = store
@@ -100,10 +94,6 @@ pub(crate) async fn load() -> Offices {
             }
             Err(err) => Offices::Refused(err.message()),
         },
-        Outcome::Failed { message, .. } => Offices::Refused(message),
-        other => Offices::Refused(LocalizedText::new(
-            format!("{other:?}"),
-            format!("{other:?}"),
-        )),
+        Err(err) => Offices::Refused(err.message),
     }
 }

@@ -8,7 +8,6 @@ use motcua_receipt::Slip;
 
 use crate::services::outbox::{OutboxEntry, Sent};
 use crate::services::worker;
-use crate::worker::{Outcome, Task};
 
 /// The slip's font (`web/fonts/`): fetched on the first download only, and
 /// precached by the service worker, so that later ones work offline.
@@ -53,20 +52,9 @@ pub(crate) fn slip(entry: &OutboxEntry, sent: &Sent) -> Option<Slip> {
 /// The slip as PDF bytes.
 pub(crate) async fn pdf(slip: Slip, lang: Lang) -> Result<Vec<u8>, LocalizedText> {
     let font = font().await?;
-    match worker::run(
-        Task::ReceiptPdf {
-            slip: Box::new(slip),
-            font,
-            lang,
-        },
-        None,
-    )
-    .await
-    {
-        Outcome::ReceiptPdf { bytes } => Ok(bytes),
-        Outcome::Failed { message, .. } => Err(message),
-        _ => Err(unexpected()),
-    }
+    worker::receipt_pdf(slip, font, lang)
+        .await
+        .map_err(|err| err.message)
 }
 
 async fn font() -> Result<Vec<u8>, LocalizedText> {
@@ -84,11 +72,4 @@ async fn font() -> Result<Vec<u8>, LocalizedText> {
         return Err(unreachable());
     }
     response.binary().await.map_err(|_| unreachable())
-}
-
-fn unexpected() -> LocalizedText {
-    LocalizedText::new(
-        "Tiến trình xử lý nền trả lời không đúng việc được giao.",
-        "The background worker answered with something else.",
-    )
 }

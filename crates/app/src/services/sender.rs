@@ -11,7 +11,6 @@ use yew::prelude::*;
 
 use crate::services::outbox;
 use crate::services::worker;
-use crate::worker::Task;
 
 /// Progress of the entries being sent: dossier id → (sent, total) bytes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,7 +62,7 @@ fn schedule(state: SendingContext, entries: &[outbox::OutboxEntry]) {
     let now = js_sys::Date::now();
     let next = entries
         .iter()
-        .filter_map(|e| match &e.delivery {
+        .filter_map(|e| match e.delivery() {
             outbox::Delivery::Failed {
                 retryable: true,
                 next_attempt_at: Some(at),
@@ -112,14 +111,10 @@ pub(crate) fn send_due(state: SendingContext, force: Option<String>) {
                 })
             };
             state.dispatch(SendingAction::Progress(id.clone(), 0, 0));
-            worker::run(
-                Task::Send {
-                    id: id.clone(),
-                    now: forced,
-                },
-                Some(progress),
-            )
-            .await;
+            // However it ended, the entry in device storage says; a worker
+            // that did not answer leaves the entry as it was, to be tried
+            // again on the next round.
+            let _ = worker::send_entry(id.clone(), forced, progress).await;
             state.dispatch(SendingAction::Changed(id));
         }
         RUNNING.with(|r| r.set(false));

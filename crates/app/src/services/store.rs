@@ -130,6 +130,13 @@ impl Store {
         })
     }
 
+    /// Closes the connection: every later call fails, as a write fails
+    /// when the device is full (for tests of those failures).
+    #[cfg(all(test, target_arch = "wasm32"))]
+    pub(crate) fn close(&self) {
+        self.db.close();
+    }
+
     fn store(&self, area: Area, mode: IdbTransactionMode) -> Result<IdbObjectStore, StoreError> {
         self.db
             .transaction_with_str_and_mode(area.name(), mode)

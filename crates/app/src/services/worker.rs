@@ -1,6 +1,8 @@
 //! The page's side of the web worker: one worker for the whole app, spawned
-//! on first use; each job gets an id, its progress goes to a callback and its
-//! outcome to the future that [`run`] returns.
+//! on first use. Each job has its own async function here, which returns
+//! that job's output or a [`JobError`]; progress goes to a callback. The
+//! messages are in [`crate::jobs`]; what the worker does with them, in
+//! [`crate::worker`].
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -8,10 +10,17 @@ use std::rc::Rc;
 
 use futures::channel::oneshot;
 use gloo::worker::{Spawnable, WorkerBridge};
-use motcua_forms::LocalizedText;
+use motcua_forms::{AttachmentRule, Lang};
+use motcua_protocol::Limits as OfficeLimits;
+use motcua_scan::Settings;
 use yew::Callback;
 
-use crate::worker::{Engine, Event, Job, Outcome, Task};
+use crate::jobs::{
+    AssemblePdf, AssembledPdf, CheckPdf, CheckedPdf, CreateKey, Envelope, Event, ImportKey, Job,
+    JobError, ManifestParts, NewKey, PrepareManifest, PreparedManifest, ReceiptPdf, Response,
+    ScanPage, ScannedPage, Seal, SendEntry, VerifyDirectory,
+};
+use crate::worker::Engine;
 
 /// Where Trunk puts the worker's script (worker outputs are not hashed).
 const WORKER_SCRIPT: &str = "/motcua-worker.js";
@@ -39,7 +48,7 @@ pub(crate) fn worker_script() -> &'static str {
 
 struct Pending {
     progress: Option<Callback<(u64, u64)>>,
-    done: oneshot::Sender<Outcome>,
+    done: oneshot::Sender<Response>,
 }
 
 struct Client {
@@ -66,9 +75,9 @@ fn client() -> Rc<Client> {
                         p.emit((done, total));
                     }
                 }
-                Event::Done { job, outcome } => {
+                Event::Done { job, response } => {
                     if let Some(p) = route.borrow_mut().remove(&job) {
-                        let _ = p.done.send(outcome);
+                        let _ = p.done.send(response);
                     }
                 }
             })
@@ -83,34 +92,162 @@ fn client() -> Rc<Client> {
     })
 }
 
-/// Runs `task` in the worker; `progress` hears `(done, total)` on the way.
-pub(crate) async fn run(task: Task, progress: Option<Callback<(u64, u64)>>) -> Outcome {
+/// Runs `job` in the worker; `progress` hears `(done, total)` on the way.
+async fn call<J: Job>(
+    job: J,
+    progress: Option<Callback<(u64, u64)>>,
+) -> Result<J::Output, JobError> {
     let client = client();
     let id = client.next.get();
     client.next.set(id.wrapping_add(1));
-    let (done, outcome) = oneshot::channel();
+    let (done, response) = oneshot::channel();
     client
         .pending
         .borrow_mut()
         .insert(id, Pending { progress, done });
-    client.bridge.send(Job { id, task });
+    client.bridge.send(Envelope {
+        id,
+        request: job.into(),
+    });
     // A worker that dies (out of memory on a huge photo) never answers; the
     // citizen is told rather than left waiting.
     let deadline = gloo::timers::future::TimeoutFuture::new(JOB_DEADLINE_MS);
-    let stopped = || Outcome::Failed {
-        code: "worker_stopped".into(),
-        message: LocalizedText::new(
-            "Tiến trình xử lý nền không trả lời. Hãy tải lại trang rồi thử lại.",
-            "The background worker did not answer. Reload the page and try again.",
-        ),
-    };
-    match futures::future::select(outcome, deadline).await {
-        futures::future::Either::Left((Ok(outcome), _)) => outcome,
+    match futures::future::select(response, deadline).await {
+        futures::future::Either::Left((Ok(response), _)) => {
+            J::output(response).unwrap_or_else(|| Err(JobError::mismatched()))
+        }
         futures::future::Either::Left((Err(_), _)) | futures::future::Either::Right(_) => {
             client.pending.borrow_mut().remove(&id);
-            stopped()
+            Err(JobError::stopped())
         }
     }
+}
+
+/// A key to put in the device's key store: made here, or imported.
+#[derive(Debug, Clone)]
+pub(crate) enum KeyJob {
+    Create(CreateKey),
+    Import(ImportKey),
+}
+
+/// Makes or imports a key, encrypted under the passphrase given.
+pub(crate) async fn make_key(job: KeyJob) -> Result<NewKey, JobError> {
+    match job {
+        KeyJob::Create(job) => call(job, None).await,
+        KeyJob::Import(job) => call(job, None).await,
+    }
+}
+
+/// Builds the manifest of `parts` (with a new id, made at `now`, Unix
+/// seconds): its canonical bytes, hash and id.
+pub(crate) async fn prepare_manifest(
+    parts: ManifestParts,
+    now: i64,
+) -> Result<PreparedManifest, JobError> {
+    call(PrepareManifest { parts, now }, None).await
+}
+
+/// Seals canonical manifest bytes with a key file; the sealed dossier's JSON.
+pub(crate) async fn seal(
+    key_file: Vec<u8>,
+    passphrase: String,
+    manifest: Vec<u8>,
+    now: i64,
+) -> Result<Vec<u8>, JobError> {
+    let job = Seal {
+        key_file,
+        passphrase,
+        manifest,
+        now,
+    };
+    call(job, None).await.map(|sealed| sealed.dossier)
+}
+
+/// Turns one photo into an A4 page; `progress` hears its stages.
+pub(crate) async fn scan_page(
+    bytes: Vec<u8>,
+    settings: Settings,
+    rule: AttachmentRule,
+    office: OfficeLimits,
+    progress: Callback<(u64, u64)>,
+) -> Result<ScannedPage, JobError> {
+    let job = ScanPage {
+        bytes,
+        settings,
+        rule,
+        office,
+    };
+    call(job, Some(progress)).await
+}
+
+/// Puts page images (JPEG) into one PDF titled `title`.
+pub(crate) async fn assemble_pdf(
+    pages: Vec<Vec<u8>>,
+    title: String,
+    rule: AttachmentRule,
+    office: OfficeLimits,
+    dossier_bytes_used: u64,
+) -> Result<AssembledPdf, JobError> {
+    let job = AssemblePdf {
+        pages,
+        title,
+        rule,
+        office,
+        dossier_bytes_used,
+    };
+    call(job, None).await
+}
+
+/// Checks a PDF the citizen gave: its pages and hash.
+pub(crate) async fn check_pdf(
+    bytes: Vec<u8>,
+    rule: AttachmentRule,
+    office: OfficeLimits,
+    dossier_bytes_used: u64,
+) -> Result<CheckedPdf, JobError> {
+    let job = CheckPdf {
+        bytes,
+        rule,
+        office,
+        dossier_bytes_used,
+    };
+    call(job, None).await
+}
+
+/// Sends outbox entry `id` (at once with a fresh count when `now`); how it
+/// ended is in the entry in device storage.
+pub(crate) async fn send_entry(
+    id: String,
+    now: bool,
+    progress: Callback<(u64, u64)>,
+) -> Result<(), JobError> {
+    call(SendEntry { id, now }, Some(progress)).await.map(drop)
+}
+
+/// Checks a signed office directory against the pinned publisher keys at
+/// `now` (Unix seconds); the directory's JSON.
+pub(crate) async fn verify_directory(
+    signed: Vec<u8>,
+    pins: Vec<u8>,
+    now: i64,
+) -> Result<Vec<u8>, JobError> {
+    call(VerifyDirectory { signed, pins, now }, None)
+        .await
+        .map(|verified| verified.json)
+}
+
+/// Lays out the printable receipt.
+pub(crate) async fn receipt_pdf(
+    slip: motcua_receipt::Slip,
+    font: Vec<u8>,
+    lang: Lang,
+) -> Result<Vec<u8>, JobError> {
+    let job = ReceiptPdf {
+        slip: Box::new(slip),
+        font,
+        lang,
+    };
+    call(job, None).await.map(|pdf| pdf.bytes)
 }
 
 /// Longest a job may take: a 48 MP photo on a slow phone, or PBKDF2.

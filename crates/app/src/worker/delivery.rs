@@ -15,7 +15,7 @@ use motcua_submit::{
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::services::outbox::{self, Delivery, OutboxEntry, Sent};
+use crate::services::outbox::{self, Delivery, OutboxEntry, SendState};
 use crate::services::store::{Area, Store};
 
 /// Longest a single HTTP request may take before it counts as failed (a
@@ -156,53 +156,6 @@ impl Attachments for StoredFiles {
     }
 }
 
-/// What the outbox screen shows for a protocol state.
-fn view(protocol: &Protocol, entry: &OutboxEntry) -> Delivery {
-    match protocol {
-        Protocol::Waiting(_) => Delivery::Waiting,
-        Protocol::Uploading(_) | Protocol::Delivering(_) => {
-            let (sent, total) = protocol.job().progress();
-            Delivery::Sending { sent, total }
-        }
-        Protocol::Failed(failed) => Delivery::Failed {
-            message: failed.error().message(),
-            retryable: failed.is_retryable(),
-            next_attempt_at: failed.next_attempt_at_ms().map(|ms| ms as f64),
-        },
-        Protocol::Delivered(delivered) => Delivery::Delivered {
-            reference: delivered.reference().to_owned(),
-        },
-        Protocol::Acknowledged(ack) => {
-            let claims = ack.claims();
-            let qr_text = serde_json::json!({
-                "ma_ho_so": claims.dossier_code,
-                "ma_thu_tuc": entry.procedure,
-                "so_dinh_danh": entry.applicant_id,
-            })
-            .to_string();
-            Delivery::Sent(Sent {
-                code: claims.dossier_code.to_string(),
-                received: claims.received.to_string(),
-                receipt: ack.receipt().to_owned(),
-                qr_svg: qr_svg(&qr_text),
-                qr_text,
-            })
-        }
-    }
-}
-
-/// The QR code of `text` as an SVG document.
-fn qr_svg(text: &str) -> String {
-    match qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M) {
-        Ok(code) => code
-            .render::<qrcode::render::svg::Color<'_>>()
-            .min_dimensions(200, 200)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
-    }
-}
-
 /// Sends outbox entry `id` until the office acknowledges it or it fails for
 /// now; `progress` hears `(sent, total)` bytes. Returns where it ended.
 pub(crate) async fn send(id: &str, now: bool, progress: impl Fn(u64, u64) + 'static) -> Delivery {
@@ -223,10 +176,12 @@ pub(crate) async fn send(id: &str, now: bool, progress: impl Fn(u64, u64) + 'sta
             "This dossier is not in the outbox.",
         );
     };
-    let protocol = entry
-        .protocol
-        .as_deref()
-        .and_then(|json| serde_json::from_str::<Protocol>(json).ok());
+    let protocol = match entry.state() {
+        SendState::Client(protocol) => Some((**protocol).clone()),
+        // Not begun, or an earlier app's view without a readable client
+        // state: begin afresh, as that app did.
+        SendState::Sealed | SendState::Refused { .. } | SendState::Shown(_) => None,
+    };
     let protocol = match protocol {
         // A stopped entry goes on where it stopped: at once with a fresh
         // count when the citizen asked, else keeping the count (backoff).
@@ -252,13 +207,11 @@ pub(crate) async fn send(id: &str, now: bool, progress: impl Fn(u64, u64) + 'sta
                 Ok(protocol) => protocol,
                 Err(err) => {
                     let mut entry = entry;
-                    entry.delivery = Delivery::Failed {
+                    entry.set_state(SendState::Refused {
                         message: err.message(),
-                        retryable: false,
-                        next_attempt_at: None,
-                    };
+                    });
                     let _ = outbox::put(&entry).await;
-                    return entry.delivery;
+                    return entry.delivery().clone();
                 }
             }
         }
@@ -286,18 +239,16 @@ pub(crate) async fn send(id: &str, now: bool, progress: impl Fn(u64, u64) + 'sta
         client
             .run(protocol, move |state| {
                 let mut entry = record.borrow_mut();
-                entry.delivery = view(state, &entry);
-                entry.protocol = serde_json::to_string(state).ok();
+                entry.set_state(SendState::Client(Box::new(state.clone())));
                 writer.write(entry.clone());
             })
             .await
     };
     let mut entry = record.borrow().clone();
-    entry.delivery = view(&last, &entry);
-    entry.protocol = serde_json::to_string(&last).ok();
+    entry.set_state(SendState::Client(Box::new(last)));
     writer.write(entry.clone());
     writer.drained().await;
-    entry.delivery
+    entry.delivery().clone()
 }
 
 /// Writes outbox states to device storage one after another, newest last:
