@@ -32,8 +32,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use motcua_dossier::{
-    Attachment, DossierId, MANIFEST_FORMAT, Manifest, MediaType, ProcedureRef, PublicKey, Receipt,
-    SealedDossier, Sha256, SigningKey, Timestamp,
+    Attachment, MediaType, PublicKey, Receipt, SealedDossier, Sha256, SigningKey, Timestamp,
 };
 use motcua_intake::{Catalog, Config, RateLimit, Server};
 use motcua_testkit::pdf::OnePagePdf;
@@ -117,34 +116,25 @@ fn prepare(n: usize, unique_files: bool) -> Prepared {
                     } else {
                         shared.clone()
                     };
-                    let manifest = Manifest {
-                        format: MANIFEST_FORMAT,
-                        id: DossierId::generate().unwrap(),
-                        procedure: ProcedureRef {
-                            code: "1.001193".parse().unwrap(),
-                            version: procedures::version(procedures::BIRTH_REGISTRATION)
-                                .parse()
-                                .unwrap(),
-                        },
-                        office: "00004".parse().unwrap(),
-                        form: {
-                            let mut form = example.clone();
-                            form.insert(
-                                "requester_personal_id".into(),
-                                format!("001093{:06}", i % 1_000_000).into(),
-                            );
-                            form
-                        },
-                        attachments: vec![Attachment::from_bytes(
-                            "birth_certificate".parse().unwrap(),
-                            "giay-chung-sinh.pdf".parse().unwrap(),
-                            MediaType::pdf(),
-                            Some(1),
-                            &file,
-                        )],
-                        created: now,
-                        client: "motcua-loadgen/1".parse().unwrap(),
-                    };
+                    let mut form = example.clone();
+                    form.insert(
+                        "requester_personal_id".into(),
+                        format!("001093{:06}", i % 1_000_000).into(),
+                    );
+                    let attachment = Attachment::from_bytes(
+                        "birth_certificate".parse().unwrap(),
+                        "giay-chung-sinh.pdf".parse().unwrap(),
+                        MediaType::pdf(),
+                        Some(1),
+                        &file,
+                    );
+                    let manifest = procedures::birth_manifest(
+                        "00004",
+                        form,
+                        vec![attachment],
+                        now,
+                        "motcua-loadgen/1",
+                    );
                     let digest = manifest.digest().unwrap();
                     let id = manifest.id.to_string();
                     let sealed = SealedDossier::seal(manifest, &keys[i % keys.len()], now).unwrap();

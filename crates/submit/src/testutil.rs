@@ -10,8 +10,7 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use http_body_util::BodyExt;
 use motcua_dossier::{
-    Attachment, DossierId, MANIFEST_FORMAT, Manifest, MediaType, ProcedureRef, SealedDossier,
-    Sha256, SigningKey, Timestamp,
+    Attachment, Manifest, MediaType, SealedDossier, Sha256, SigningKey, Timestamp,
 };
 use motcua_intake::{AppState, Catalog, Config, RateLimit, SqliteStorage};
 use motcua_testkit::legacy::Dialect;
@@ -316,21 +315,13 @@ pub(crate) fn seal_for(office: &str, files: &[&[u8]]) -> (Vec<u8>, Manifest, Mem
             )
         })
         .collect();
-    let manifest = Manifest {
-        format: MANIFEST_FORMAT,
-        id: DossierId::generate().unwrap(),
-        procedure: ProcedureRef {
-            code: "1.001193".parse().unwrap(),
-            version: procedures::version(procedures::BIRTH_REGISTRATION)
-                .parse()
-                .unwrap(),
-        },
-        office: office.parse().unwrap(),
-        form: procedures::birth_form(Some(PERSONAL_ID)),
+    let manifest = procedures::birth_manifest(
+        office,
+        procedures::birth_form(Some(PERSONAL_ID)),
         attachments,
-        created: Timestamp::from_unix(1_795_600_000).unwrap(),
-        client: "motcua-test/1".parse().unwrap(),
-    };
+        Timestamp::from_unix(1_795_600_000).unwrap(),
+        "motcua-test/1",
+    );
     let key = SigningKey::generate_device_key().unwrap();
     let sealed = SealedDossier::seal(manifest.clone(), &key, Timestamp::now()).unwrap();
     (sealed.to_json(), manifest, memory)

@@ -61,3 +61,37 @@ pub fn birth_form(personal_id: Option<&str>) -> Map<String, Value> {
         .or_insert_with(|| "Nguyễn Minh Khang".into());
     form
 }
+
+/// A birth registration's manifest for `office` with `form` and
+/// `attachments`, at `created` by `client`: the catalog's current version,
+/// a fresh id, built and checked by the dossier crate's builder.
+///
+/// # Panics
+///
+/// When a part is malformed or randomness is unavailable: test set-up.
+#[cfg(feature = "manifest")]
+pub fn birth_manifest(
+    office: &str,
+    form: Map<String, Value>,
+    attachments: Vec<motcua_dossier::Attachment>,
+    created: motcua_dossier::Timestamp,
+    client: &str,
+) -> motcua_dossier::Manifest {
+    use motcua_dossier::{DossierId, Manifest, ProcedureRef};
+    let procedure = ProcedureRef {
+        code: BIRTH_REGISTRATION
+            .parse()
+            .expect("the birth registration's code"),
+        version: version(BIRTH_REGISTRATION)
+            .parse()
+            .expect("a schema version"),
+    };
+    Manifest::builder(procedure, office.parse().expect("an office code"))
+        .form(form)
+        .attachments(attachments)
+        .id(DossierId::generate().expect("randomness"))
+        .created(created)
+        .client(client.parse().expect("a client version"))
+        .build()
+        .expect("a valid manifest")
+}
