@@ -44,28 +44,45 @@ pub(crate) fn answer(
     lang: Lang,
     units: Option<&AdminUnits>,
 ) -> Option<String> {
-    let text = match (&field.kind, value) {
-        (_, Value::Null) => return None,
-        (FieldKind::Date(_), Value::String(iso)) => match iso.split('-').collect::<Vec<_>>()[..] {
-            [y, m, d] => format!("{d}/{m}/{y}"),
-            _ => iso.clone(),
+    if value.is_null() {
+        return None;
+    }
+    // What the value says as it is: text as typed, anything else as JSON.
+    let plain = || match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let text = match &field.kind {
+        FieldKind::Date(_) => match value.as_str().map(|iso| iso.split('-').collect::<Vec<_>>()) {
+            Some(parts) if parts.len() == 3 => format!("{}/{}/{}", parts[2], parts[1], parts[0]),
+            _ => plain(),
         },
-        (FieldKind::YesNo, Value::Bool(b)) => {
-            if *b { Ui::Yes } else { Ui::No }.get(lang).to_owned()
-        }
-        (FieldKind::Choice(_), Value::String(v)) => field
-            .option_label(v)
-            .map_or_else(|| v.clone(), |l| l.get(lang).to_owned()),
-        (FieldKind::MultiChoice(_), Value::Array(values)) => values
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|v| field.option_label(v).map_or(v, |l| l.get(lang)).to_owned())
-            .collect::<Vec<_>>()
-            .join(", "),
-        (FieldKind::AdminUnit, v) => unit_name(units, v),
-        (FieldKind::Address, v) => {
-            let street = v.get("street").and_then(Value::as_str).unwrap_or_default();
-            let unit = unit_name(units, v);
+        FieldKind::YesNo => match value.as_bool() {
+            Some(b) => if b { Ui::Yes } else { Ui::No }.get(lang).to_owned(),
+            None => plain(),
+        },
+        FieldKind::Choice(_) => match value.as_str() {
+            Some(v) => field
+                .option_label(v)
+                .map_or_else(|| v.to_owned(), |l| l.get(lang).to_owned()),
+            None => plain(),
+        },
+        FieldKind::MultiChoice(_) => match value.as_array() {
+            Some(values) => values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|v| field.option_label(v).map_or(v, |l| l.get(lang)).to_owned())
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => plain(),
+        },
+        FieldKind::AdminUnit => unit_name(units, value),
+        FieldKind::Address => {
+            let street = value
+                .get("street")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let unit = unit_name(units, value);
             [street, unit.as_str()]
                 .iter()
                 .filter(|s| !s.is_empty())
@@ -73,16 +90,22 @@ pub(crate) fn answer(
                 .collect::<Vec<_>>()
                 .join(", ")
         }
-        (FieldKind::Number(rules), Value::Number(n)) => match &rules.suffix {
-            Some(suffix) => format!("{n} {}", suffix.get(lang)),
-            None => n.to_string(),
+        FieldKind::Number(rules) => match (value, &rules.suffix) {
+            (Value::Number(n), Some(suffix)) => format!("{n} {}", suffix.get(lang)),
+            _ => plain(),
         },
-        (FieldKind::Money(_), Value::Number(n)) => match n.as_u64().map(Money::new) {
+        FieldKind::Money(_) => match value.as_u64().map(Money::new) {
             Some(Ok(m)) => format!("{m} {}", Ui::Dong.get(lang)),
-            _ => n.to_string(),
+            _ => plain(),
         },
-        (_, Value::String(s)) => s.clone(),
-        (_, other) => other.to_string(),
+        FieldKind::Text(_)
+        | FieldKind::LongText(_)
+        | FieldKind::PersonName(_)
+        | FieldKind::Email
+        | FieldKind::Phone
+        | FieldKind::PersonalId(_)
+        | FieldKind::TaxCode(_)
+        | FieldKind::Group(_) => plain(),
     };
     (!text.is_empty()).then_some(text)
 }

@@ -33,16 +33,33 @@ pub(crate) fn ChoiceView(props: &ChoiceViewProps) -> Html {
     let frame = &props.frame;
     let current = motcua_forms::value_at(&filing.values, &props.path).cloned();
     // (value as stored, label) for each option.
-    let options: Vec<(Value, String)> = match field.kind {
+    let listed = |options: &[motcua_forms::ChoiceOption]| -> Vec<(Value, String)> {
+        options
+            .iter()
+            .map(|o| (Value::String(o.value.clone()), o.label.get(lang).to_owned()))
+            .collect()
+    };
+    let options: Vec<(Value, String)> = match &field.kind {
         FieldKind::YesNo => vec![
             (Value::Bool(true), Ui::Yes.get(lang).to_owned()),
             (Value::Bool(false), Ui::No.get(lang).to_owned()),
         ],
-        _ => field
-            .options()
-            .iter()
-            .map(|o| (Value::String(o.value.clone()), o.label.get(lang).to_owned()))
-            .collect(),
+        FieldKind::Choice(c) => listed(&c.options),
+        FieldKind::MultiChoice(c) => listed(&c.options),
+        // Routed to other widgets by `FieldView`; no options to offer.
+        FieldKind::Text(_)
+        | FieldKind::LongText(_)
+        | FieldKind::PersonName(_)
+        | FieldKind::Number(_)
+        | FieldKind::Money(_)
+        | FieldKind::Date(_)
+        | FieldKind::Email
+        | FieldKind::Phone
+        | FieldKind::PersonalId(_)
+        | FieldKind::TaxCode(_)
+        | FieldKind::AdminUnit
+        | FieldKind::Address
+        | FieldKind::Group(_) => Vec::new(),
     };
     let hint = field.hint.as_ref().map(|h| h.get(lang).to_owned());
     let described = frame.described_by(hint.is_some());

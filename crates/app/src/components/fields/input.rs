@@ -128,9 +128,12 @@ pub(crate) fn InputView(props: &InputViewProps) -> Html {
                 spellcheck="false" {value} {oninput} {onblur}
                 aria-describedby={described} aria-invalid={invalid} />
         };
-        let suffix = match &field.kind {
-            FieldKind::Number(rules) => rules.suffix.as_ref(),
-            _ => None,
+        // Only a number has a unit after its box (money's "đồng" is the
+        // money widget's own).
+        let suffix = if let FieldKind::Number(rules) = &field.kind {
+            rules.suffix.as_ref()
+        } else {
+            None
         };
         match suffix {
             Some(suffix) => html! {
