@@ -3,8 +3,10 @@
 //! becomes numbered columns up to its `max_rows`; an administrative unit
 //! is two columns (province and commune codes) and an address three (with
 //! the street); computed fields are left out (the engine computes them).
+//! After the form, one column per paper of the dossier names the files to
+//! attach to that row.
 
-use motcua_forms::{Field, FieldKind, LocalizedText, Procedure};
+use motcua_forms::{Component, Field, FieldKind, LocalizedText, Procedure};
 
 /// Most columns a template has, whatever the form: beyond it a spreadsheet
 /// stops being something a person fills in.
@@ -59,23 +61,63 @@ impl Part {
     }
 }
 
+/// What a column's cells hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target<'p> {
+    /// (Part of) the answer to a field of the form.
+    Answer {
+        /// The field the column answers.
+        field: &'p Field,
+        /// The repeatable group and row (0-based) the column belongs to.
+        row: Option<(&'p Field, usize)>,
+        /// The part of the field's value.
+        part: Part,
+    },
+    /// The names of the files to attach as one paper (thành phần hồ sơ) of
+    /// the dossier, separated by `;`.
+    Files(&'p Component),
+}
+
 /// One column of a procedure's template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column<'p> {
     /// A stable machine name: the field's path in form data, with the part
     /// (`owner_residence.street`) and, in a table, the row counted from 1
-    /// (`household_members.2.hm_name`).
+    /// (`household_members.2.hm_name`); `files.COMPONENT` for attachments.
     pub key: String,
     /// The header people read, in both languages.
     pub header: LocalizedText,
-    /// The field the column answers.
-    pub field: &'p Field,
-    /// The repeatable group and row (0-based) the column belongs to.
-    pub row: Option<(&'p Field, usize)>,
-    /// The part of the field's value.
-    pub part: Part,
+    /// What the cells hold.
+    pub target: Target<'p>,
     /// How cells are written.
     pub cell: CellKind,
+}
+
+impl<'p> Column<'p> {
+    /// The field the column answers, if it is not an attachment column.
+    pub fn field(&self) -> Option<&'p Field> {
+        match self.target {
+            Target::Answer { field, .. } => Some(field),
+            Target::Files(_) => None,
+        }
+    }
+
+    /// Where the engine reports problems with this column's answer: the
+    /// field id, or `group[row].field` in a table (as in
+    /// `motcua_forms::FieldError::path`).
+    pub fn error_path(&self) -> Option<String> {
+        match self.target {
+            Target::Answer {
+                field,
+                row: Some((table, i)),
+                ..
+            } => Some(format!("{}[{i}].{}", table.id, field.id)),
+            Target::Answer {
+                field, row: None, ..
+            } => Some(field.id.clone()),
+            Target::Files(_) => None,
+        }
+    }
 }
 
 /// Why a procedure cannot be made a template.
@@ -94,8 +136,38 @@ pub enum ColumnsError {
 /// The columns of `procedure`'s template, in form order.
 pub fn columns(procedure: &Procedure) -> Result<Vec<Column<'_>>, ColumnsError> {
     let mut out = Vec::new();
+    // Headers repeat across sections ("Dân tộc" of the child, the mother
+    // and the father): those get the section's title in front.
+    let mut sections = Vec::new();
     for section in &procedure.sections {
         push_fields(&section.fields, None, &mut out);
+        sections.resize(out.len(), &section.title);
+    }
+    let repeated = |c: &Column<'_>| {
+        out.iter()
+            .filter(|o| o.header.vi == c.header.vi || o.header.en == c.header.en)
+            .count()
+            > 1
+    };
+    let prefix: Vec<bool> = out.iter().map(repeated).collect();
+    for ((column, title), prefix) in out.iter_mut().zip(&sections).zip(prefix) {
+        if prefix {
+            column.header = LocalizedText::new(
+                format!("{}: {}", title.vi, column.header.vi),
+                format!("{}: {}", title.en, column.header.en),
+            );
+        }
+    }
+    for component in &procedure.components {
+        out.push(Column {
+            key: format!("files.{}", component.id),
+            header: LocalizedText::new(
+                format!("Tệp đính kèm: {}", component.name.vi),
+                format!("Files: {}", component.name.en),
+            ),
+            target: Target::Files(component),
+            cell: CellKind::Text,
+        });
     }
     if out.len() > MAX_COLUMNS {
         return Err(ColumnsError::TooMany {
@@ -206,9 +278,7 @@ fn column<'p>(field: &'p Field, row: Option<(&'p Field, usize)>, part: Part) -> 
     Column {
         key,
         header: LocalizedText::new(vi, en),
-        field,
-        row,
-        part,
+        target: Target::Answer { field, row, part },
         cell,
     }
 }

@@ -7,31 +7,11 @@ use motcua_forms::{Date, Env, FieldKind, Lang, LocalizedText, Money, Procedure};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde_json::Value;
 
-use crate::column::{CellKind, Column, ColumnsError, Part, columns};
+use crate::cell::Cell;
+use crate::column::{CellKind, Column, ColumnsError, Part, Target, columns};
 
 /// Most example rows a template is filled with.
 pub const MAX_EXAMPLE_ROWS: usize = 100_000;
-
-/// One cell of a row.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    /// Nothing typed.
-    Empty,
-    /// Text, written as a text cell.
-    Text(String),
-    /// A number, written as a number cell.
-    Number(f64),
-}
-
-impl Cell {
-    fn as_csv(&self) -> String {
-        match self {
-            Self::Empty => String::new(),
-            Self::Text(t) => t.clone(),
-            Self::Number(n) => n.to_string(),
-        }
-    }
-}
 
 /// Why a template cannot be made.
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +99,7 @@ impl<'p> Template<'p> {
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(self.headers())?;
             for row in &self.rows {
-                w.write_record(row.iter().map(Cell::as_csv))?;
+                w.write_record(row.iter().map(Cell::display))?;
             }
             w.flush().map_err(csv::Error::from)?;
         }
@@ -154,6 +134,12 @@ impl<'p> Template<'p> {
                     }
                     Cell::Number(n) => {
                         rows.write_number(r, col(c), *n)?;
+                    }
+                    Cell::Bool(b) => {
+                        rows.write_boolean(r, col(c), *b)?;
+                    }
+                    Cell::Date(d) => {
+                        rows.write_string_with_format(r, col(c), d.to_string(), &text)?;
                     }
                 }
             }
@@ -237,10 +223,17 @@ pub fn column_name(mut i: usize) -> String {
 }
 
 fn required(column: &Column<'_>) -> LocalizedText {
-    let field_required = &column.field.required;
+    let (field, row) = match column.target {
+        Target::Answer { field, row, .. } => (field, row),
+        Target::Files(component) if component.required => {
+            return LocalizedText::new("có", "yes");
+        }
+        Target::Files(_) => return LocalizedText::new("không", "no"),
+    };
+    let field_required = &field.required;
     if field_required.is_never() {
         LocalizedText::new("không", "no")
-    } else if field_required.0 == Value::Bool(true) && column.row.is_none() {
+    } else if field_required.0 == Value::Bool(true) && row.is_none() {
         LocalizedText::new("có", "yes")
     } else {
         LocalizedText::new("tùy trường hợp", "depends on other answers")
@@ -248,7 +241,16 @@ fn required(column: &Column<'_>) -> LocalizedText {
 }
 
 fn what_to_type(column: &Column<'_>) -> LocalizedText {
-    let (vi, en): (String, String) = match (column.part, &column.field.kind) {
+    let (field, part) = match column.target {
+        Target::Answer { field, part, .. } => (field, part),
+        Target::Files(_) => {
+            return LocalizedText::new(
+                "tên tệp (PDF hoặc ảnh chụp) trong thư mục tệp đính kèm; nhiều tệp cách nhau bằng dấu chấm phẩy",
+                "file names (PDF or photos) in the attachments folder; several separated by semicolons",
+            );
+        }
+    };
+    let (vi, en): (String, String) = match (part, &field.kind) {
         (Part::Province, _) => (
             "mã tỉnh, thành phố 2 chữ số theo danh mục năm 2025, ví dụ 01 (Hà Nội)".into(),
             "the 2-digit province code of the 2025 list, e.g. 01 (Hà Nội)".into(),
@@ -364,23 +366,25 @@ fn replace(v: &mut Value, ids: &[String], i: usize) {
 
 /// The cell of `column` for normalized form `data`.
 fn cell(column: &Column<'_>, data: &Value, lang: Lang) -> Cell {
+    let Target::Answer { field, row, part } = column.target else {
+        return Cell::Empty;
+    };
     let mut at = data;
-    if let Some((table, r)) = column.row {
+    if let Some((table, r)) = row {
         match data.get(&table.id).and_then(|rows| rows.get(r)) {
             Some(row) => at = row,
             None => return Cell::Empty,
         }
     }
-    let Some(mut value) = at.get(&column.field.id) else {
+    let Some(mut value) = at.get(&field.id) else {
         return Cell::Empty;
     };
-    if let Some(key) = column.part.key() {
+    if let Some(key) = part.key() {
         match value.get(key) {
             Some(v) => value = v,
             None => return Cell::Empty,
         }
     }
-    let field = column.field;
     match (&field.kind, value) {
         (_, Value::Null) => Cell::Empty,
         (FieldKind::Date(_), Value::String(iso)) => match iso.parse::<Date>() {
