@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
+mod bulk;
 mod canonical;
 mod check;
 mod directory;
@@ -49,6 +50,10 @@ pub(crate) enum Command {
     /// Turn photos of paper documents into one A4 PDF (or check a PDF and
     /// keep it byte for byte); print its size, pages and SHA-256.
     Scan(scan::Args),
+    /// File one dossier per row of a spreadsheet: check every row, seal the
+    /// valid ones with one key unlock, send them, and write a per-row
+    /// report (resumable).
+    Bulk(bulk::Args),
     /// Send a sealed dossier and its attachments to an office's intake
     /// server (resumable), and print the office's verified receipt.
     Submit(submit::Args),
@@ -72,6 +77,7 @@ impl Command {
             Self::Template(args) => template::run(args),
             Self::Scan(args) => scan::run(args),
             Self::Submit(args) => submit::run(args),
+            Self::Bulk(args) => bulk::run(args),
             Self::Directory(args) => directory::run(args),
         }
     }

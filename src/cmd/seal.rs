@@ -121,58 +121,21 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
 
-    let mut attachments = Vec::new();
-    let mut files = Vec::new();
     // Files per component, in the order given.
-    let mut groups: Vec<(&ComponentId, Vec<&Path>)> = Vec::new();
+    let mut groups: Vec<(ComponentId, Vec<PathBuf>)> = Vec::new();
     for (component_id, path) in &args.attach {
-        match groups.iter_mut().find(|(c, _)| *c == component_id) {
-            Some((_, paths)) => paths.push(path),
-            None => groups.push((component_id, vec![path.as_path()])),
+        match groups.iter_mut().find(|(c, _)| c == component_id) {
+            Some((_, paths)) => paths.push(path.clone()),
+            None => groups.push((component_id.clone(), vec![path.clone()])),
         }
     }
-    for (component_id, paths) in groups {
-        let Some(component) = procedure
-            .components
-            .iter()
-            .find(|c| c.id == component_id.as_str())
-        else {
-            let known: Vec<_> = procedure.components.iter().map(|c| c.id.as_str()).collect();
-            eprintln!(
-                "motcua: procedure {} has no component {component_id}; it has: {}",
-                procedure.code,
-                known.join(", ")
-            );
+    let Papers { attachments, files } = match papers(procedure, &groups)? {
+        Ok(papers) => papers,
+        Err(problem) => {
+            eprintln!("motcua: refused: {problem}");
             return Ok(ExitCode::FAILURE);
-        };
-        let prepared = match prepare_attachments(component, &paths)? {
-            Ok(p) => p,
-            Err(problem) => {
-                eprintln!("motcua: refused: {problem}");
-                return Ok(ExitCode::FAILURE);
-            }
-        };
-        for prepared in prepared {
-            if files
-                .iter()
-                .any(|(n, _): &(FileName, Vec<u8>)| *n == prepared.name)
-            {
-                eprintln!(
-                    "motcua: two attachments are named {}; rename one",
-                    prepared.name
-                );
-                return Ok(ExitCode::FAILURE);
-            }
-            attachments.push(Attachment::from_bytes(
-                component_id.clone(),
-                prepared.name.clone(),
-                prepared.media_type,
-                prepared.pages,
-                &prepared.bytes,
-            ));
-            files.push((prepared.name, prepared.bytes));
         }
-    }
+    };
 
     let procedure_ref = ProcedureRef {
         code: procedure.code.clone(),
@@ -264,12 +227,66 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A dossier's papers: the manifest's attachments and the files' bytes.
+pub(crate) struct Papers {
+    pub(crate) attachments: Vec<Attachment>,
+    pub(crate) files: Vec<(FileName, Vec<u8>)>,
+}
+
+/// Turns the files given for each component into the dossier's papers
+/// (see [`prepare_attachments`]). The outer error is an unreadable file;
+/// the inner one what the rules refuse (an unknown component, a file the
+/// scanner refuses, two files of one name), said for people.
+pub(crate) fn papers(
+    procedure: &Procedure,
+    groups: &[(ComponentId, Vec<PathBuf>)],
+) -> anyhow::Result<Result<Papers, String>> {
+    let mut attachments = Vec::new();
+    let mut files: Vec<(FileName, Vec<u8>)> = Vec::new();
+    for (component_id, paths) in groups {
+        let Some(component) = procedure
+            .components
+            .iter()
+            .find(|c| c.id == component_id.as_str())
+        else {
+            let known: Vec<_> = procedure.components.iter().map(|c| c.id.as_str()).collect();
+            return Ok(Err(format!(
+                "procedure {} has no component {component_id}; it has: {}",
+                procedure.code,
+                known.join(", ")
+            )));
+        };
+        let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+        let prepared = match prepare_attachments(component, &paths)? {
+            Ok(p) => p,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        for prepared in prepared {
+            if files.iter().any(|(n, _)| *n == prepared.name) {
+                return Ok(Err(format!(
+                    "two attachments are named {}; rename one",
+                    prepared.name
+                )));
+            }
+            attachments.push(Attachment::from_bytes(
+                component_id.clone(),
+                prepared.name.clone(),
+                prepared.media_type,
+                prepared.pages,
+                &prepared.bytes,
+            ));
+            files.push((prepared.name, prepared.bytes));
+        }
+    }
+    Ok(Ok(Papers { attachments, files }))
+}
+
 /// This program's `client` value in the manifest.
-fn cli_client_version() -> anyhow::Result<ClientVersion> {
+pub(crate) fn cli_client_version() -> anyhow::Result<ClientVersion> {
     Ok(concat!("motcua-cli/", env!("CARGO_PKG_VERSION")).parse()?)
 }
 
-fn read_key_file(path: &Path) -> anyhow::Result<KeyFile> {
+pub(crate) fn read_key_file(path: &Path) -> anyhow::Result<KeyFile> {
     let bytes =
         std::fs::read(path).with_context(|| format!("reading key file {}", path.display()))?;
     KeyFile::from_json(&bytes).with_context(|| format!("reading key file {}", path.display()))

@@ -78,7 +78,7 @@ pub(crate) struct Args {
 }
 
 /// Where the progress of `dossier` is kept: `x.json` → `x.outbox`.
-fn state_path(dossier: &Path) -> PathBuf {
+pub(crate) fn state_path(dossier: &Path) -> PathBuf {
     dossier.with_extension("outbox")
 }
 
@@ -235,7 +235,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// The saved entry of this dossier for this office and route (`fresh` is
 /// the new one), if any; an acknowledged or delivered one asks the office
 /// again.
-fn resume(state_file: &Path, fresh: &OutboxEntry) -> anyhow::Result<Option<OutboxEntry>> {
+pub(crate) fn resume(
+    state_file: &Path,
+    fresh: &OutboxEntry,
+) -> anyhow::Result<Option<OutboxEntry>> {
     let Ok(saved) = std::fs::read(state_file) else {
         return Ok(None);
     };
@@ -403,12 +406,13 @@ fn outcome(done: &OutboxEntry, args: &Args) -> ExitCode {
 }
 
 /// HTTP over reqwest (rustls), with the system clock and tokio's timer.
-struct Http {
+#[derive(Clone)]
+pub(crate) struct Http {
     client: reqwest::Client,
 }
 
 impl Http {
-    fn new(timeout: Duration) -> anyhow::Result<Self> {
+    pub(crate) fn new(timeout: Duration) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .user_agent(concat!("motcua-cli/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
@@ -485,8 +489,8 @@ impl Transport for Http {
 }
 
 /// Attachments from the folder beside the dossier.
-struct Files {
-    dir: PathBuf,
+pub(crate) struct Files {
+    pub(crate) dir: PathBuf,
 }
 
 impl Attachments for Files {

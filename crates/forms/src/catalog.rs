@@ -164,6 +164,21 @@ impl Procedure {
         self.field(self.subject.as_deref()?)
     }
 
+    /// The office a dossier goes to unless the applicant picks another:
+    /// the commune (or, for a province-level procedure, the province)
+    /// named in the form's `office_unit`, if it has one.
+    pub fn default_office<'v>(&self, values: &'v Value) -> Option<&'v str> {
+        let key = match self.level {
+            Level::Commune => "commune",
+            Level::Province => "province",
+        };
+        values
+            .get("office_unit")?
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
     /// Every field id in form order (groups included, then their fields).
     pub fn field_ids(&self) -> Vec<&str> {
         let mut ids = Vec::new();

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use motcua_forms::{Level, LocalizedText};
+use motcua_forms::LocalizedText;
 use serde_json::Value;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -35,20 +35,6 @@ enum Stage {
     /// same office: sealing again waits for the citizen to say so.
     Duplicate(Prepared),
     Failed(Option<Prepared>, LocalizedText),
-}
-
-/// The default office: the commune (or province, for province-level
-/// procedures) named in the form's `office_unit`, if it has one.
-fn office_from_form(values: &Value, level: Level) -> Option<String> {
-    let unit = values.get("office_unit")?;
-    let key = match level {
-        Level::Commune => "commune",
-        Level::Province => "province",
-    };
-    unit.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
 }
 
 /// Province and commune of the first address on the form (the office's
@@ -108,7 +94,10 @@ pub(crate) fn Sign() -> Html {
         let serving = matches!(*offices, Some(Offices::ServingServer | Offices::Refused(_)));
         use_effect_with(serving, move |serving| {
             if let (true, Some(filing)) = (*serving, filing) {
-                let from_form = office_from_form(&filing.values, filing.procedure.level);
+                let from_form = filing
+                    .procedure
+                    .default_office(&filing.values)
+                    .map(str::to_owned);
                 if filing.office != from_form {
                     filing.dispatch(FilingAction::ChooseOffice(from_form));
                 }
