@@ -252,3 +252,72 @@ fn unusable_input_exits_2_and_sends_nothing() {
     assert_eq!(server.rows("dossier"), 0);
     assert!(!std::path::Path::new(&work.path("report.csv")).exists());
 }
+
+#[test]
+fn rows_name_their_own_files_and_only_inside_the_attachments_folder() {
+    let work = work();
+    let server = Server::start(work.dir.path(), "127.0.0.1:0");
+    let files = work.dir.path().join("papers");
+    std::fs::create_dir(&files).unwrap();
+    std::fs::write(files.join("an.pdf"), pdf(20_000, 11)).unwrap();
+    // Rows 1–3: their own file, a path out of the folder, a missing file.
+    let csv = std::fs::read_to_string(work.path("rows.csv")).unwrap();
+    let mut lines: Vec<String> = csv.lines().take(4).map(str::to_owned).collect();
+    for (line, name) in lines[1..]
+        .iter_mut()
+        .zip(["an.pdf", "../dev.key", "none.pdf"])
+    {
+        assert!(line.ends_with(",,,,"), "{line}");
+        line.truncate(line.len() - 3);
+        line.push_str(&format!("{name},,,"));
+    }
+    std::fs::write(work.path("rows.csv"), lines.join("\n") + "\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args([
+            "bulk",
+            "--procedure",
+            "1.001193",
+            "--key",
+            &work.path("dev.key"),
+            "--to",
+            &server.url,
+            "--attachments",
+            &files.display().to_string(),
+            "--report",
+            &work.path("report.xlsx"),
+            "--json",
+            &work.path("rows.csv"),
+        ])
+        .env("MOTCUA_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outcomes = summary["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes[0]["state"], "receipted", "{summary}");
+    for o in &outcomes[1..] {
+        assert_eq!(o["state"], "invalid", "{o}");
+        assert!(
+            o["message"]["en"]
+                .as_str()
+                .unwrap()
+                .contains("among the files chosen"),
+            "{o}"
+        );
+    }
+    assert_eq!(server.rows("dossier"), 1);
+    let db = rusqlite::Connection::open(server.work.join("data/motcua.sqlite3")).unwrap();
+    let name: String = db
+        .query_row("SELECT name FROM dossier_attachment", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "an.pdf");
+    // The report is a workbook, read back as one.
+    let report = read(
+        &std::fs::read(work.path("report.xlsx")).unwrap(),
+        &ReadLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(report.format, Format::Xlsx);
+    assert_eq!(report.rows.len(), 4);
+    assert!(report.rows[0].contains(&Cell::Text("Số hồ sơ".into())));
+}

@@ -97,6 +97,8 @@ pub(crate) fn test(_extra: &[String]) -> anyhow::Result<()> {
         "motcua-preview",
         "-p",
         "motcua-receipt",
+        "-p",
+        "motcua-bulk",
         "--",
         "-D",
         "warnings",
