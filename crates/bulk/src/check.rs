@@ -87,6 +87,9 @@ pub struct Checker<'p, 'e> {
     columns: &'p [Column<'p>],
     mapping: &'p Mapping,
     env: &'e Env<'e>,
+    /// Each choice field's options by their folded names (value and
+    /// labels), folded once per sheet rather than once per cell.
+    choices: HashMap<&'p str, HashMap<String, &'p str>>,
 }
 
 impl<'p, 'e> Checker<'p, 'e> {
@@ -97,11 +100,33 @@ impl<'p, 'e> Checker<'p, 'e> {
         mapping: &'p Mapping,
         env: &'e Env<'e>,
     ) -> Self {
+        let mut choices: HashMap<&'p str, HashMap<String, &'p str>> = HashMap::new();
+        for field in columns.iter().filter_map(Column::field) {
+            if field.options().is_empty() || choices.contains_key(field.id.as_str()) {
+                continue;
+            }
+            let mut names = HashMap::new();
+            // Labels first, so that a value equal to another option's
+            // label does not shadow the label.
+            for o in field.options() {
+                names
+                    .entry(header_key(&o.label.vi))
+                    .or_insert(o.value.as_str());
+                names
+                    .entry(header_key(&o.label.en))
+                    .or_insert(o.value.as_str());
+            }
+            for o in field.options() {
+                names.insert(header_key(&o.value), o.value.as_str());
+            }
+            choices.insert(field.id.as_str(), names);
+        }
         Self {
             procedure,
             columns,
             mapping,
             env,
+            choices,
         }
     }
 
@@ -154,7 +179,7 @@ impl<'p, 'e> Checker<'p, 'e> {
                 }
                 Target::Answer { field, row, part } => (field, row, part),
             };
-            let value = match read_cell(field, part, cell) {
+            let value = match read_cell(field, part, cell, self.choices.get(field.id.as_str())) {
                 Ok(v) => v,
                 Err((code, message, raw)) => {
                     problems.push(RowProblem {
@@ -294,27 +319,55 @@ fn sheet_path(path: &str, rows: &HashMap<(String, usize), usize>) -> String {
 
 /// Marks every valid row whose form data equals an earlier valid row's.
 pub fn mark_duplicates(rows: &mut [CheckedRow]) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for checked in rows.iter_mut() {
-        if !checked.is_valid() {
+    // Hashes of the forms, each with the rows that have it: equal forms
+    // are compared only when their hashes agree.
+    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
+    for i in 0..rows.len() {
+        if !rows[i].is_valid() {
             continue;
         }
-        let key = checked.form.to_string();
-        match seen.get(&key) {
-            Some(&first) => {
-                let (vi, en) = (first + 1, first + 1);
+        let mut hasher = std::hash::DefaultHasher::new();
+        hash_value(&rows[i].form, &mut hasher);
+        let key = std::hash::Hasher::finish(&hasher);
+        let earlier = seen
+            .get(&key)
+            .and_then(|same| same.iter().copied().find(|&j| rows[j].form == rows[i].form));
+        let first_row = earlier.map(|j| rows[j].row);
+        let checked = &mut rows[i];
+        match first_row {
+            Some(first) => {
+                let n = first + 1;
                 checked.problems.push(RowProblem {
                     column: None,
                     code: ProblemCode::Duplicate,
                     field_code: None,
                     message: LocalizedText::new(
-                        format!("Trùng với dòng {vi}: cùng một hồ sơ."),
-                        format!("The same dossier as row {en}."),
+                        format!("Trùng với dòng {n}: cùng một hồ sơ."),
+                        format!("The same dossier as row {n}."),
                     ),
                 });
             }
-            None => {
-                seen.insert(key, checked.row);
+            None => seen.entry(key).or_default().push(i),
+        }
+    }
+}
+
+fn hash_value(v: &Value, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    match v {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, b).hash(h),
+        Value::Number(n) => (2u8, n.to_string()).hash(h),
+        Value::String(s) => (3u8, s).hash(h),
+        Value::Array(a) => {
+            (4u8, a.len()).hash(h);
+            a.iter().for_each(|v| hash_value(v, h));
+        }
+        Value::Object(m) => {
+            (5u8, m.len()).hash(h);
+            for (k, v) in m {
+                k.hash(h);
+                hash_value(v, h);
             }
         }
     }
@@ -384,7 +437,12 @@ pub fn mark_missing_files(
 type CellFault = (ProblemCode, LocalizedText, Value);
 
 /// A cell as the JSON value the engine reads for `field`'s `part`.
-fn read_cell(field: &Field, part: Part, cell: &Cell) -> Result<Value, CellFault> {
+fn read_cell(
+    field: &Field,
+    part: Part,
+    cell: &Cell,
+    choices: Option<&HashMap<String, &str>>,
+) -> Result<Value, CellFault> {
     let text = || Value::String(cell.display().trim().to_owned());
     if part != Part::Whole {
         return match (part, cell) {
@@ -446,13 +504,13 @@ fn read_cell(field: &Field, part: Part, cell: &Cell) -> Result<Value, CellFault>
                 text(),
             )
         }),
-        (FieldKind::Choice(_), _) => Ok(choice_value(field, &cell.display())),
+        (FieldKind::Choice(_), _) => Ok(choice_value(choices, &cell.display())),
         (FieldKind::MultiChoice(_), _) => Ok(Value::Array(
             cell.display()
                 .split(';')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(|s| choice_value(field, s))
+                .map(|s| choice_value(choices, s))
                 .collect(),
         )),
         _ => Ok(text()),
@@ -558,13 +616,8 @@ fn yes_no(cell: &Cell) -> Option<Value> {
 
 /// The option `text` names by value or by label (either language, any
 /// diacritics); the text itself when none, for the engine to refuse.
-fn choice_value(field: &Field, text: &str) -> Value {
-    let key = header_key(text);
-    let found = field.options().iter().find(|o| {
-        o.value == text.trim()
-            || header_key(&o.value) == key
-            || header_key(&o.label.vi) == key
-            || header_key(&o.label.en) == key
-    });
-    Value::String(found.map_or_else(|| text.trim().to_owned(), |o| o.value.clone()))
+fn choice_value(choices: Option<&HashMap<String, &str>>, text: &str) -> Value {
+    let text = text.trim();
+    let found = choices.and_then(|c| c.get(&header_key(text)));
+    Value::String(found.map_or_else(|| text.to_owned(), |v| (*v).to_owned()))
 }
