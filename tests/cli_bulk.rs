@@ -321,3 +321,52 @@ fn rows_name_their_own_files_and_only_inside_the_attachments_folder() {
     assert_eq!(report.rows.len(), 4);
     assert!(report.rows[0].contains(&Cell::Text("Số hồ sơ".into())));
 }
+
+#[test]
+fn a_damaged_kept_dossier_is_reported_not_sealed_again() {
+    let work = work();
+    let server = Server::start(work.dir.path(), "127.0.0.1:0");
+    let out = bulk_command(&work, &server.url).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(server.rows("dossier"), (ROWS - 2) as i64);
+    // Someone edits one kept dossier: its seal no longer verifies.
+    let state = work.dir.path().join("report.bulk");
+    let kept = std::fs::read_dir(&state)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let edited = std::fs::read_to_string(&kept).unwrap().replacen(
+        "Nguyễn Minh Khang",
+        "Nguyễn Minh Khanh",
+        1,
+    );
+    std::fs::write(&kept, edited).unwrap();
+    let out = bulk_command(&work, &server.url).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["failed"], 1, "{summary}");
+    assert_eq!(summary["receipted"], ROWS - 3);
+    assert_eq!(
+        server.rows("dossier"),
+        (ROWS - 2) as i64,
+        "nothing sent twice"
+    );
+    // The report may not overwrite the sheet.
+    let mut c = bulk_command(&work, &server.url);
+    let args: Vec<String> = c
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let at = args.iter().position(|a| a == "--report").unwrap();
+    let mut args = args;
+    args[at + 1] = work.path("rows.csv");
+    c = Command::new(env!("CARGO_BIN_EXE_motcua"));
+    let out = c
+        .args(args)
+        .env("MOTCUA_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("overwrite the sheet"), "{}", text(&out));
+}

@@ -29,6 +29,7 @@ use motcua_bulk::{
 };
 use motcua_dossier::{
     ComponentId, DossierId, Manifest, OfficeCode, ProcedureRef, SealedDossier, Timestamp,
+    VerifyOptions,
 };
 use motcua_forms::{Date, Env, Lang, LocalizedText, Procedure, ProcedureCode};
 use motcua_protocol::Limits as OfficeLimits;
@@ -79,8 +80,9 @@ pub(crate) struct Args {
     #[arg(long, value_name = "REPORT.csv")]
     report: PathBuf,
     /// Dossiers sent at the same time.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    concurrency: usize,
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(1..=32))]
+    concurrency: u16,
     /// The report's language.
     #[arg(long, value_name = "vi|en", default_value = "vi", value_parser = parse_lang)]
     lang: Lang,
@@ -117,6 +119,14 @@ fn unusable(message: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(EXIT_UNUSABLE))
 }
 
+/// Whether two paths name one file (the second may not exist yet).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// The folder that keeps the batch's dossiers: `r.csv` → `r.bulk`.
 fn state_dir(report: &Path) -> PathBuf {
     report.with_extension("bulk")
@@ -134,6 +144,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let Some(procedure) = catalog.procedure(&args.procedure) else {
         return unusable(&format!("unknown procedure {}", args.procedure));
     };
+    if same_file(&args.rows, &args.report) {
+        return unusable(
+            "the report would overwrite the sheet it reports on; give another --report",
+        );
+    }
     let bytes = match std::fs::read(&args.rows) {
         Ok(b) => b,
         Err(e) => return unusable(&format!("cannot read {}: {e}", args.rows.display())),
@@ -253,6 +268,22 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         let name = fingerprint(&rows[i].form, &office, &groups);
         let dossier = state.join(format!("row-{name}.json"));
+        if dossier.exists() && kept(&dossier, &rows[i], &office).is_none() {
+            // Sealing again would make a second dossier of the row, which
+            // the office may already hold: the person decides.
+            outcomes[i].state = RowState::Failed;
+            outcomes[i].message = Some(LocalizedText::new(
+                format!(
+                    "Hồ sơ đã ký của dòng này ({}) bị hỏng hoặc bị sửa; kiểm tra rồi xóa tệp để ký lại.",
+                    dossier.display()
+                ),
+                format!(
+                    "This row's sealed dossier ({}) is damaged or was edited; check it, then delete it to seal the row again.",
+                    dossier.display()
+                ),
+            ));
+            continue;
+        }
         if !dossier.exists() {
             if key.is_none() {
                 let key_file = read_key_file(&args.key)?;
@@ -264,7 +295,15 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             let Some(key) = key.as_ref() else {
                 continue;
             };
-            match seal_row(procedure, &rows[i], office, &groups, key, &dossier, now)? {
+            match seal_row(
+                procedure,
+                &rows[i],
+                office.clone(),
+                &groups,
+                key,
+                &dossier,
+                now,
+            )? {
                 Ok(()) => {}
                 Err(message) => {
                     outcomes[i].message = Some(message);
@@ -272,8 +311,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        let sealed = SealedDossier::from_json(&std::fs::read(&dossier)?)
-            .with_context(|| format!("reading {}", dossier.display()))?;
+        let Some(sealed) = kept(&dossier, &rows[i], &office) else {
+            anyhow::bail!("{} was sealed but does not verify", dossier.display());
+        };
         outcomes[i].state = RowState::Sealed;
         outcomes[i].dossier_id = Some(sealed.manifest().id.to_string());
         filings.push(Filing { index: i, dossier });
@@ -336,6 +376,19 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The dossier kept for a row, if it is whole, its seal verifies and it
+/// holds the row's form for the row's office.
+fn kept(dossier: &Path, row: &CheckedRow, office: &OfficeCode) -> Option<SealedDossier> {
+    let sealed = SealedDossier::from_json(&std::fs::read(dossier).ok()?).ok()?;
+    sealed
+        .verify(&VerifyOptions::default())
+        .into_result()
+        .ok()?;
+    let m = sealed.manifest();
+    let same = m.office == *office && row.form.as_object() == Some(&m.form);
+    same.then_some(sealed)
 }
 
 /// A file name a row may name: a plain name inside the attachments folder.
@@ -574,7 +627,7 @@ fn send_all(
     });
     let results: Vec<(usize, anyhow::Result<Outcome>)> = runtime.block_on(
         futures::stream::iter(jobs)
-            .buffer_unordered(args.concurrency.max(1))
+            .buffer_unordered(usize::from(args.concurrency))
             .collect(),
     );
     let mut out = Vec::with_capacity(results.len());
