@@ -38,8 +38,10 @@ use serde_json::{Value, json};
 
 use crate::cmd::EXIT_UNUSABLE;
 use crate::cmd::keygen::{passphrase, refuse, write_new};
-use crate::cmd::seal::{Papers, cli_client_version, files_dir, papers, read_key_file};
-use crate::cmd::submit::{Files, Http, resume, state_path};
+use crate::cmd::seal::{
+    Papers, cli_client_version, files_dir, papers, parse_attach, read_key_file,
+};
+use crate::cmd::submit::{Files, Http, RouteArgs, resume, state_path};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -49,20 +51,8 @@ pub(crate) struct Args {
     /// The encrypted key file to seal with (unlocked once for the batch).
     #[arg(long, value_name = "KEY")]
     key: PathBuf,
-    /// The office's intake server.
-    #[arg(
-        long,
-        value_name = "URL",
-        required_unless_present = "directory",
-        conflicts_with = "directory"
-    )]
-    to: Option<String>,
-    /// Route each row through this signed office directory instead.
-    #[arg(long, value_name = "SIGNED.json", requires = "publisher")]
-    directory: Option<PathBuf>,
-    /// The directory publisher's key (repeatable).
-    #[arg(long, value_name = "PUBKEY", requires = "directory")]
-    publisher: Vec<String>,
+    #[command(flatten)]
+    route: RouteArgs,
     /// The office every row is filed at (default: each row's own
     /// `office_unit`).
     #[arg(long, value_name = "CODE")]
@@ -95,14 +85,6 @@ pub(crate) struct Args {
     /// Print the summary and every row's outcome as JSON.
     #[arg(long)]
     json: bool,
-}
-
-fn parse_attach(s: &str) -> Result<(ComponentId, PathBuf), String> {
-    let (component, file) = s
-        .split_once('=')
-        .ok_or_else(|| format!("expected COMPONENT=FILE, found {s:?}"))?;
-    let component = component.parse().map_err(|e| format!("{e}"))?;
-    Ok((component, PathBuf::from(file)))
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -554,13 +536,13 @@ enum Route {
 
 impl Route {
     fn from_args(args: &Args) -> anyhow::Result<Result<Self, String>> {
-        if let Some(to) = &args.to {
+        if let Some(to) = &args.route.to {
             return Ok(to.parse().map(Self::Server).map_err(|e| format!("{e}")));
         }
-        let Some(path) = &args.directory else {
+        let Some(path) = &args.route.directory else {
             return Ok(Err("give --to URL or --directory SIGNED.json".into()));
         };
-        let pins = match crate::cmd::directory::pins(&args.publisher) {
+        let pins = match crate::cmd::directory::pins(&args.route.publisher) {
             Ok(pins) => pins,
             Err(e) => return Ok(Err(format!("{e:#}"))),
         };

@@ -67,7 +67,7 @@ pub(crate) struct Args {
     json: bool,
 }
 
-fn parse_attach(s: &str) -> Result<(ComponentId, PathBuf), String> {
+pub(crate) fn parse_attach(s: &str) -> Result<(ComponentId, PathBuf), String> {
     let (component, file) = s
         .split_once('=')
         .ok_or_else(|| format!("expected COMPONENT=FILE, found {s:?}"))?;

@@ -35,21 +35,8 @@ use crate::cmd::seal::files_dir;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The office's intake server, e.g. `https://motcua.example.vn`.
-    #[arg(
-        long,
-        value_name = "URL",
-        required_unless_present = "directory",
-        conflicts_with = "directory"
-    )]
-    to: Option<String>,
-    /// Route through this signed office directory instead of --to.
-    #[arg(long, value_name = "SIGNED.json", requires = "publisher")]
-    directory: Option<PathBuf>,
-    /// The directory publisher's key (repeatable): a JWK or JWK Set file,
-    /// or an RFC 7638 thumbprint.
-    #[arg(long, value_name = "PUBKEY", requires = "directory")]
-    publisher: Vec<String>,
+    #[command(flatten)]
+    route: RouteArgs,
     /// The office of the directory to file at (default: the office the
     /// dossier is sealed for).
     #[arg(long, value_name = "CODE", requires = "directory")]
@@ -75,6 +62,27 @@ pub(crate) struct Args {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// Where dossiers are sent: one intake server, or each office's entry in
+/// a signed directory (`motcua submit` and `motcua bulk`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct RouteArgs {
+    /// The office's intake server, e.g. `https://motcua.example.vn`.
+    #[arg(
+        long,
+        value_name = "URL",
+        required_unless_present = "directory",
+        conflicts_with = "directory"
+    )]
+    pub(crate) to: Option<String>,
+    /// Route through this signed office directory instead of --to.
+    #[arg(long, value_name = "SIGNED.json", requires = "publisher")]
+    pub(crate) directory: Option<PathBuf>,
+    /// The directory publisher's key (repeatable): a JWK or JWK Set file,
+    /// or an RFC 7638 thumbprint.
+    #[arg(long, value_name = "PUBKEY", requires = "directory")]
+    pub(crate) publisher: Vec<String>,
 }
 
 /// Where the progress of `dossier` is kept: `x.json` → `x.outbox`.
@@ -114,7 +122,7 @@ fn new_entry(
     bytes: &[u8],
     sealed: &SealedDossier,
 ) -> anyhow::Result<Result<OutboxEntry, ExitCode>> {
-    if let Some(to) = &args.to {
+    if let Some(to) = &args.route.to {
         let endpoint: Endpoint = match to.parse() {
             Ok(e) => e,
             Err(e) => {
@@ -127,11 +135,11 @@ fn new_entry(
             Err(e) => Err(refuse(args.json, "invalid_dossier", &e.to_string())),
         });
     }
-    let Some(path) = &args.directory else {
+    let Some(path) = &args.route.directory else {
         eprintln!("motcua: give --to URL or --directory SIGNED.json");
         return Ok(Err(ExitCode::from(EXIT_UNUSABLE)));
     };
-    let pins = match crate::cmd::directory::pins(&args.publisher) {
+    let pins = match crate::cmd::directory::pins(&args.route.publisher) {
         Ok(pins) => pins,
         Err(e) => {
             eprintln!("motcua: {e:#}");
