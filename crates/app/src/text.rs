@@ -396,3 +396,13 @@ pub(crate) fn bulk_ready(lang: Lang, rows: usize) -> String {
         ),
     }
 }
+
+/// "48 / 48 cột đã ghép" / "48 of 48 columns matched", the folded match.
+pub(crate) fn bulk_matched(lang: Lang, matched: usize, columns: usize) -> String {
+    match lang {
+        Lang::Vi => format!("{matched} / {columns} cột đã ghép với biểu mẫu (bấm để xem, sửa)"),
+        Lang::En => {
+            format!("{matched} of {columns} columns matched to the form (open to see, correct)")
+        }
+    }
+}

@@ -34,6 +34,7 @@ pub(crate) fn MappingTable(props: &MappingTableProps) -> Html {
     let lang = use_lang();
     let columns = &props.opened.columns;
     let missing = &props.mapping.missing_required;
+    let matched = props.mapping.columns.iter().flatten().count();
     html! {
         <section class="mc-bulk-step">
             <h2 class="mc-subtitle">{ Ui::BulkMatchTitle.get(lang) }</h2>
@@ -48,6 +49,10 @@ pub(crate) fn MappingTable(props: &MappingTableProps) -> Html {
                     </ul>
                 </div>
             }
+            // Long (a column per answer): folded when nothing required is
+            // missing, so the rows come into view.
+            <details class="mc-bulk-match-details" open={!missing.is_empty()}>
+            <summary>{ text::bulk_matched(lang, matched, props.mapping.headers.len()) }</summary>
             <div class="mc-bulk-scroll">
                 <table class="mc-bulk-table mc-bulk-match">
                     <thead>
@@ -88,6 +93,7 @@ pub(crate) fn MappingTable(props: &MappingTableProps) -> Html {
                     </tbody>
                 </table>
             </div>
+            </details>
         </section>
     }
 }
@@ -175,11 +181,11 @@ pub(crate) fn RowsTable(props: &RowsTableProps) -> Html {
                         <thead>
                             <tr>
                                 <th scope="col">{ Ui::BulkRow.get(lang) }</th>
+                                <th scope="col">{ Ui::BulkLeaveOut.get(lang) }</th>
+                                <th scope="col">{ Ui::BulkProblems.get(lang) }</th>
                                 { for props.mapping.key_columns.iter().map(|&c| html! {
                                     <th scope="col">{ props.mapping.headers.get(c).cloned().unwrap_or_default() }</th>
                                 }) }
-                                <th scope="col">{ Ui::BulkProblems.get(lang) }</th>
-                                <th scope="col">{ Ui::BulkLeaveOut.get(lang) }</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -210,8 +216,10 @@ pub(crate) struct RowLineProps {
     pub(crate) on_toggle: Callback<usize>,
 }
 
-/// One row: its number, key cells, each bad cell with an input and what
-/// is wrong with it, problems of no cell, and the leave-out toggle.
+/// One row: its number, the leave-out toggle, each bad cell with an input
+/// and what is wrong with it, problems of no cell, then the key cells.
+/// What needs doing comes first, so a phone shows it without scrolling
+/// sideways.
 #[component]
 pub(crate) fn RowLine(props: &RowLineProps) -> Html {
     let lang = use_lang();
@@ -257,7 +265,11 @@ pub(crate) fn RowLine(props: &RowLineProps) -> Html {
         <tr class={classes!("mc-bulk-row", format!("mc-bulk-row-{state}"))}
             data-row={number.to_string()} data-state={state}>
             <th scope="row">{ number }</th>
-            { for row.key.iter().map(|k| html! { <td>{ k.clone() }</td> }) }
+            <td class="mc-bulk-toggle">
+                <input type="checkbox" id={format!("mc-bulk-out-{number}")}
+                    aria-label={text::bulk_leave_out_row(lang, number)}
+                    checked={props.left_out} onchange={on_toggle} />
+            </td>
             <td class="mc-bulk-problems">
                 if row.is_valid() {
                     <span class="mc-tag mc-tag-ok">{ Ui::BulkRowOk.get(lang) }</span>
@@ -267,11 +279,7 @@ pub(crate) fn RowLine(props: &RowLineProps) -> Html {
                     <p class="mc-error-message">{ p.message.get(lang) }</p>
                 }) }
             </td>
-            <td class="mc-bulk-toggle">
-                <input type="checkbox" id={format!("mc-bulk-out-{number}")}
-                    aria-label={text::bulk_leave_out_row(lang, number)}
-                    checked={props.left_out} onchange={on_toggle} />
-            </td>
+            { for row.key.iter().map(|k| html! { <td>{ k.clone() }</td> }) }
         </tr>
     }
 }
