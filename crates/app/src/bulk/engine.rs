@@ -534,3 +534,132 @@ fn joined(problems: &[motcua_bulk::RowProblem]) -> LocalizedText {
     };
     LocalizedText::new(join(Lang::Vi), join(Lang::En))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    const BIRTH: &[u8] = include_bytes!("../../../../web/procedures/1.001193.json");
+
+    fn today() -> Date {
+        Date::new(2026, 12, 3).unwrap()
+    }
+
+    fn loaded() -> Loaded {
+        Loaded {
+            procedure: Procedure::from_json(BIRTH).unwrap(),
+            units: None,
+            today: today(),
+            sheet: None,
+            mapping: None,
+            checked: Vec::new(),
+        }
+    }
+
+    /// Five example rows, the second with a CCCD that lost its zeros.
+    fn workbook(p: &Procedure) -> (Vec<u8>, usize, String) {
+        let mut t = Template::new(p, Lang::Vi)
+            .unwrap()
+            .with_example_rows(5, today())
+            .unwrap();
+        let id = t
+            .columns()
+            .iter()
+            .position(|c| c.key == "requester_personal_id")
+            .unwrap();
+        let Cell::Text(right) = t.rows()[1][id].clone() else {
+            panic!("text");
+        };
+        assert!(t.set_cell(1, id, Cell::Number(right.parse().unwrap())));
+        (t.to_xlsx().unwrap(), id, right)
+    }
+
+    #[test]
+    fn a_sheet_is_read_checked_fixed_and_reported_row_by_row() {
+        let mut w = loaded();
+        let (bytes, id, right) = workbook(&w.procedure);
+        let read = w.read_sheet(ReadSheet { bytes }).unwrap();
+        assert_eq!(read.data_rows, 5);
+        assert!(read.mapping.missing_required.is_empty());
+        assert!(read.mapping.key_columns.contains(&id));
+
+        let seen = RefCell::new(Vec::new());
+        let checked = w
+            .check_all(&CheckAll {}, &|done, total| {
+                seen.borrow_mut().push((done, total));
+            })
+            .unwrap();
+        assert_eq!(seen.borrow().last(), Some(&(5, 5)));
+        let bad: Vec<&RowView> = checked.rows.iter().filter(|r| !r.is_valid()).collect();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].row, 2, "the header is row 0");
+        assert_eq!(bad[0].cells.len(), 1);
+        assert_eq!(bad[0].cells[0].0, id);
+
+        // Left out rows and rows with errors are in the report; valid ones
+        // wait for sealing.
+        assert_eq!(w.valid_rows(&ValidRows { left_out: vec![3] }).len(), 3);
+        let report = w
+            .report(&MakeReport {
+                lang: Lang::En,
+                format: SheetFormat::Csv,
+                left_out: vec![3],
+            })
+            .unwrap();
+        let csv = String::from_utf8(report.bytes).unwrap();
+        assert_eq!(csv.lines().count(), 3, "{csv}");
+        assert!(
+            csv.contains("left out") && csv.contains("has errors"),
+            "{csv}"
+        );
+
+        let fixed = w
+            .fix_cell(FixCell {
+                row: 2,
+                sheet_column: id,
+                text: right,
+            })
+            .unwrap();
+        assert!(fixed.is_valid(), "{:?}", fixed.problems);
+        assert_eq!(w.valid_rows(&ValidRows { left_out: vec![] }).len(), 5);
+
+        // Un-matching a required column leaves every row lacking it.
+        let view = w
+            .assign(&Assign {
+                sheet_column: id,
+                column: None,
+            })
+            .unwrap();
+        assert!(!view.missing_required.is_empty());
+        let rechecked = w.check_all(&CheckAll {}, &|_, _| {}).unwrap();
+        assert!(rechecked.rows.iter().all(|r| !r.is_valid()));
+    }
+
+    #[test]
+    fn a_fix_that_makes_a_row_another_rows_twin_is_a_duplicate() {
+        let mut w = loaded();
+        let (bytes, _, _) = workbook(&w.procedure);
+        w.read_sheet(ReadSheet { bytes }).unwrap();
+        w.check_all(&CheckAll {}, &|_, _| {}).unwrap();
+        // Row 2 retyped, cell by cell, as row 1: the same dossier twice.
+        let first: Vec<Cell> = w.sheet.as_ref().unwrap().rows[1].clone();
+        for (c, cell) in first.iter().enumerate() {
+            let text = cell.display();
+            w.fix_cell(FixCell {
+                row: 2,
+                sheet_column: c,
+                text,
+            })
+            .unwrap();
+        }
+        let twin = w.checked.iter().find(|r| r.row == 2).unwrap();
+        assert_eq!(
+            twin.problems.first().map(|p| p.code),
+            Some(motcua_bulk::ProblemCode::Duplicate),
+            "{:?}",
+            twin.problems
+        );
+    }
+}
