@@ -30,6 +30,8 @@ function precached(path) {
   // The PDF preview worker (~1.7 MB of wasm) is fetched on first use only,
   // then kept by the cache-first rule below.
   if (path.startsWith("/motcua-preview")) return false;
+  // So is the bulk filing worker: only businesses open the bulk screen.
+  if (path.startsWith("/motcua-bulk-worker")) return false;
   if (!path.startsWith("/motcua-worker")) return true;
   return path.startsWith("/motcua-worker-simd") === SIMD;
 }

@@ -6,6 +6,7 @@
 // Helpers of tests: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
+mod bulk;
 mod filing;
 mod forms;
 mod harness;

@@ -198,9 +198,13 @@ pub(crate) fn size() -> anyhow::Result<()> {
     // The worker and the service worker load after the page, when first
     // needed; what a phone must fetch before the first screen is the rest.
     // The worker comes in two builds, of which a browser loads one; the PDF
-    // preview worker loads only when a citizen attaches a PDF.
+    // preview worker loads only when a citizen attaches a PDF, the bulk
+    // worker only when the bulk screen opens.
     let lazy = |name: &str| {
-        name.starts_with("motcua-worker") || name.starts_with("motcua-preview") || name == "sw.js"
+        name.starts_with("motcua-worker")
+            || name.starts_with("motcua-preview")
+            || name.starts_with("motcua-bulk-worker")
+            || name == "sw.js"
     };
     let sum = |keep: &dyn Fn(&str) -> bool| {
         rows.iter()
@@ -218,10 +222,12 @@ pub(crate) fn size() -> anyhow::Result<()> {
         kib(start.2)
     );
     let preview = sum(&|name| name.starts_with("motcua-preview"));
+    let bulk = sum(&|name| name.starts_with("motcua-bulk-worker"));
     for (flavour, (raw, gz, br)) in [
         ("worker with wasm SIMD", simd),
         ("worker without SIMD", plain),
         ("PDF preview worker", preview),
+        ("bulk filing worker", bulk),
     ] {
         println!(
             "{flavour}, loaded when first needed: {:.1} KiB raw, {:.1} KiB gzip, {:.1} KiB brotli",

@@ -1,6 +1,7 @@
 //! Reusable parts of the screens.
 
 pub(crate) mod attach;
+pub(crate) mod bulk;
 pub(crate) mod copy_offers;
 pub(crate) mod error_summary;
 pub(crate) mod fields;

@@ -10,9 +10,9 @@
 //!
 //! # Where code runs
 //!
-//! One crate, three wasm binaries (`src/bin/`): the page (`motcua-app`), the
-//! web worker (`motcua-worker`) and the PDF preview worker
-//! (`motcua-preview`). The modules say where their code runs:
+//! One crate, four wasm binaries (`src/bin/`): the page (`motcua-app`), the
+//! web worker (`motcua-worker`), the PDF preview worker
+//! (`motcua-preview`) and the bulk filing worker (`motcua-bulk-worker`). The modules say where their code runs:
 //!
 //! - on the page: `pages` (one per screen), `components`, `hooks`, `route`,
 //!   `state` and `filing` (reducers), `services` (what the screens ask of
@@ -24,10 +24,13 @@
 //! - on both sides of that boundary: `jobs`, the messages between them,
 //!   and the device storage they share (`services::store`,
 //!   `services::outbox`);
-//! - in the preview worker: `preview` (its page side and its worker side).
+//! - in the preview worker: `preview` (its page side and its worker side);
+//! - in the bulk worker: `bulk::engine`; its page side is `bulk::client`
+//!   and `bulk::state`, with the screen in `pages::bulk`.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bulk;
 mod components;
 mod dom;
 mod dom_files;
@@ -56,6 +59,7 @@ use crate::route::{Route, switch};
 use crate::services::sender::Sender;
 use crate::state::PrefsProvider;
 
+pub use crate::bulk::engine::register_bulk_worker;
 pub use crate::preview::register_preview_worker;
 pub use crate::state::LANG_STORAGE_KEY;
 pub use crate::worker::register_worker;

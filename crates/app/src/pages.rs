@@ -1,6 +1,7 @@
 //! One module per route, and the screens of a filing.
 
 pub(crate) mod attachments;
+pub(crate) mod bulk;
 pub(crate) mod filing;
 pub(crate) mod form_section;
 pub(crate) mod home;

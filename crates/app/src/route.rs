@@ -3,6 +3,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::pages::bulk::BulkPage;
 use crate::pages::filing::{FilingPage, FilingView};
 use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
@@ -48,6 +49,12 @@ pub(crate) enum Route {
         /// National procedure code.
         code: String,
     },
+    /// Filing many dossiers of a procedure from a spreadsheet.
+    #[at("/bulk/:code")]
+    Bulk {
+        /// National procedure code.
+        code: String,
+    },
     /// Sealed dossiers on this device.
     #[at("/outbox")]
     Outbox,
@@ -75,6 +82,7 @@ pub(crate) fn switch(route: Route) -> Html {
             html! { <FilingPage {code} view={FilingView::Attachments} /> }
         }
         Route::Sign { code } => html! { <FilingPage {code} view={FilingView::Sign} /> },
+        Route::Bulk { code } => html! { <BulkPage {code} /> },
         Route::Outbox => html! { <Outbox /> },
         Route::Receipt { id } => html! { <ReceiptPage {id} /> },
         Route::NotFound => html! { <NotFound /> },

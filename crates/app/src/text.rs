@@ -68,6 +68,40 @@ pub(crate) enum Ui {
     DateHint,
     Dong,
     AmountInWords,
+    BulkFile,
+    BulkFileHint,
+    BulkIntro,
+    BulkTemplateTitle,
+    BulkDownloadXlsx,
+    BulkDownloadCsv,
+    BulkChooseTitle,
+    BulkChooseLabel,
+    BulkChooseHint,
+    BulkMatchTitle,
+    BulkMatchIntro,
+    BulkSheetColumn,
+    BulkFormColumn,
+    BulkNotUsed,
+    BulkMissingRequired,
+    BulkRowsTitle,
+    BulkValid,
+    BulkWithErrors,
+    BulkLeftOut,
+    BulkRow,
+    BulkProblems,
+    BulkLeaveOut,
+    BulkLeaveOutInvalid,
+    BulkShowFlagged,
+    BulkShowAll,
+    BulkShowMore,
+    BulkRowOk,
+    BulkReading,
+    BulkOpening,
+    BulkMaking,
+    BulkDownloadReport,
+    BulkWithoutUnits,
+    BulkNoRows,
+    BulkNoFlagged,
 }
 
 impl Ui {
@@ -193,6 +227,68 @@ impl Ui {
             Self::DateHint => ("Ví dụ: 25/11/2026", "For example: 25/11/2026"),
             Self::Dong => ("đồng", "VND"),
             Self::AmountInWords => ("Bằng chữ", "In words"),
+            Self::BulkFile => ("Nộp hàng loạt từ bảng tính", "File many from a spreadsheet"),
+            Self::BulkFileHint => (
+                "Cho doanh nghiệp: mỗi dòng của bảng tính là một hồ sơ.",
+                "For businesses: each row of a spreadsheet is one dossier.",
+            ),
+            Self::BulkIntro => (
+                "Tải mẫu, điền mỗi hồ sơ vào một dòng, rồi chọn tệp. Mọi dòng được kiểm tra như biểu mẫu trực tuyến; các ô sai được sửa ngay tại đây.",
+                "Download the template, fill in one dossier per row, then choose the file. Every row is checked as the online form checks it; fix wrong cells right here.",
+            ),
+            Self::BulkTemplateTitle => ("Mẫu bảng tính", "The template"),
+            Self::BulkDownloadXlsx => {
+                ("Tải mẫu Excel (XLSX)", "Download the Excel template (XLSX)")
+            }
+            Self::BulkDownloadCsv => ("Tải mẫu CSV", "Download the CSV template"),
+            Self::BulkChooseTitle => ("Tệp đã điền", "The filled-in file"),
+            Self::BulkChooseLabel => ("Chọn tệp XLSX hoặc CSV", "Choose an XLSX or CSV file"),
+            Self::BulkChooseHint => (
+                "Tệp được đọc ngay trên máy này, không gửi đi đâu.",
+                "The file is read on this device and sent nowhere.",
+            ),
+            Self::BulkMatchTitle => ("Các cột", "The columns"),
+            Self::BulkMatchIntro => (
+                "Mỗi cột của bảng tính được ghép với một mục của biểu mẫu. Sửa nếu ghép sai.",
+                "Each column of the sheet is matched to an answer of the form. Correct any wrong match.",
+            ),
+            Self::BulkSheetColumn => ("Cột của bảng tính", "Sheet column"),
+            Self::BulkFormColumn => ("Mục của biểu mẫu", "Form answer"),
+            Self::BulkNotUsed => ("(không dùng)", "(not used)"),
+            Self::BulkMissingRequired => (
+                "Chưa có cột nào cho các mục bắt buộc sau; mọi dòng sẽ báo thiếu:",
+                "No column answers these required answers, so every row will lack them:",
+            ),
+            Self::BulkRowsTitle => ("Các dòng", "The rows"),
+            Self::BulkValid => ("Hợp lệ", "Valid"),
+            Self::BulkWithErrors => ("Có lỗi", "With errors"),
+            Self::BulkLeftOut => ("Bỏ qua", "Left out"),
+            Self::BulkRow => ("Dòng", "Row"),
+            Self::BulkProblems => ("Lỗi và cách sửa", "Problems and fixes"),
+            Self::BulkLeaveOut => ("Bỏ qua", "Leave out"),
+            Self::BulkLeaveOutInvalid => {
+                ("Bỏ qua mọi dòng có lỗi", "Leave out all rows with errors")
+            }
+            Self::BulkShowFlagged => ("Dòng có lỗi", "Rows with errors"),
+            Self::BulkShowAll => ("Mọi dòng", "All rows"),
+            Self::BulkShowMore => ("Xem thêm", "Show more"),
+            Self::BulkRowOk => ("Hợp lệ", "Valid"),
+            Self::BulkReading => ("Đang đọc tệp…", "Reading the file…"),
+            Self::BulkOpening => ("Đang chuẩn bị…", "Getting ready…"),
+            Self::BulkMaking => ("Đang tạo tệp…", "Making the file…"),
+            Self::BulkDownloadReport => (
+                "Tải báo cáo các dòng không nộp (XLSX)",
+                "Download the report of the rows not filed (XLSX)",
+            ),
+            Self::BulkWithoutUnits => (
+                "Chưa tải được danh mục đơn vị hành chính; địa chỉ chỉ được kiểm tra sơ bộ.",
+                "The administrative-unit table could not be loaded; addresses are checked for their shape only.",
+            ),
+            Self::BulkNoRows => (
+                "Bảng tính không có dòng dữ liệu nào sau dòng tiêu đề.",
+                "The sheet has no data rows after its header row.",
+            ),
+            Self::BulkNoFlagged => ("Không dòng nào có lỗi.", "No row has errors."),
         };
         match lang {
             Lang::Vi => vi,
@@ -253,4 +349,60 @@ pub(crate) fn time_vn(ms_since_epoch: f64) -> String {
         .map(|d| format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()))
         .unwrap_or_default();
     format!("{:02}:{:02} {date}", minutes / 60, minutes % 60)
+}
+
+/// "Đã đọc 200 dòng từ ds.xlsx." / "Read 200 rows from ds.xlsx."
+pub(crate) fn bulk_rows_read(lang: Lang, rows: usize, file: &str) -> String {
+    match (lang, rows) {
+        (Lang::Vi, n) => format!("Đã đọc {n} dòng từ {file}."),
+        (Lang::En, 1) => format!("Read 1 row from {file}."),
+        (Lang::En, n) => format!("Read {n} rows from {file}."),
+    }
+}
+
+/// "Đang kiểm tra: 250 / 1000 dòng" / "Checking: 250 of 1000 rows".
+pub(crate) fn bulk_checking(lang: Lang, done: u64, total: u64) -> String {
+    match lang {
+        Lang::Vi => format!("Đang kiểm tra: {done} / {total} dòng"),
+        Lang::En => format!("Checking: {done} of {total} rows"),
+    }
+}
+
+/// "Sửa ô E7" / "Fix cell E7", for the input of a bad cell.
+pub(crate) fn bulk_fix_cell(lang: Lang, cell: &str) -> String {
+    match lang {
+        Lang::Vi => format!("Sửa ô {cell}"),
+        Lang::En => format!("Fix cell {cell}"),
+    }
+}
+
+/// "Bỏ qua dòng 7" / "Leave out row 7".
+pub(crate) fn bulk_leave_out_row(lang: Lang, row: usize) -> String {
+    match lang {
+        Lang::Vi => format!("Bỏ qua dòng {row}"),
+        Lang::En => format!("Leave out row {row}"),
+    }
+}
+
+/// How many rows sealing will take, until sealing exists.
+pub(crate) fn bulk_ready(lang: Lang, rows: usize) -> String {
+    match (lang, rows) {
+        (Lang::Vi, n) => format!(
+            "{n} dòng hợp lệ sẽ được nộp. Ký và gửi hàng loạt sẽ có ở bước sau; tới lúc đó các dòng được giữ nguyên trên trang này."
+        ),
+        (Lang::En, 1) => "1 valid row will be filed. Sealing and sending the batch comes next; until then the rows stay on this page.".to_owned(),
+        (Lang::En, n) => format!(
+            "{n} valid rows will be filed. Sealing and sending the batch comes next; until then the rows stay on this page."
+        ),
+    }
+}
+
+/// "48 / 48 cột đã ghép" / "48 of 48 columns matched", the folded match.
+pub(crate) fn bulk_matched(lang: Lang, matched: usize, columns: usize) -> String {
+    match lang {
+        Lang::Vi => format!("{matched} / {columns} cột đã ghép với biểu mẫu (bấm để xem, sửa)"),
+        Lang::En => {
+            format!("{matched} of {columns} columns matched to the form (open to see, correct)")
+        }
+    }
 }

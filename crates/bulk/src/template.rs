@@ -84,6 +84,20 @@ impl<'p> Template<'p> {
         Ok(self)
     }
 
+    /// Puts `cell` at data row `row`, template column `column` (both from
+    /// 0; the header is not a data row), for templates with a few cells
+    /// typed wrong on purpose: tests and demonstrations of the checks.
+    /// Returns whether there is such a cell.
+    pub fn set_cell(&mut self, row: usize, column: usize, cell: Cell) -> bool {
+        match self.rows.get_mut(row).and_then(|r| r.get_mut(column)) {
+            Some(slot) => {
+                *slot = cell;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The header row in the template's language.
     fn headers(&self) -> Vec<&str> {
         self.columns

@@ -200,3 +200,24 @@ fn too_many_example_rows_are_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("at most"), "{err}");
 }
+
+#[test]
+fn a_cell_can_be_typed_wrong_on_purpose() {
+    let p = procedure("1.001193");
+    let mut t = Template::new(&p, Lang::Vi)
+        .unwrap()
+        .with_example_rows(2, today())
+        .unwrap();
+    let id = t
+        .columns()
+        .iter()
+        .position(|c| c.key == "requester_personal_id")
+        .unwrap();
+    assert!(t.set_cell(1, id, motcua_bulk::Cell::Number(1_093_012_345.0)));
+    assert_eq!(t.rows()[1][id], motcua_bulk::Cell::Number(1_093_012_345.0));
+    assert!(!t.set_cell(2, id, motcua_bulk::Cell::Empty), "no third row");
+    assert!(
+        !t.set_cell(0, 10_000, motcua_bulk::Cell::Empty),
+        "no such column"
+    );
+}

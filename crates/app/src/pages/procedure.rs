@@ -57,6 +57,12 @@ fn view_procedure(procedure: &Procedure, lang: Lang) -> Html {
                         { Ui::StartFiling.get(lang) }
                     </Link<Route>>
                     <p class="mc-hint">{ Ui::StartFilingHint.get(lang) }</p>
+                    <p class="mc-bulk-link">
+                        <Link<Route> to={Route::Bulk { code: procedure.code.to_string() }}>
+                            { Ui::BulkFile.get(lang) }
+                        </Link<Route>>
+                        { " — " }{ Ui::BulkFileHint.get(lang) }
+                    </p>
                 </div>
             }
             <dl class="mc-facts">
