@@ -39,7 +39,7 @@ use serde_json::{Value, json};
 use crate::cmd::EXIT_UNUSABLE;
 use crate::cmd::keygen::{passphrase, refuse, write_new};
 use crate::cmd::seal::{
-    Papers, cli_client_version, files_dir, papers, parse_attach, read_key_file,
+    Papers, cli_client_version, files_dir, papers, parse_attach, read_key_file, write_sealed,
 };
 use crate::cmd::submit::{Files, Http, RouteArgs, resume, state_path};
 
@@ -512,18 +512,7 @@ fn seal_row(
         Ok(s) => s,
         Err(e) => return Ok(Err(refused(e.to_string()))),
     };
-    let dir = files_dir(dossier);
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).with_context(|| format!("replacing {}", dir.display()))?;
-    }
-    if !files.is_empty() {
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    for (name, bytes) in &files {
-        let path = dir.join(name.as_str());
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-    }
-    write_new(dossier, &sealed.to_json())?;
+    write_sealed(dossier, &sealed, &files)?;
     Ok(Ok(()))
 }
 

@@ -177,17 +177,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(err) => return Ok(refuse(&err, args.json)),
     };
 
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).with_context(|| format!("replacing {}", dir.display()))?;
-    }
-    if !files.is_empty() {
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    for (name, bytes) in &files {
-        let path = dir.join(name.as_str());
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-    }
-    write_new(&args.output, &sealed.to_json())?;
+    write_sealed(&args.output, &sealed, &files)?;
 
     let m = sealed.manifest();
     let digest = m.digest()?;
@@ -225,6 +215,28 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a sealed dossier and its attachments beside it (`x.files/`,
+/// replaced if it exists): the attachments first and the dossier last,
+/// through a temporary file, so a dossier on disk is always whole.
+pub(crate) fn write_sealed(
+    path: &Path,
+    sealed: &SealedDossier,
+    files: &[(FileName, Vec<u8>)],
+) -> anyhow::Result<()> {
+    let dir = files_dir(path);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).with_context(|| format!("replacing {}", dir.display()))?;
+    }
+    if !files.is_empty() {
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    for (name, bytes) in files {
+        let path = dir.join(name.as_str());
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    write_new(path, &sealed.to_json())
 }
 
 /// A dossier's papers: the manifest's attachments and the files' bytes.
